@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // Type checking is `tsc --noEmit` in `npm test`; ts-jest only transpiles, which keeps runs fast.
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+  setupFiles: ['<rootDir>/test/support/env.ts'],
+  testTimeout: 20000,
+};

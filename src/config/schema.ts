@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { parseDomainName } from '../model/email-address';
+
+/**
+ * Every setting, once: type, default and what it is for. Defaults are the provider's own facts from
+ * its setup help (every server `mamutmail.com`, Exchange domain `hosting01`); a config file only
+ * lists what differs. Unknown keys are refused, so a misspelt key fails at start-up instead of
+ * silently keeping a default.
+ */
+
+const hostName = z.string().refine((value) => parseDomainName(value).ok, {
+  error: 'must be a host name such as "mail.example.com"',
+});
+
+const httpsUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an absolute https:// URL such as "https://mail.example.com/owa/"' },
+);
+
+const port = z.int({ error: 'must be a whole number' }).min(1, { error: 'must be a TCP port from 1 to 65535' }).max(65535, {
+  error: 'must be a TCP port from 1 to 65535',
+});
+
+const socket = z.enum(['tls', 'starttls'], {
+  error: 'must be "tls" (implicit TLS, e.g. 993/995/465) or "starttls" (e.g. 143/110/587); plain text is not offered',
+});
+
+const mailServer = z.strictObject({ host: hostName, port, socket });
+
+const PROVIDER_HOST = 'mamutmail.com';
+
+const defaultSmtp = [
+  { host: PROVIDER_HOST, port: 587, socket: 'starttls' as const },
+  { host: PROVIDER_HOST, port: 465, socket: 'tls' as const },
+];
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      /** Interface to listen on; env HOST overrides. */
+      host: z.string().min(1).default('0.0.0.0'),
+      /** TCP port; env PORT overrides. */
+      port: port.default(8080),
+      /** Express "trust proxy": false, true, a hop count, or a list of proxy addresses/subnets. */
+      trustProxy: z.union([z.boolean(), z.int().min(0), z.string().min(1)]).default(false),
+      /** Autodiscover request bodies above this size are refused. Real requests are under 1 KiB. */
+      maxBodyBytes: z.int().min(512).max(1024 * 1024).default(16 * 1024),
+    })
+    .prefault({}),
+  provider: z
+    .strictObject({
+      /** Thunderbird `emailProvider@id`: a host name naming the provider. */
+      id: hostName.default(PROVIDER_HOST),
+      name: z.string().min(1).max(200).default('Mamut Mail'),
+      shortName: z.string().min(1).max(60).default('Mamut'),
+      /** Reverse-DNS prefix of Apple PayloadIdentifiers; also seeds the name-based UUIDs. */
+      payloadIdentifierPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, { error: 'must be reverse-DNS such as "com.example.autoconfig"' })
+        .default('com.mamutmail.autoconfig'),
+      webmailUrl: httpsUrl.default('https://mamutmail.com'),
+    })
+    .prefault({}),
+  autodiscover: z
+    .strictObject({
+      /** Where Autodiscover v2 (JSON) sends Outlook for the POX answer: this service's public URL. */
+      publicUrl: httpsUrl.default('https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml'),
+      /** Error `Id` attribute: an unsigned integer naming this server in Outlook's logs. */
+      serverId: z.int().min(0).max(4294967295).default(0),
+    })
+    .prefault({}),
+  popAccess: z
+    .strictObject({
+      /** Which incoming protocol clients are offered first (Apple profiles carry only this one). */
+      preferredIncoming: z.enum(['imap', 'pop3'], { error: 'must be "imap" or "pop3"' }).default('imap'),
+      imap: mailServer.default({ host: PROVIDER_HOST, port: 993, socket: 'tls' }),
+      pop3: mailServer.default({ host: PROVIDER_HOST, port: 995, socket: 'tls' }),
+      /** Submission servers, preferred first. Port 25 is left out: many ISPs block it. */
+      smtp: z.array(mailServer).min(1, { error: 'must list at least one SMTP server' }).default(defaultSmtp),
+      /** POP users may keep a copy on the server (Thunderbird `leaveMessagesOnServer`). */
+      leaveMessagesOnServer: z.boolean().default(true),
+      daysToLeaveMessagesOnServer: z.int().min(1).max(3650).default(14),
+    })
+    .prefault({}),
+  businessMail: z
+    .strictObject({
+      /** The Exchange front end ("Web Access URL" host). */
+      host: hostName.default(PROVIDER_HOST),
+      /** Outlook Web Access; the seed's Web Access URL. */
+      owaUrl: httpsUrl.default('https://mamutmail.com'),
+      ewsUrl: httpsUrl.default('https://mamutmail.com/EWS/Exchange.asmx'),
+      activeSyncUrl: httpsUrl.default('https://mamutmail.com/Microsoft-Server-ActiveSync'),
+      /** Windows domain for clients that ask for one. */
+      windowsDomain: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/, { error: 'must be a NetBIOS/DNS domain such as "hosting01"' }).default('hosting01'),
+      /** Phones log in with `@` replaced by `_` (`jane_example.com`), per the provider's help. */
+      mobileUsername: z.enum(['underscore', 'address'], { error: 'must be "underscore" or "address"' }).default('underscore'),
+      /**
+       * `settings`: answer Outlook with the static EXPR/WEB subset. `redirect`: hand Outlook to the
+       * platform's own Autodiscover at `outlookRedirectUrl` (Thunderbird still gets settings).
+       */
+      outlookMode: z.enum(['settings', 'redirect'], { error: 'must be "settings" or "redirect"' }).default('settings'),
+      outlookRedirectUrl: httpsUrl.default('https://mamutmail.com/Autodiscover/Autodiscover.xml'),
+      /** Outgoing servers offered with Exchange accounts (Thunderbird requires one); defaults to popAccess.smtp. */
+      smtp: z.array(mailServer).min(1, { error: 'must list at least one SMTP server' }).optional(),
+    })
+    .prefault({}),
+  directory: z
+    .strictObject({
+      type: z.literal('file', { error: 'must be "file"' }).default('file'),
+      /** JSON or YAML account file, relative to the config file. */
+      file: z.string().min(1).default('accounts.json'),
+    })
+    .prefault({}),
+  cache: z
+    .strictObject({
+      /** Seconds a found account stays cached. */
+      ttlSeconds: z.int().min(0).max(86400).default(300),
+      /** Seconds an unknown mailbox or domain stays cached; shorter, so new accounts appear soon. */
+      negativeTtlSeconds: z.int().min(0).max(86400).default(60),
+      /** In-process cache size bound. */
+      maxEntries: z.int().min(1).max(10_000_000).default(100_000),
+    })
+    .prefault({}),
+  privacy: z
+    .strictObject({
+      /** Directory display names are personal data; anonymous answers leave them out unless this is true. */
+      revealDisplayNames: z.boolean().default(false),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,40 @@
+import type { AccessType } from '../model/access-type';
+
+/** What the directory is asked: a hosted domain, and optionally one mailbox in it. */
+export interface AccountQuery {
+  /** ASCII, lower-case domain. */
+  readonly domain: string;
+  /** `EmailAddress.lookupKey`, or null for the domain's own answer (autoconfig without an address). */
+  readonly mailbox: string | null;
+}
+
+/**
+ * The directory's answer. A mailbox the directory does not know, at a hosted domain, gets the
+ * domain's default access type (`mailbox: 'unknown'`), so answers never reveal which mailboxes exist.
+ */
+export type DirectoryAnswer =
+  | {
+      readonly hosted: true;
+      readonly accessType: AccessType;
+      readonly mailbox: 'known' | 'unknown' | 'not-asked';
+      readonly displayName: string | null;
+    }
+  | { readonly hosted: false };
+
+/** Thrown when the backing store cannot answer (database down, file unreadable, API timeout). */
+export class DirectoryUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DirectoryUnavailableError';
+  }
+}
+
+/** Where each mailbox's access type comes from: a file, a database or an API, optionally behind a cache. */
+export interface AccountDirectory {
+  /** Resolves the access type; throws DirectoryUnavailableError when the source cannot answer. */
+  lookup(query: AccountQuery): Promise<DirectoryAnswer>;
+  /** Releases connections, timers and file watchers. */
+  close(): Promise<void>;
+}
+
+export const NOT_HOSTED: DirectoryAnswer = Object.freeze({ hosted: false });

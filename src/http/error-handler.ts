@@ -1,0 +1,24 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+
+/** Unknown paths: plain 404, no framework page. */
+export function notFound(_req: Request, res: Response): void {
+  res.status(404).type('text/plain').send('Not found.\n');
+}
+
+/**
+ * Last resort: client errors from body parsing keep their 4xx; anything else is logged once with
+ * the request id and answered without a stack trace.
+ */
+export function createErrorHandler(logger: Logger) {
+  return function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+    const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).type('text/plain').send('Bad request.\n');
+      return;
+    }
+    logger.error({ err: error, reqId: req.id }, 'unhandled error');
+    if (res.headersSent) return;
+    res.status(500).type('text/plain').send(`Internal error (request ${String(req.id)}).\n`);
+  };
+}

@@ -1,0 +1,120 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { err, ok, type Result } from '../../model/result';
+
+/** Which answer the client can read: Outlook's POX schema or ActiveSync's mobilesync schema. */
+export type ResponseSchema = 'outlook' | 'mobilesync';
+
+export interface AutodiscoverRequest {
+  readonly schema: ResponseSchema;
+  /** As sent, untrimmed and unvalidated: the caller parses it with the shared address parser. */
+  readonly emailAddress: string;
+}
+
+export type AutodiscoverRequestProblem =
+  /** Nothing, or not well-formed UTF-8 XML (error 600). */
+  | { readonly kind: 'invalid-request'; readonly reason: string }
+  /** Well-formed, but the response schema asked for is not one we serve (error 601). */
+  | { readonly kind: 'unsupported-schema'; readonly schema: string }
+  /** Only a LegacyDN, which only an Exchange directory could resolve (error 500). */
+  | { readonly kind: 'legacy-dn-only'; readonly schema: ResponseSchema };
+
+/** Deeper than any real request (4 levels); bounds the parser's work on hostile input. */
+const MAX_NESTING = 16;
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  // With the DOCTYPE refused below, only the five predefined entities and character references remain.
+  processEntities: true,
+  htmlEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  trimValues: false,
+  maxNestedTags: MAX_NESTING,
+});
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * Reads an Autodiscover POST body. Elements are matched by local name (any prefix, any case),
+ * as clients differ; unknown siblings are ignored.
+ */
+export function parseAutodiscoverRequest(body: Uint8Array): Result<AutodiscoverRequest, AutodiscoverRequestProblem> {
+  const text = decodeUtf8(body);
+  if (text === null) return invalid('the body is not UTF-8 text');
+  if (text.trim() === '') return invalid('the body is empty');
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) return invalid('DOCTYPE and entity declarations are not accepted');
+  const validation = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  if (validation !== true) return invalid(`the body is not well-formed XML (${validation.err.code})`);
+
+  let document: unknown;
+  try {
+    document = parser.parse(text);
+  } catch {
+    return invalid('the body is not well-formed XML');
+  }
+  const root = childByLocalName(document, 'Autodiscover');
+  const request = childByLocalName(root, 'Request');
+  if (request === undefined) return invalid('there is no Autodiscover/Request element');
+
+  const schemaText = textOf(childByLocalName(request, 'AcceptableResponseSchema'));
+  const schema = schemaText === null ? schemaFromNamespace(root) : schemaFromUri(schemaText);
+  if (schema === null) return err({ kind: 'unsupported-schema', schema: schemaText ?? '' });
+
+  const emailAddress = textOf(childByLocalName(request, 'EMailAddress'));
+  if (emailAddress !== null && emailAddress.trim() !== '') return ok({ schema, emailAddress });
+  const legacyDn = textOf(childByLocalName(request, 'LegacyDN'));
+  if (legacyDn !== null && legacyDn.trim() !== '') return err({ kind: 'legacy-dn-only', schema });
+  return invalid('there is no EMailAddress');
+}
+
+function invalid(reason: string): Result<never, AutodiscoverRequestProblem> {
+  return err({ kind: 'invalid-request', reason });
+}
+
+function decodeUtf8(body: Uint8Array): string | null {
+  try {
+    // ignoreBOM: false strips a UTF-8 BOM; a UTF-16 body fails the fatal decoder or leaves NULs.
+    const text = UTF8.decode(body);
+    return text.includes('\u0000') ? null : text;
+  } catch {
+    return null;
+  }
+}
+
+function schemaFromUri(uri: string): ResponseSchema | null {
+  const lower = uri.trim().toLowerCase();
+  if (lower.includes('/outlook/')) return 'outlook';
+  if (lower.includes('/mobilesync/')) return 'mobilesync';
+  return null;
+}
+
+/** No AcceptableResponseSchema: the request's own namespace (…/mobilesync/requestschema/…) says which. */
+function schemaFromNamespace(root: unknown): ResponseSchema {
+  const namespace = isRecord(root) ? root['@_xmlns'] : undefined;
+  return typeof namespace === 'string' && namespace.toLowerCase().includes('/mobilesync/') ? 'mobilesync' : 'outlook';
+}
+
+function childByLocalName(node: unknown, localName: string): unknown {
+  if (!isRecord(node)) return undefined;
+  const wanted = localName.toLowerCase();
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('@_')) continue;
+    const local = key.slice(key.indexOf(':') + 1).toLowerCase();
+    if (local === wanted) return Array.isArray(value) ? value[0] : value;
+  }
+  return undefined;
+}
+
+/** Text of a simple element: a string, or the `#text` of one that also carries attributes. */
+function textOf(node: unknown): string | null {
+  if (typeof node === 'string') return node;
+  if (isRecord(node) && typeof node['#text'] === 'string') return node['#text'];
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

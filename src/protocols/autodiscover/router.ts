@@ -1,0 +1,99 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Discover } from '../../discovery/discover';
+import { parseEmailAddress } from '../../model/email-address';
+import { sendPerUserAnswer } from '../../http/no-store';
+import { recordOutcome } from '../../http/outcome';
+import { parseAutodiscoverRequest, type ResponseSchema } from './parse-request';
+import { AUTODISCOVER_CONTENT_TYPE, AUTODISCOVER_XML_PATH } from './paths';
+import { renderMobileSyncResponse, renderOutlookResponse } from './render';
+import { renderAutodiscoverError, type AutodiscoverErrorCode } from './render-error';
+
+export interface AutodiscoverRouterDeps {
+  readonly discover: Discover;
+  readonly maxBodyBytes: number;
+  readonly serverId: number;
+  readonly now: () => Date;
+  readonly onLookupFailure: (error: unknown) => void;
+}
+
+/**
+ * POST /autodiscover/autodiscover.xml for Outlook, Thunderbird and ActiveSync phones. Every answer,
+ * errors included, is an Autodiscover document with HTTP 200 (as Exchange sends); never 401, since
+ * this service checks no credentials.
+ */
+export function createAutodiscoverRouter(deps: AutodiscoverRouterDeps): Router {
+  const router = express.Router();
+  const sendError = (res: Response, code: AutodiscoverErrorCode, schema: ResponseSchema | null, status = 200): void => {
+    sendPerUserAnswer(res, status, AUTODISCOVER_CONTENT_TYPE, renderAutodiscoverError(code, schema, { now: deps.now(), serverId: deps.serverId }));
+  };
+
+  // Any Content-Type: clients send text/xml, application/xml, or nothing. Compressed bodies are refused.
+  const readBody = express.raw({ type: () => true, limit: deps.maxBodyBytes, inflate: false });
+
+  router.post(AUTODISCOVER_XML_PATH, readBody, async (req: Request, res: Response) => {
+    const body: unknown = req.body;
+    const parsed = parseAutodiscoverRequest(Buffer.isBuffer(body) ? body : Buffer.alloc(0));
+    if (!parsed.ok) {
+      const problem = parsed.error;
+      recordOutcome(res, { protocol: 'autodiscover', outcome: problem.kind });
+      switch (problem.kind) {
+        case 'invalid-request':
+          return sendError(res, 600, null);
+        case 'unsupported-schema':
+          return sendError(res, 601, null);
+        case 'legacy-dn-only':
+          return sendError(res, 500, problem.schema);
+      }
+    }
+    const { schema, emailAddress } = parsed.value;
+    const address = parseEmailAddress(emailAddress);
+    if (!address.ok) {
+      recordOutcome(res, { protocol: 'autodiscover', outcome: `invalid-address:${address.error}` });
+      return sendError(res, 600, schema);
+    }
+    const domain = address.value.domain;
+    let discovery;
+    try {
+      discovery = await deps.discover({ address: address.value });
+    } catch (error) {
+      deps.onLookupFailure(error);
+      recordOutcome(res, { protocol: 'autodiscover', outcome: 'directory-unavailable', domain });
+      return sendError(res, 603, schema);
+    }
+    if (!discovery.found) {
+      recordOutcome(res, { protocol: 'autodiscover', outcome: 'not-hosted', domain });
+      return sendError(res, 500, schema);
+    }
+    const settings = discovery.settings;
+    recordOutcome(res, { protocol: 'autodiscover', outcome: schema, domain, accessType: settings.accessType });
+    if (schema === 'mobilesync') {
+      // A POP access mailbox has no ActiveSync; 501 is read promptly by every EAS client (Action/Error is not).
+      if (settings.accessType !== 'business') return sendError(res, 501, schema);
+      return sendPerUserAnswer(res, 200, AUTODISCOVER_CONTENT_TYPE, renderMobileSyncResponse(settings));
+    }
+    const clientFollowsRedirectUrl = !/thunderbird/i.test(req.get('user-agent') ?? '');
+    return sendPerUserAnswer(res, 200, AUTODISCOVER_CONTENT_TYPE, renderOutlookResponse(settings, { clientFollowsRedirectUrl }));
+  });
+
+  // GET probes (Remote Connectivity Analyzer, phones) and other methods: Exchange answers 600.
+  router.all(AUTODISCOVER_XML_PATH, (_req: Request, res: Response) => {
+    recordOutcome(res, { protocol: 'autodiscover', outcome: 'not-a-post' });
+    sendError(res, 600, null);
+  });
+
+  // Body too large, aborted upload, compressed body: still an Autodiscover document, with the 4xx status.
+  router.use(AUTODISCOVER_XML_PATH, (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const status = httpStatusOf(error);
+    if (status === null || status >= 500) return next(error);
+    recordOutcome(res, { protocol: 'autodiscover', outcome: `body-refused:${status}` });
+    sendError(res, 600, null, status);
+  });
+
+  return router;
+}
+
+function httpStatusOf(error: unknown): number | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' ? status : null;
+}

@@ -1,0 +1,102 @@
+import plist, { type PlistObject } from 'plist';
+import { v5 as uuidV5 } from 'uuid';
+import type { EmailAddress } from '../../model/email-address';
+import type { BusinessMailSettings, MailServer, PopAccessSettings } from '../../model/mail-settings';
+
+export interface ProfileProvider {
+  readonly name: string;
+  /** Reverse-DNS prefix, e.g. `com.mamutmail.autoconfig`. */
+  readonly payloadIdentifierPrefix: string;
+}
+
+/** Settings for a profile: Apple profiles are always per address. */
+export type ProfileSettings = (PopAccessSettings | BusinessMailSettings) & { readonly user: { readonly address: EmailAddress } };
+
+const APPLE_ACCOUNT_TYPE = { imap: 'EmailTypeIMAP', pop3: 'EmailTypePOP' } as const;
+
+/**
+ * An unsigned configuration profile. Identifiers and UUIDs are derived from the provider and the
+ * address, so downloading again replaces the installed profile instead of adding a second account,
+ * and the bytes are reproducible. Written by the plist library, which escapes every string.
+ */
+export function renderAppleProfile(settings: ProfileSettings, provider: ProfileProvider): string {
+  const address = settings.user.address;
+  const identifier = `${provider.payloadIdentifierPrefix}.${identifierPartOf(address)}`;
+  const namespace = uuidV5(provider.payloadIdentifierPrefix, uuidV5.DNS);
+  const uuidOf = (purpose: string): string => uuidV5(`${address.lookupKey}/${purpose}`, namespace).toUpperCase();
+  const payload =
+    settings.accessType === 'pop'
+      ? mailPayload(settings, address, `${identifier}.mail`, uuidOf('mail'))
+      : exchangePayload(settings, address, `${identifier}.eas`, uuidOf('eas'));
+  const profile: PlistObject = {
+    PayloadType: 'Configuration',
+    PayloadVersion: 1,
+    PayloadIdentifier: identifier,
+    PayloadUUID: uuidOf('profile'),
+    PayloadDisplayName: `${provider.name}: ${address.address}`,
+    PayloadDescription: `Sets up the mail account ${address.address}. You will be asked for its password.`,
+    PayloadOrganization: provider.name,
+    PayloadContent: [payload],
+  };
+  return plist.build(profile, { indent: '  ', pretty: true });
+}
+
+function mailPayload(settings: PopAccessSettings, address: EmailAddress, identifier: string, uuid: string): PlistObject {
+  // One incoming and one outgoing server per payload. iOS's handling of UseSSL on a STARTTLS port is
+  // undocumented, so the first implicit-TLS submission server is preferred.
+  const incoming = settings.incoming[0];
+  const outgoing = settings.outgoing.find((server) => server.socket === 'tls') ?? settings.outgoing[0];
+  if (incoming === undefined || outgoing === undefined) throw new Error('POP access settings without servers');
+  const username = settings.username ?? address.address;
+  return {
+    PayloadType: 'com.apple.mail.managed',
+    PayloadVersion: 1,
+    PayloadIdentifier: identifier,
+    PayloadUUID: uuid,
+    PayloadDisplayName: 'Mail account',
+    EmailAccountDescription: address.address,
+    ...(settings.user.displayName === null ? {} : { EmailAccountName: settings.user.displayName }),
+    EmailAccountType: APPLE_ACCOUNT_TYPE[incoming.protocol],
+    EmailAddress: address.address,
+    ...serverKeys('Incoming', incoming, username),
+    ...serverKeys('Outgoing', outgoing, username),
+    // SMTP logs in with the incoming credentials: one password prompt.
+    OutgoingPasswordSameAsIncomingPassword: true,
+  };
+}
+
+function serverKeys(direction: 'Incoming' | 'Outgoing', server: MailServer, username: string): PlistObject {
+  return {
+    [`${direction}MailServerHostName`]: server.host,
+    [`${direction}MailServerPortNumber`]: server.port,
+    [`${direction}MailServerUseSSL`]: true,
+    [`${direction}MailServerAuthentication`]: 'EmailAuthPassword',
+    [`${direction}MailServerUsername`]: username,
+  };
+}
+
+function exchangePayload(settings: BusinessMailSettings, address: EmailAddress, identifier: string, uuid: string): PlistObject {
+  return {
+    PayloadType: 'com.apple.eas.account',
+    PayloadVersion: 1,
+    PayloadIdentifier: identifier,
+    PayloadUUID: uuid,
+    PayloadDisplayName: 'Exchange ActiveSync account',
+    EmailAddress: address.address,
+    Host: settings.exchange.host,
+    SSL: true,
+    // The provider's rule for iPhone: the username is the address with "@" replaced by "_".
+    UserName: settings.mobileUsername ?? address.address,
+  };
+}
+
+/**
+ * `<domain>.<local part>` restricted to reverse-DNS characters. When the local part had to be
+ * changed, a hash of the address keeps two such addresses from replacing each other's profile.
+ */
+function identifierPartOf(address: EmailAddress): string {
+  const local = address.localPart.toLowerCase();
+  const safeLocal = local.replace(/[^a-z0-9-]/g, '-');
+  const suffix = safeLocal === local ? '' : `-${uuidV5(address.lookupKey, uuidV5.URL).slice(0, 8)}`;
+  return `${address.domain}.${safeLocal}${suffix}`;
+}

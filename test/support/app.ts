@@ -1,0 +1,37 @@
+import path from 'node:path';
+import pino from 'pino';
+import { buildApp } from '../../src/app';
+import { loadConfig } from '../../src/config/load';
+import type { AppConfig } from '../../src/config/schema';
+import type { AccountDirectory } from '../../src/directory/account-directory';
+import { readDirectoryFile, FileDirectory } from '../../src/directory/file-directory';
+
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+/** Fixed clock for the Autodiscover error `Time` attribute, so answers are byte-stable. */
+export const FIXED_NOW = new Date('2026-01-02T03:04:05.678Z');
+
+/** The example configuration in config/ (the README's demo), loaded exactly as main.ts loads it. */
+export function exampleConfig(): { config: AppConfig; accountsFile: string } {
+  const loaded = loadConfig({}, REPO_ROOT);
+  if (!loaded.ok) throw new Error(`example config is invalid:\n${loaded.error.join('\n')}`);
+  return { config: loaded.value.config, accountsFile: loaded.value.accountsFile };
+}
+
+export function exampleDirectory(): AccountDirectory {
+  const { accountsFile } = exampleConfig();
+  const data = readDirectoryFile(accountsFile);
+  if (!data.ok) throw new Error(data.error.join('\n'));
+  return FileDirectory.fromData(data.value);
+}
+
+/** buildApp on the example config, a silent logger and a fixed clock; overrides patch config sections. */
+export function exampleApp(options: { config?: (config: AppConfig) => AppConfig; directory?: AccountDirectory } = {}) {
+  const base = exampleConfig().config;
+  const config = options.config ? options.config(structuredClone(base)) : base;
+  return buildApp({
+    config,
+    directory: options.directory ?? exampleDirectory(),
+    logger: pino({ level: 'silent' }),
+    now: () => FIXED_NOW,
+  });
+}
