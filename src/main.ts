@@ -1,22 +1,20 @@
+import type { Server } from 'node:http';
 import { buildApp } from './app';
 import { loadConfig } from './config/load';
-import { CachedDirectory } from './directory/cached-directory';
-import { FileDirectory } from './directory/file-directory';
-import { MemoryLookupCache } from './directory/memory-cache';
 import { createLogger } from './http/logger';
+import { createServices } from './services';
 
 /** Start-up: validate everything first, then listen; on SIGTERM/SIGINT stop accepting and close. */
-function main(): void {
+async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) return exitWithProblems(loaded.error);
   const { config, configFile, accountsFile } = loaded.value;
-  const source = FileDirectory.open(accountsFile);
-  if (!source.ok) return exitWithProblems(source.error);
-
   const logger = createLogger(config.log.level);
-  const directory = new CachedDirectory(source.value, new MemoryLookupCache(config.cache.maxEntries), config.cache);
-  const app = buildApp({ config, directory, logger });
-  const server = app.listen(config.server.port, config.server.host, () => {
+  const services = await createServices(loaded.value, logger);
+  if (!services.ok) return exitWithProblems(services.error);
+
+  const app = buildApp({ config, directory: services.value.directory, logger });
+  const server: Server = app.listen(config.server.port, config.server.host, () => {
     logger.info({ host: config.server.host, port: config.server.port, configFile, accountsFile }, 'mail-autodiscover listening');
   });
   server.on('error', (error) => {
@@ -27,7 +25,7 @@ function main(): void {
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     server.close(() => {
-      void directory.close().finally(() => process.exit(0));
+      void services.value.close().finally(() => process.exit(0));
     });
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
@@ -39,4 +37,4 @@ function exitWithProblems(problems: readonly string[]): void {
   process.exitCode = 1;
 }
 
-main();
+void main();

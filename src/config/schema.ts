@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseDomainName } from '../model/email-address';
+import { cacheSchema } from './cache-schema';
+import { directorySchema } from './directory-schema';
 
 /**
  * Every setting, once: type, default and what it is for. Defaults are the provider's own facts from
@@ -8,11 +10,11 @@ import { parseDomainName } from '../model/email-address';
  * silently keeping a default.
  */
 
-const hostName = z.string().refine((value) => parseDomainName(value).ok, {
+export const hostName = z.string().refine((value) => parseDomainName(value).ok, {
   error: 'must be a host name such as "mail.example.com"',
 });
 
-const httpsUrl = z.string().refine(
+export const httpsUrl = z.string().refine(
   (value) => {
     try {
       const url = new URL(value);
@@ -111,23 +113,8 @@ export const configSchema = z.strictObject({
       smtp: z.array(mailServer).min(1, { error: 'must list at least one SMTP server' }).optional(),
     })
     .prefault({}),
-  directory: z
-    .strictObject({
-      type: z.literal('file', { error: 'must be "file"' }).default('file'),
-      /** JSON or YAML account file, relative to the config file. */
-      file: z.string().min(1).default('accounts.json'),
-    })
-    .prefault({}),
-  cache: z
-    .strictObject({
-      /** Seconds a found account stays cached. */
-      ttlSeconds: z.int().min(0).max(86400).default(300),
-      /** Seconds an unknown mailbox or domain stays cached; shorter, so new accounts appear soon. */
-      negativeTtlSeconds: z.int().min(0).max(86400).default(60),
-      /** In-process cache size bound. */
-      maxEntries: z.int().min(1).max(10_000_000).default(100_000),
-    })
-    .prefault({}),
+  directory: directorySchema,
+  cache: cacheSchema,
   privacy: z
     .strictObject({
       /** Directory display names are personal data; anonymous answers leave them out unless this is true. */

@@ -1,14 +1,14 @@
-import type { AccountQuery, DirectoryAnswer } from './account-directory';
-import { cacheKeyOf, type LookupCache } from './lookup-cache';
+import type { AccountQuery } from './account-directory';
+import { cacheKeyOf, cacheKeysOf, type CachedAnswer, type InvalidationScope, type LookupCache } from './lookup-cache';
 
 interface Entry {
-  readonly answer: DirectoryAnswer;
+  readonly cached: CachedAnswer;
   readonly expiresAt: number;
 }
 
 /**
  * In-process cache with per-entry expiry and a size bound. A Map keeps insertion order, so the
- * oldest entry is evicted first when full; reads re-insert to keep hot entries.
+ * least recently used entry is evicted first when full; reads re-insert to keep hot entries.
  */
 export class MemoryLookupCache implements LookupCache {
   private readonly entries = new Map<string, Entry>();
@@ -18,25 +18,36 @@ export class MemoryLookupCache implements LookupCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(query: AccountQuery): Promise<DirectoryAnswer | undefined> {
+  async get(query: AccountQuery): Promise<CachedAnswer | undefined> {
     const key = cacheKeyOf(query);
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     this.entries.delete(key);
     if (entry.expiresAt <= this.now()) return undefined;
     this.entries.set(key, entry);
-    return entry.answer;
+    return entry.cached;
   }
 
-  async set(query: AccountQuery, answer: DirectoryAnswer, ttlSeconds: number): Promise<void> {
-    if (ttlSeconds <= 0) return;
+  async set(query: AccountQuery, cached: CachedAnswer, keepSeconds: number): Promise<void> {
+    if (keepSeconds <= 0) return;
     const key = cacheKeyOf(query);
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done !== true) this.entries.delete(oldest.value);
     }
-    this.entries.set(key, { answer, expiresAt: this.now() + ttlSeconds * 1000 });
+    this.entries.set(key, { cached, expiresAt: this.now() + keepSeconds * 1000 });
+  }
+
+  async invalidate(scope: InvalidationScope): Promise<void> {
+    const keys = cacheKeysOf(scope);
+    if ('exact' in keys) {
+      this.entries.delete(keys.exact);
+      return;
+    }
+    for (const key of [...this.entries.keys()]) {
+      if (key.startsWith(keys.prefix)) this.entries.delete(key);
+    }
   }
 
   get size(): number {
