@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { LoadedConfig } from './config/load';
 import { CachedDirectory } from './directory/cached-directory';
-import { FileDirectory } from './directory/file-directory';
-import { MemoryLookupCache } from './directory/memory-cache';
+import { createLookupCache } from './directory/create-cache';
+import { createDirectorySource } from './directory/create-source';
 import { err, ok, type Result } from './model/result';
 
 export interface Services {
@@ -12,10 +12,14 @@ export interface Services {
 }
 
 /** Builds the backends chosen in config; problems are returned, not thrown, so main can list them. */
-export async function createServices(loaded: LoadedConfig, _logger: Logger): Promise<Result<Services, string[]>> {
-  const { config, accountsFile } = loaded;
-  const source = FileDirectory.open(accountsFile);
-  if (!source.ok) return err(source.error);
-  const directory = new CachedDirectory(source.value, new MemoryLookupCache(config.cache.maxEntries), config.cache);
+export async function createServices(loaded: LoadedConfig, logger: Logger): Promise<Result<Services, string[]>> {
+  const source = await createDirectorySource(loaded, logger);
+  const cache = await createLookupCache(loaded.config, logger);
+  if (!source.ok || !cache.ok) {
+    if (source.ok) await source.value.close();
+    if (cache.ok) await cache.value.close();
+    return err([...(source.ok ? [] : source.error), ...(cache.ok ? [] : cache.error)]);
+  }
+  const directory = new CachedDirectory(source.value, cache.value, loaded.config.cache);
   return ok({ directory, close: () => directory.close() });
 }
