@@ -10,4 +10,5 @@ module.exports = {
   setupFiles: ['<rootDir>/test/support/env.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 20000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
