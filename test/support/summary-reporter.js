@@ -8,9 +8,9 @@ class SummaryReporter {
       .filter((file) => file.numPendingTests > 0 && file.numPassingTests === 0 && file.numFailingTests === 0)
       .map((file) => file.testFilePath.replace(`${process.cwd()}/`, ''));
     if (skippedFiles.length > 0) {
-      process.stdout.write(`\nSkipped suites (backend not reachable):\n${skippedFiles.map((f) => `  - ${f}`).join('\n')}\n`);
+      process.stderr.write(`\nSkipped suites (backend not reachable):\n${skippedFiles.map((f) => `  - ${f}`).join('\n')}\n`);
     }
-    process.stdout.write(
+    process.stderr.write(
       `\nTests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`,
     );
   }
