@@ -10,9 +10,9 @@ class SummaryReporter {
     if (skippedFiles.length > 0) {
       process.stderr.write(`\nSkipped suites (backend not reachable):\n${skippedFiles.map((f) => `  - ${f}`).join('\n')}\n`);
     }
-    process.stderr.write(
-      `\nTests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`,
-    );
+    const line = `\nTests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`;
+    // Jest prints its own summary after custom reporters; writing at exit keeps this line last.
+    process.once('exit', () => process.stderr.write(line));
   }
 }
 module.exports = SummaryReporter;
