@@ -1,35 +1,76 @@
-import type { Server } from 'node:http';
+import { dirname } from 'node:path';
 import { buildApp } from './app';
 import { loadConfig } from './config/load';
 import { createLogger } from './http/logger';
-import { createServices } from './services';
+import { createListeners, readTlsFiles, type Listener } from './http/listen';
+import { createServices, type Services } from './services';
+import type { Logger } from 'pino';
 
-/** Start-up: validate everything first, then listen; on SIGTERM/SIGINT stop accepting and close. */
+/** Start-up: validate everything first, then listen; SIGTERM/SIGINT drain and close. */
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) return exitWithProblems(loaded.error);
   const { config, configFile, accountsFile } = loaded.value;
+  const tls = readTlsFiles(config, configFile === null ? process.cwd() : dirname(configFile));
+  if (Array.isArray(tls)) return exitWithProblems(tls);
   const logger = createLogger(config.log.level);
   const services = await createServices(loaded.value, logger);
   if (!services.ok) return exitWithProblems(services.error);
 
   const app = buildApp({ config, directory: services.value.directory, logger });
-  const server: Server = app.listen(config.server.port, config.server.host, () => {
-    logger.info({ host: config.server.host, port: config.server.port, configFile, accountsFile }, 'mail-autodiscover listening');
-  });
-  server.on('error', (error) => {
-    logger.fatal({ err: error }, 'cannot listen');
-    process.exit(1);
-  });
-
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      void services.value.close().finally(() => process.exit(0));
+  const listeners = createListeners(app, config, tls);
+  for (const { server, port, scheme } of listeners) {
+    server.on('error', (error) => {
+      logger.fatal({ err: error, port }, 'cannot listen');
+      process.exit(1);
     });
+    server.listen(port, config.server.host, () => {
+      logger.info({ scheme, host: config.server.host, port, configFile, accountsFile }, 'mail-autodiscover listening');
+    });
+  }
+  handleShutdownSignals(listeners, services.value, config.server.shutdownTimeoutMs, logger);
+}
+
+/**
+ * First SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close backends, exit 0; after
+ * the timeout, cut remaining connections. A second signal exits at once.
+ */
+function handleShutdownSignals(listeners: readonly Listener[], services: Services, timeoutMs: number, logger: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info({ signal, timeoutMs }, 'shutting down: draining in-flight requests');
+    const forceTimer = setTimeout(() => {
+      logger.warn('shutdown timeout: closing remaining connections');
+      for (const { server } of listeners) server.closeAllConnections();
+    }, timeoutMs);
+    forceTimer.unref();
+    // Backends that will not close (a hung Redis quit) must not keep the process alive forever.
+    setTimeout(() => {
+      logger.error('shutdown did not complete in time; exiting');
+      process.exit(1);
+    }, timeoutMs + 5_000).unref();
+    const closed = listeners.map(
+      ({ server }) =>
+        new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeIdleConnections();
+        }),
+    );
+    void Promise.all(closed)
+      .then(() => services.close())
+      .catch((error: unknown) => logger.error({ err: error }, 'error while closing backends'))
+      .finally(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 function exitWithProblems(problems: readonly string[]): void {

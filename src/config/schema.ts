@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { parseDomainName } from '../model/email-address';
 import { cacheSchema } from './cache-schema';
 import { directorySchema } from './directory-schema';
+import { hostName, httpsUrl, tcpPort as port } from './fields';
+import { serverSchema } from './server-schema';
+
+// Field types shared by the section schemas live in fields.ts (no import cycle through this file).
+export { hostName, httpsUrl };
 
 /**
  * Every setting, once: type, default and what it is for. Defaults are the provider's own facts from
@@ -9,26 +13,6 @@ import { directorySchema } from './directory-schema';
  * lists what differs. Unknown keys are refused, so a misspelt key fails at start-up instead of
  * silently keeping a default.
  */
-
-export const hostName = z.string().refine((value) => parseDomainName(value).ok, {
-  error: 'must be a host name such as "mail.example.com"',
-});
-
-export const httpsUrl = z.string().refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'https:' && url.username === '' && url.password === '';
-    } catch {
-      return false;
-    }
-  },
-  { error: 'must be an absolute https:// URL such as "https://mail.example.com/owa/"' },
-);
-
-const port = z.int({ error: 'must be a whole number' }).min(1, { error: 'must be a TCP port from 1 to 65535' }).max(65535, {
-  error: 'must be a TCP port from 1 to 65535',
-});
 
 const socket = z.enum(['tls', 'starttls'], {
   error: 'must be "tls" (implicit TLS, e.g. 993/995/465) or "starttls" (e.g. 143/110/587); plain text is not offered',
@@ -44,18 +28,7 @@ const defaultSmtp = [
 ];
 
 export const configSchema = z.strictObject({
-  server: z
-    .strictObject({
-      /** Interface to listen on; env HOST overrides. */
-      host: z.string().min(1).default('0.0.0.0'),
-      /** TCP port; env PORT overrides. */
-      port: port.default(8080),
-      /** Express "trust proxy": false, true, a hop count, or a list of proxy addresses/subnets. */
-      trustProxy: z.union([z.boolean(), z.int().min(0), z.string().min(1)]).default(false),
-      /** Autodiscover request bodies above this size are refused. Real requests are under 1 KiB. */
-      maxBodyBytes: z.int().min(512).max(1024 * 1024).default(16 * 1024),
-    })
-    .prefault({}),
+  server: serverSchema,
   provider: z
     .strictObject({
       /** Thunderbird `emailProvider@id`: a host name naming the provider. */

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { parseDomainName } from '../model/email-address';
+
+/** Field types used by more than one config section. */
+
+export const hostName = z.string().refine((value) => parseDomainName(value).ok, {
+  error: 'must be a host name such as "mail.example.com"',
+});
+
+export const httpsUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an absolute https:// URL such as "https://mail.example.com/owa/"' },
+);
+
+export const tcpPort = z.int({ error: 'must be a whole number' }).min(1, { error: 'must be a TCP port from 1 to 65535' }).max(65535, {
+  error: 'must be a TCP port from 1 to 65535',
+});
+
