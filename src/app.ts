@@ -47,6 +47,7 @@ export function buildApp(deps: AppDeps): Express {
       serverId: config.autodiscover.serverId,
       now: deps.now ?? (() => new Date()),
       onLookupFailure,
+      plainHttpRedirectUrl: (config.server.redirectPlainHttpAutodiscover ?? config.server.https !== null) ? config.autodiscover.publicUrl : null,
     }),
   );
   app.use(createAutodiscoverJsonRouter({ discover, autodiscoverUrl: config.autodiscover.publicUrl, onLookupFailure }));

@@ -10,6 +10,11 @@ export function createLogger(level: string): Logger {
   });
 }
 
+/** Addresses in paths (Autodiscover v2 puts one there) keep only their domain: `***@example.com`. */
+export function maskAddresses(text: string): string {
+  return text.replace(/[^/?&=\s]+(@|%40)/gi, '***$1');
+}
+
 /**
  * One line per request: method, path without query (addresses are personal data), status, the
  * protocol outcome and the domain, never the local part.
@@ -24,7 +29,7 @@ export function createRequestLogger(logger: Logger): HttpLogger {
       return id;
     },
     serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: maskAddresses(req.url.split('?')[0] ?? '') }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customProps: (_req, res) => ({ ...outcomeOf(res as unknown as { locals?: Record<string, unknown> }) }),

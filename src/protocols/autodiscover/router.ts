@@ -14,6 +14,8 @@ export interface AutodiscoverRouterDeps {
   readonly serverId: number;
   readonly now: () => Date;
   readonly onLookupFailure: (error: unknown) => void;
+  /** When set, plain-HTTP requests are redirected here (GET 302, POST 307: method and body kept). */
+  readonly plainHttpRedirectUrl: string | null;
 }
 
 /**
@@ -29,6 +31,16 @@ export function createAutodiscoverRouter(deps: AutodiscoverRouterDeps): Router {
 
   // Any Content-Type: clients send text/xml, application/xml, or nothing. Compressed bodies are refused.
   const readBody = express.raw({ type: () => true, limit: deps.maxBodyBytes, inflate: false });
+
+  // Outlook's port-80 probe expects a redirect; never 302 a POST (clients turn it into a body-less GET).
+  const plainHttpRedirectUrl = deps.plainHttpRedirectUrl;
+  if (plainHttpRedirectUrl !== null) {
+    router.all(AUTODISCOVER_XML_PATH, (req: Request, res: Response, next: NextFunction) => {
+      if (req.secure) return next();
+      recordOutcome(res, { protocol: 'autodiscover', outcome: 'redirect-to-https' });
+      res.redirect(req.method === 'GET' || req.method === 'HEAD' ? 302 : 307, plainHttpRedirectUrl);
+    });
+  }
 
   router.post(AUTODISCOVER_XML_PATH, readBody, async (req: Request, res: Response) => {
     const body: unknown = req.body;
