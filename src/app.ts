@@ -7,7 +7,14 @@ import { createDiscover } from './discovery/discover';
 import { createErrorHandler, notFound } from './http/error-handler';
 import { createHealthRouter } from './http/health';
 import { createRequestLogger } from './http/logger';
+import { createRateLimiter, rateLimitMiddleware, type OnRateLimited } from './http/rate-limit';
 import { createSecurityHeaders } from './http/security';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AUTOCONFIG_PATHS } from './protocols/autoconfig/paths';
+import { AUTODISCOVER_JSON_CONTENT_TYPE, AUTODISCOVER_JSON_PATH } from './protocols/autodiscover-json/paths';
+import { AUTODISCOVER_CONTENT_TYPE, AUTODISCOVER_XML_PATH } from './protocols/autodiscover/paths';
+import { renderAutodiscoverError } from './protocols/autodiscover/render-error';
+import { MOBILECONFIG_PATH } from './protocols/mobileconfig/paths';
 import { createAutoconfigRouter } from './protocols/autoconfig/router';
 import { createAutodiscoverJsonRouter } from './protocols/autodiscover-json/router';
 import { createAutodiscoverRouter } from './protocols/autodiscover/router';
@@ -20,6 +27,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Clock for Autodiscover error timestamps; fixed in golden tests. */
   readonly now?: () => Date;
+  /** Per-IP limiter (Redis-backed when Redis is configured); an in-memory one is made when absent. */
+  readonly rateLimiter?: RateLimiterAbstract;
 }
 
 /** The whole HTTP service, without listening: main.ts listens, supertest imports this. */
@@ -32,6 +41,8 @@ export function buildApp(deps: AppDeps): Express {
     logger.warn({ err: error }, 'account directory lookup failed; answering with a temporary error');
   };
 
+  const now = deps.now ?? (() => new Date());
+
   const app = express();
   app.disable('x-powered-by');
   // Answers are per user and no-store; an ETag would only invite revalidation.
@@ -40,12 +51,17 @@ export function buildApp(deps: AppDeps): Express {
   app.use(createRequestLogger(logger));
   app.use(createSecurityHeaders());
   app.use(createHealthRouter());
+  if (config.rateLimit.enabled) {
+    const limiter = deps.rateLimiter ?? createRateLimiter(config.rateLimit, null, 'mail-autodiscover');
+    const discoveryPaths = [AUTODISCOVER_XML_PATH, AUTODISCOVER_JSON_PATH, ...AUTOCONFIG_PATHS, MOBILECONFIG_PATH];
+    app.use(discoveryPaths, rateLimitMiddleware(limiter, tooManyRequests(now, config.autodiscover.serverId)));
+  }
   app.use(
     createAutodiscoverRouter({
       discover,
       maxBodyBytes: config.server.maxBodyBytes,
       serverId: config.autodiscover.serverId,
-      now: deps.now ?? (() => new Date()),
+      now,
       onLookupFailure,
       plainHttpRedirectUrl: (config.server.redirectPlainHttpAutodiscover ?? config.server.https !== null) ? config.autodiscover.publicUrl : null,
     }),
@@ -56,4 +72,19 @@ export function buildApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(createErrorHandler(logger));
   return app;
+}
+
+/** Over the limit: 429 with Retry-After (set by the middleware) and a body in the protocol's own format. */
+function tooManyRequests(now: () => Date, serverId: number): OnRateLimited {
+  return (req, res) => {
+    const path = req.originalUrl.split('?')[0]?.toLowerCase() ?? '';
+    res.set('Cache-Control', 'no-store');
+    if (path.startsWith(AUTODISCOVER_XML_PATH)) {
+      res.type(AUTODISCOVER_CONTENT_TYPE).send(renderAutodiscoverError(603, null, { now: now(), serverId }));
+    } else if (path.startsWith(AUTODISCOVER_JSON_PATH)) {
+      res.type(AUTODISCOVER_JSON_CONTENT_TYPE).send(JSON.stringify({ ErrorCode: 'TooManyRequests', ErrorMessage: 'Too many requests; try again later.' }));
+    } else {
+      res.type('text/plain').send('Too many requests; try again later.\n');
+    }
+  };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cacheSchema } from './cache-schema';
 import { directorySchema } from './directory-schema';
 import { hostName, httpsUrl, tcpPort as port } from './fields';
+import { rateLimitSchema } from './rate-limit-schema';
 import { serverSchema } from './server-schema';
 
 // Field types shared by the section schemas live in fields.ts (no import cycle through this file).
@@ -88,6 +89,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   directory: directorySchema,
   cache: cacheSchema,
+  rateLimit: rateLimitSchema,
   privacy: z
     .strictObject({
       /** Directory display names are personal data; anonymous answers leave them out unless this is true. */

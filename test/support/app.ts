@@ -14,6 +14,7 @@ export const FIXED_NOW = new Date('2026-01-02T03:04:05.678Z');
 export function exampleConfig(): { config: AppConfig; accountsFile: string } {
   const loaded = loadConfig({}, REPO_ROOT);
   if (!loaded.ok) throw new Error(`example config is invalid:\n${loaded.error.join('\n')}`);
+  if (loaded.value.accountsFile === null) throw new Error('the example config must use a file directory');
   return { config: loaded.value.config, accountsFile: loaded.value.accountsFile };
 }
 
@@ -26,8 +27,10 @@ export function exampleDirectory(): AccountDirectory {
 
 /** buildApp on the example config, a silent logger and a fixed clock; overrides patch config sections. */
 export function exampleApp(options: { config?: (config: AppConfig) => AppConfig; directory?: AccountDirectory } = {}) {
-  const base = exampleConfig().config;
-  const config = options.config ? options.config(structuredClone(base)) : base;
+  // The per-IP limit would trip on suites that send hundreds of requests from 127.0.0.1; the
+  // rate-limit tests switch it back on through `config`.
+  const base = { ...structuredClone(exampleConfig().config), rateLimit: { enabled: false, points: 120, durationSeconds: 60 } };
+  const config = options.config ? options.config(base) : base;
   return buildApp({
     config,
     directory: options.directory ?? exampleDirectory(),
