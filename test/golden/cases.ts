@@ -1,0 +1,249 @@
+/**
+ * The golden cases: one named input per file under test/golden/<protocol>/<name>.<ext>.
+ *
+ * Every case goes through the pure path only (config → buildProviderProfile → resolveSettings →
+ * renderer): no Express, no directory, no clock. Each case states the directory's answer itself
+ * (access type, display name), as config/accounts.json gives it for the example addresses:
+ * `pop.user@example.com` is POP access, `business.user@example.com` Business Mail, and a mailbox the
+ * directory does not know takes its domain's default (example.com → pop, example.org → business).
+ */
+import { buildProviderProfile } from '../../src/config/provider-profile';
+import type { AppConfig } from '../../src/config/schema';
+import type { AccessType } from '../../src/model/access-type';
+import { parseDomainName, parseEmailAddress, type EmailAddress } from '../../src/model/email-address';
+import type { BusinessMailSettings, MailSettings } from '../../src/model/mail-settings';
+import { resolveSettings } from '../../src/model/resolve';
+import { renderAutoconfig } from '../../src/protocols/autoconfig/render';
+import { answerJsonProtocol, invalidProtocol, JSON_ERRORS, JSON_PROTOCOLS, type JsonAnswer } from '../../src/protocols/autodiscover-json/render';
+import type { ResponseSchema } from '../../src/protocols/autodiscover/parse-request';
+import { renderMobileSyncResponse, renderOutlookResponse } from '../../src/protocols/autodiscover/render';
+import { renderAutodiscoverError, type AutodiscoverErrorCode } from '../../src/protocols/autodiscover/render-error';
+import { renderAppleProfile, type ProfileSettings } from '../../src/protocols/mobileconfig/render';
+import { exampleConfig, FIXED_NOW } from '../support/app';
+
+/** Folder names under test/golden/, one per wire format. */
+export const GOLDEN_PROTOCOLS = ['autodiscover', 'mobilesync', 'autodiscover-json', 'autoconfig', 'mobileconfig'] as const;
+export type GoldenProtocol = (typeof GOLDEN_PROTOCOLS)[number];
+
+export const GOLDEN_EXTENSION: Readonly<Record<GoldenProtocol, string>> = {
+  autodiscover: 'xml',
+  mobilesync: 'xml',
+  // The JSON renderer returns { status, body }; its golden file holds both, pretty-printed.
+  'autodiscover-json': 'json',
+  autoconfig: 'xml',
+  mobileconfig: 'mobileconfig',
+};
+
+export interface GoldenCase {
+  readonly protocol: GoldenProtocol;
+  /** File name without extension; says which edge case the file covers. */
+  readonly name: string;
+  /** The exact text the renderer returns. */
+  readonly render: () => string;
+}
+
+/** Example addresses (config/accounts.json) and the directory answer each gets. */
+export const POP_USER = 'pop.user@example.com';
+export const BUSINESS_USER = 'business.user@example.com';
+export const UNKNOWN_AT_POP_DOMAIN = 'nobody@example.com';
+export const UNKNOWN_AT_BUSINESS_DOMAIN = 'nobody@example.org';
+/** An IDN domain: every renderer must write the punycode form `xn--bcher-kva.example`. */
+export const IDN_USER = 'user@bücher.example';
+/** A local part that is not reverse-DNS safe: the Apple identifier gets a hash suffix. */
+export const SYMBOL_USER = 'first.last+news@example.com';
+/** Only revealed with privacy.revealDisplayNames; every markup-significant character at once. */
+export const HOSTILE_DISPLAY_NAME = `Tom & "Jerry" <O'Brien> ]]> Ltd`;
+
+/** Error `Id`: an unsigned 32-bit server id, as in [MS-OXDSCLI]'s example. */
+export const ERROR_SERVER_ID = 2477272013;
+
+const BASE_CONFIG = exampleConfig().config;
+
+/** Config variants the cases use; each is a copy of config/default.json with one section patched. */
+export const CONFIGS = {
+  example: BASE_CONFIG,
+  pop3Preferred: configWith((config) => ({ ...config, popAccess: { ...config.popAccess, preferredIncoming: 'pop3' } })),
+  outlookRedirect: configWith((config) => ({ ...config, businessMail: { ...config.businessMail, outlookMode: 'redirect' } })),
+} as const;
+
+function configWith(change: (config: AppConfig) => AppConfig): AppConfig {
+  return change(structuredClone(BASE_CONFIG));
+}
+
+export function emailAddress(text: string): EmailAddress {
+  const parsed = parseEmailAddress(text);
+  if (!parsed.ok) throw new Error(`golden case address ${JSON.stringify(text)} is invalid: ${parsed.error}`);
+  return parsed.value;
+}
+
+interface MailboxAnswer {
+  readonly accessType: AccessType;
+  readonly displayName?: string;
+  readonly config?: AppConfig;
+}
+
+/** Settings for one mailbox, as discover() builds them once the directory has answered. */
+export function mailboxSettings(address: string, answer: MailboxAnswer): MailSettings & ProfileSettings {
+  const parsed = emailAddress(address);
+  const settings = resolveSettings(buildProviderProfile(answer.config ?? BASE_CONFIG), {
+    accessType: answer.accessType,
+    domain: parsed.domain,
+    address: parsed,
+    displayName: answer.displayName ?? null,
+  });
+  return { ...settings, user: { ...settings.user, address: parsed } };
+}
+
+/** Settings for a domain only (autoconfig without `emailaddress`): usernames become placeholders. */
+function domainSettings(domain: string, accessType: AccessType): MailSettings {
+  const parsed = parseDomainName(domain);
+  if (!parsed.ok) throw new Error(`golden case domain ${JSON.stringify(domain)} is invalid`);
+  return resolveSettings(buildProviderProfile(BASE_CONFIG), { accessType, domain: parsed.value.ascii, address: null, displayName: null });
+}
+
+function businessOnly(settings: MailSettings): BusinessMailSettings {
+  if (settings.accessType !== 'business') throw new Error('this golden case needs a Business Mail mailbox');
+  return settings;
+}
+
+/** The Apple profile for an address, with the example provider. */
+export function renderProfileFor(address: string, answer: MailboxAnswer): string {
+  return renderAppleProfile(mailboxSettings(address, answer), (answer.config ?? BASE_CONFIG).provider);
+}
+
+// ---- Outlook POX (outlook schema) --------------------------------------------------------------
+
+const outlook = (name: string, address: string, answer: MailboxAnswer, clientFollowsRedirectUrl = true): GoldenCase => ({
+  protocol: 'autodiscover',
+  name,
+  render: () => renderOutlookResponse(mailboxSettings(address, answer), { clientFollowsRedirectUrl }),
+});
+
+const autodiscoverError = (protocol: 'autodiscover' | 'mobilesync', code: AutodiscoverErrorCode, schema: ResponseSchema | null): GoldenCase => ({
+  protocol,
+  name: `error-${code}`,
+  render: () => renderAutodiscoverError(code, schema, { now: FIXED_NOW, serverId: ERROR_SERVER_ID }),
+});
+
+const OUTLOOK_CASES: readonly GoldenCase[] = [
+  outlook('pop-access', POP_USER, { accessType: 'pop' }),
+  outlook('business-mail', BUSINESS_USER, { accessType: 'business' }),
+  outlook('unknown-mailbox-pop-domain', UNKNOWN_AT_POP_DOMAIN, { accessType: 'pop' }),
+  outlook('unknown-mailbox-business-domain', UNKNOWN_AT_BUSINESS_DOMAIN, { accessType: 'business' }),
+  outlook('business-redirect-outlook', BUSINESS_USER, { accessType: 'business', config: CONFIGS.outlookRedirect }),
+  outlook('business-redirect-thunderbird', BUSINESS_USER, { accessType: 'business', config: CONFIGS.outlookRedirect }, false),
+  outlook('pop3-preferred', POP_USER, { accessType: 'pop', config: CONFIGS.pop3Preferred }),
+  outlook('pop-access-display-name-escaped', POP_USER, { accessType: 'pop', displayName: HOSTILE_DISPLAY_NAME }),
+  outlook('business-mail-display-name-escaped', BUSINESS_USER, { accessType: 'business', displayName: HOSTILE_DISPLAY_NAME }),
+  outlook('idn-domain', IDN_USER, { accessType: 'pop' }),
+  // Unknown domain, and a LegacyDN-only request: Outlook's schema, Response in the root namespace.
+  autodiscoverError('autodiscover', 500, 'outlook'),
+  // Empty body, GET, no address: sent before the schema is known.
+  autodiscoverError('autodiscover', 600, null),
+  autodiscoverError('autodiscover', 601, null),
+  autodiscoverError('autodiscover', 603, 'outlook'),
+];
+
+// ---- Exchange ActiveSync (mobilesync schema) ---------------------------------------------------
+
+const mobileSync = (name: string, address: string, answer: MailboxAnswer): GoldenCase => ({
+  protocol: 'mobilesync',
+  name,
+  render: () => renderMobileSyncResponse(businessOnly(mailboxSettings(address, answer))),
+});
+
+const MOBILESYNC_CASES: readonly GoldenCase[] = [
+  mobileSync('business-mail', BUSINESS_USER, { accessType: 'business' }),
+  mobileSync('unknown-mailbox-business-domain', UNKNOWN_AT_BUSINESS_DOMAIN, { accessType: 'business' }),
+  mobileSync('business-mail-display-name-escaped', BUSINESS_USER, { accessType: 'business', displayName: HOSTILE_DISPLAY_NAME }),
+  mobileSync('idn-domain', IDN_USER, { accessType: 'business' }),
+  // POP access has no ActiveSync: 501, "address known, no configuration for it".
+  autodiscoverError('mobilesync', 501, 'mobilesync'),
+  autodiscoverError('mobilesync', 500, 'mobilesync'),
+  autodiscoverError('mobilesync', 603, 'mobilesync'),
+];
+
+// ---- Autodiscover v2 (JSON) --------------------------------------------------------------------
+
+const AUTODISCOVER_URL = BASE_CONFIG.autodiscover.publicUrl;
+
+const jsonCase = (name: string, answer: () => JsonAnswer): GoldenCase => ({
+  protocol: 'autodiscover-json',
+  name,
+  render: () => `${JSON.stringify(answer(), null, 2)}\n`,
+});
+
+const json = (name: string, address: string, accessType: AccessType, protocol: string): GoldenCase =>
+  jsonCase(name, () => answerJsonProtocol(mailboxSettings(address, { accessType }), protocol, AUTODISCOVER_URL));
+
+const JSON_CASES: readonly GoldenCase[] = [
+  json('pop-access-autodiscoverv1', POP_USER, 'pop', 'AutodiscoverV1'),
+  json('pop-access-activesync', POP_USER, 'pop', 'ActiveSync'),
+  json('pop-access-ews', POP_USER, 'pop', 'Ews'),
+  json('business-mail-autodiscoverv1', BUSINESS_USER, 'business', 'AutodiscoverV1'),
+  json('business-mail-activesync', BUSINESS_USER, 'business', 'ActiveSync'),
+  json('business-mail-ews', BUSINESS_USER, 'business', 'Ews'),
+  json('unknown-mailbox-pop-domain-activesync', UNKNOWN_AT_POP_DOMAIN, 'pop', 'ActiveSync'),
+  json('unknown-mailbox-business-domain-activesync', UNKNOWN_AT_BUSINESS_DOMAIN, 'business', 'ActiveSync'),
+  // Outlook desktop really sends "Autodiscoverv1"; the answer uses Exchange Online's spelling.
+  json('protocol-name-case-insensitive', POP_USER, 'pop', 'autodiscoverV1'),
+  jsonCase('unknown-protocol', () => invalidProtocol('Rest', JSON_PROTOCOLS)),
+  jsonCase('error-invalid-address', () => JSON_ERRORS.invalidAddress('the e-mail address has no "@"')),
+  jsonCase('error-not-hosted', () => JSON_ERRORS.notHosted()),
+  jsonCase('error-unavailable', () => JSON_ERRORS.unavailable()),
+];
+
+// ---- Thunderbird autoconfig --------------------------------------------------------------------
+
+const autoconfig = (name: string, settings: () => MailSettings, config: AppConfig = BASE_CONFIG): GoldenCase => ({
+  protocol: 'autoconfig',
+  name,
+  render: () => renderAutoconfig(settings(), config.provider),
+});
+
+const AUTOCONFIG_CASES: readonly GoldenCase[] = [
+  autoconfig('pop-access', () => mailboxSettings(POP_USER, { accessType: 'pop' })),
+  autoconfig('business-mail', () => mailboxSettings(BUSINESS_USER, { accessType: 'business' })),
+  autoconfig('unknown-mailbox-pop-domain', () => mailboxSettings(UNKNOWN_AT_POP_DOMAIN, { accessType: 'pop' })),
+  autoconfig('unknown-mailbox-business-domain', () => mailboxSettings(UNKNOWN_AT_BUSINESS_DOMAIN, { accessType: 'business' })),
+  // No emailaddress parameter: the domain's settings, with %EMAILADDRESS% for Thunderbird to fill in.
+  autoconfig('placeholders-pop-domain', () => domainSettings('example.com', 'pop')),
+  autoconfig('placeholders-business-domain', () => domainSettings('example.org', 'business')),
+  autoconfig('pop3-preferred', () => mailboxSettings(POP_USER, { accessType: 'pop', config: CONFIGS.pop3Preferred })),
+  // Display names never reach autoconfig: the same file as pop-access, proving nothing leaks.
+  autoconfig('pop-access-display-name-revealed', () => mailboxSettings(POP_USER, { accessType: 'pop', displayName: HOSTILE_DISPLAY_NAME })),
+  autoconfig('idn-domain', () => mailboxSettings(IDN_USER, { accessType: 'pop' })),
+];
+
+// ---- Apple configuration profiles --------------------------------------------------------------
+
+const profile = (name: string, address: string, answer: MailboxAnswer): GoldenCase => ({
+  protocol: 'mobileconfig',
+  name,
+  render: () => renderProfileFor(address, answer),
+});
+
+const MOBILECONFIG_CASES: readonly GoldenCase[] = [
+  profile('pop-access', POP_USER, { accessType: 'pop' }),
+  profile('business-mail', BUSINESS_USER, { accessType: 'business' }),
+  profile('unknown-mailbox-pop-domain', UNKNOWN_AT_POP_DOMAIN, { accessType: 'pop' }),
+  profile('unknown-mailbox-business-domain', UNKNOWN_AT_BUSINESS_DOMAIN, { accessType: 'business' }),
+  profile('pop3-preferred', POP_USER, { accessType: 'pop', config: CONFIGS.pop3Preferred }),
+  profile('pop-access-display-name-escaped', POP_USER, { accessType: 'pop', displayName: HOSTILE_DISPLAY_NAME }),
+  profile('idn-domain-pop-access', IDN_USER, { accessType: 'pop' }),
+  profile('idn-domain-business-mail', IDN_USER, { accessType: 'business' }),
+  profile('local-part-with-symbols', SYMBOL_USER, { accessType: 'pop' }),
+];
+
+export const GOLDEN_CASES: readonly GoldenCase[] = [
+  ...OUTLOOK_CASES,
+  ...MOBILESYNC_CASES,
+  ...JSON_CASES,
+  ...AUTOCONFIG_CASES,
+  ...MOBILECONFIG_CASES,
+];
+
+/** test/golden/<protocol>/<name>.<ext>, relative to test/golden/. */
+export function goldenPathOf(goldenCase: Pick<GoldenCase, 'protocol' | 'name'>): string {
+  return `${goldenCase.protocol}/${goldenCase.name}.${GOLDEN_EXTENSION[goldenCase.protocol]}`;
+}

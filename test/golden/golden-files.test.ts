@@ -1,0 +1,557 @@
+/**
+ * Reads every accepted golden file back with a real parser (fast-xml-parser, plist, JSON.parse) and
+ * checks what clients read from it, by path, against /work/shared/PROTOCOLS.md. golden.test.ts locks
+ * the bytes; this file says why those bytes are right. Regenerate with UPDATE_GOLDEN=1 (see there).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import plist from 'plist';
+import { JSON_PROTOCOLS } from '../../src/protocols/autodiscover-json/render';
+import { MOBILESYNC_RESPONSE_SCHEMA, OUTLOOK_RESPONSE_SCHEMA, RESPONSE_NAMESPACE } from '../../src/protocols/autodiscover/paths';
+import {
+  BUSINESS_USER,
+  ERROR_SERVER_ID,
+  GOLDEN_CASES,
+  goldenPathOf,
+  HOSTILE_DISPLAY_NAME,
+  POP_USER,
+  renderProfileFor,
+  type GoldenCase,
+  type GoldenProtocol,
+} from './cases';
+
+// ---- reading and walking parsed documents without `any` ----------------------------------------
+
+function goldenBytes(goldenCase: GoldenCase): Buffer {
+  return readFileSync(path.join(__dirname, goldenPathOf(goldenCase)));
+}
+
+function goldenText(goldenCase: GoldenCase): string {
+  return goldenBytes(goldenCase).toString('utf8');
+}
+
+/** The value at a path of keys and array indexes, or undefined when any step is missing. */
+function at(value: unknown, ...keys: readonly (string | number)[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Readonly<Record<string | number, unknown>>)[key];
+  }
+  return current;
+}
+
+function listAt(value: unknown, ...keys: readonly (string | number)[]): readonly unknown[] {
+  const found = at(value, ...keys);
+  if (!Array.isArray(found)) throw new Error(`expected a list at ${keys.join('.')}, got ${JSON.stringify(found)}`);
+  return found;
+}
+
+function stringAt(value: unknown, ...keys: readonly (string | number)[]): string {
+  const found = at(value, ...keys);
+  if (typeof found !== 'string') throw new Error(`expected a string at ${keys.join('.')}, got ${JSON.stringify(found)}`);
+  return found;
+}
+
+/** Elements that may repeat are always arrays, so paths do not change shape with the count. */
+const REPEATED_ELEMENTS = new Set(['Protocol', 'incomingServer', 'outgoingServer']);
+
+const xmlParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  isArray: (tagName) => REPEATED_ELEMENTS.has(tagName),
+});
+const orderedXmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, preserveOrder: true });
+
+function parseXml(goldenCase: GoldenCase): unknown {
+  const parsed: unknown = xmlParser.parse(goldenText(goldenCase));
+  return parsed;
+}
+
+/** Child element names of every element called `name`, in document order (preserveOrder tree). */
+function childOrderOf(goldenCase: GoldenCase, name: string): string[][] {
+  const found: string[][] = [];
+  const walk = (nodes: unknown): void => {
+    if (!Array.isArray(nodes)) return;
+    for (const node of nodes) {
+      if (typeof node !== 'object' || node === null) continue;
+      for (const [tag, children] of Object.entries(node as Readonly<Record<string, unknown>>)) {
+        if (tag === '#text' || tag === ':@') continue;
+        if (tag === name && Array.isArray(children)) {
+          found.push(children.flatMap((child: unknown) => elementNamesIn(child)));
+        }
+        walk(children);
+      }
+    }
+  };
+  const tree: unknown = orderedXmlParser.parse(goldenText(goldenCase));
+  walk(tree);
+  return found;
+}
+
+/** In a preserveOrder tree each child is `{ <name>: children, ':@'?: attributes }` or `{ '#text': … }`. */
+function elementNamesIn(child: unknown): string[] {
+  if (typeof child !== 'object' || child === null) return [];
+  return Object.keys(child).filter((key) => key !== '#text' && key !== ':@');
+}
+
+function casesOf(protocol: GoldenProtocol, filter: (goldenCase: GoldenCase) => boolean = () => true): GoldenCase[] {
+  return GOLDEN_CASES.filter((goldenCase) => goldenCase.protocol === protocol && filter(goldenCase));
+}
+
+function goldenCase(protocol: GoldenProtocol, name: string): GoldenCase {
+  const found = GOLDEN_CASES.find((candidate) => candidate.protocol === protocol && candidate.name === name);
+  if (found === undefined) throw new Error(`no golden case ${protocol}/${name}`);
+  return found;
+}
+
+const named = (cases: readonly GoldenCase[]): (readonly [string, GoldenCase])[] => cases.map((c) => [c.name, c] as const);
+const isError = (c: GoldenCase): boolean => c.name.startsWith('error-');
+
+// ---- every file ----------------------------------------------------------------------------------
+
+describe.each(GOLDEN_CASES.map((c) => [goldenPathOf(c), c] as const))('%s', (_file, c) => {
+  test('is UTF-8 without a BOM', () => {
+    const bytes = goldenBytes(c);
+    expect([...bytes.subarray(0, 3)]).not.toEqual([0xef, 0xbb, 0xbf]);
+    expect(Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)).toBe(true);
+  });
+
+  if (c.protocol === 'autodiscover-json') {
+    test('is JSON', () => {
+      expect(() => JSON.parse(goldenText(c)) as unknown).not.toThrow();
+    });
+  } else {
+    test("is well-formed XML and '<?xml' is the first byte", () => {
+      const text = goldenText(c);
+      expect(text.startsWith('<?xml ')).toBe(true);
+      expect(XMLValidator.validate(text)).toBe(true);
+    });
+  }
+});
+
+// ---- Outlook POX, outlook schema (PROTOCOLS 3.3-3.8) ---------------------------------------------
+
+/** Child order of the PROTOCOLS 3.5 example; SMTP adds UsePOPAuth and SMTPLast. */
+const POX_MAIL_ORDER = ['Type', 'Server', 'Port', 'LoginName', 'DomainRequired', 'SPA', 'SSL', 'Encryption', 'AuthRequired'];
+/** PROTOCOLS 3.6 design 2, without the domain fields (the provider's logon is a UPN). */
+const POX_EXPR_ORDER = ['Type', 'Server', 'SSL', 'AuthPackage', 'LoginName', 'DomainRequired', 'ASUrl', 'EwsUrl', 'OOFUrl'];
+
+function protocolTypes(document: unknown): string[] {
+  return listAt(document, 'Autodiscover', 'Response', 'Account', 'Protocol').map((protocol) => stringAt(protocol, 'Type'));
+}
+
+describe('autodiscover (outlook schema)', () => {
+  describe.each(named(casesOf('autodiscover', (c) => !isError(c))))('%s', (_name, c) => {
+    test('uses the response namespaces, http:// and 2006a', () => {
+      const document = parseXml(c);
+      expect(at(document, 'Autodiscover', '@_xmlns')).toBe(RESPONSE_NAMESPACE);
+      expect(at(document, 'Autodiscover', 'Response', '@_xmlns')).toBe(OUTLOOK_RESPONSE_SCHEMA);
+      expect(OUTLOOK_RESPONSE_SCHEMA).toBe('http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a');
+    });
+
+    test('orders every Protocol as the PROTOCOLS examples do, Type first', () => {
+      for (const children of childOrderOf(c, 'Protocol')) {
+        expect(children[0]).toBe('Type');
+        // Only mail servers (IMAP, POP3, SMTP) carry a Port.
+        if (children.includes('Port')) expect(children.slice(0, POX_MAIL_ORDER.length)).toEqual(POX_MAIL_ORDER);
+      }
+    });
+
+    test('writes SPA off and SSL on explicitly for mail servers (both default to on)', () => {
+      const document = parseXml(c);
+      const account = at(document, 'Autodiscover', 'Response', 'Account');
+      if (at(account, 'Action') !== 'settings') return;
+      for (const protocol of listAt(account, 'Protocol')) {
+        if (!['IMAP', 'POP3', 'SMTP'].includes(stringAt(protocol, 'Type'))) continue;
+        expect(at(protocol, 'SPA')).toBe('off');
+        expect(at(protocol, 'SSL')).toBe('on');
+        expect(['SSL', 'TLS']).toContain(at(protocol, 'Encryption'));
+      }
+    });
+  });
+
+  test('pop-access: IMAP first, then POP3, then the preferred SMTP server, logon = address', () => {
+    const document = parseXml(goldenCase('autodiscover', 'pop-access'));
+    const protocols = listAt(document, 'Autodiscover', 'Response', 'Account', 'Protocol');
+    expect(at(document, 'Autodiscover', 'Response', 'Account', 'AccountType')).toBe('email');
+    expect(at(document, 'Autodiscover', 'Response', 'Account', 'Action')).toBe('settings');
+    expect(at(protocols, 0, 'Type')).toBe('IMAP');
+    expect(protocols.map((p) => [at(p, 'Type'), at(p, 'Port'), at(p, 'Encryption')])).toEqual([
+      ['IMAP', '993', 'SSL'],
+      ['POP3', '995', 'SSL'],
+      ['SMTP', '587', 'TLS'],
+    ]);
+    expect(protocols.map((p) => at(p, 'LoginName'))).toEqual([POP_USER, POP_USER, POP_USER]);
+    expect(childOrderOf(goldenCase('autodiscover', 'pop-access'), 'Protocol')).toEqual([POX_MAIL_ORDER, POX_MAIL_ORDER, [...POX_MAIL_ORDER, 'UsePOPAuth', 'SMTPLast']]);
+    expect([at(protocols, 2, 'UsePOPAuth'), at(protocols, 2, 'SMTPLast'), at(protocols, 2, 'AuthRequired')]).toEqual(['on', 'off', 'on']);
+    expect(at(document, 'Autodiscover', 'Response', 'User', 'AutoDiscoverSMTPAddress')).toBe(POP_USER);
+    expect(at(document, 'Autodiscover', 'Response', 'User', 'DisplayName')).toBeUndefined();
+  });
+
+  test('pop3-preferred: POP3 is the first incoming server', () => {
+    expect(protocolTypes(parseXml(goldenCase('autodiscover', 'pop3-preferred')))).toEqual(['POP3', 'IMAP', 'SMTP']);
+  });
+
+  test.each(['business-mail', 'business-redirect-thunderbird', 'unknown-mailbox-business-domain'])(
+    '%s: static Hosted Exchange subset (EXPR + WEB) that Thunderbird can read',
+    (name) => {
+      const c = goldenCase('autodiscover', name);
+      const document = parseXml(c);
+      expect(protocolTypes(document)).toEqual(['EXPR', 'WEB']);
+      const [expr, web] = listAt(document, 'Autodiscover', 'Response', 'Account', 'Protocol');
+      expect(childOrderOf(c, 'Protocol')[0]).toEqual(POX_EXPR_ORDER);
+      expect(at(expr, 'EwsUrl')).toBe('https://mamutmail.com/EWS/Exchange.asmx');
+      expect(at(expr, 'LoginName')).toBe(stringAt(document, 'Autodiscover', 'Response', 'User', 'AutoDiscoverSMTPAddress'));
+      expect(at(expr, 'DomainName')).toBeUndefined();
+      // Thunderbird 153 keeps the OWA URL only with an AuthenticationMethod attribute (PROTOCOLS 3.9).
+      expect(at(web, 'External', 'OWAUrl', '@_AuthenticationMethod')).toBe('Basic, Fba');
+      expect(at(web, 'External', 'OWAUrl', '#text')).toBe('https://mamutmail.com');
+      expect(at(web, 'External', 'Protocol', 0, 'ASUrl')).toBe('https://mamutmail.com/EWS/Exchange.asmx');
+    },
+  );
+
+  test('business-redirect-outlook: redirectUrl to the platform, no Protocol', () => {
+    const account = at(parseXml(goldenCase('autodiscover', 'business-redirect-outlook')), 'Autodiscover', 'Response', 'Account');
+    expect(at(account, 'Action')).toBe('redirectUrl');
+    expect(at(account, 'RedirectUrl')).toBe('https://mamutmail.com/Autodiscover/Autodiscover.xml');
+    expect(at(account, 'Protocol')).toBeUndefined();
+  });
+
+  test('unknown-mailbox-pop-domain: the domain default (POP access), never an error', () => {
+    const document = parseXml(goldenCase('autodiscover', 'unknown-mailbox-pop-domain'));
+    expect(protocolTypes(document)).toEqual(['IMAP', 'POP3', 'SMTP']);
+    expect(at(document, 'Autodiscover', 'Response', 'User', 'AutoDiscoverSMTPAddress')).toBe('nobody@example.com');
+  });
+
+  test.each(['pop-access-display-name-escaped', 'business-mail-display-name-escaped'])('%s: the display name survives escaping', (name) => {
+    const c = goldenCase('autodiscover', name);
+    expect(at(parseXml(c), 'Autodiscover', 'Response', 'User', 'DisplayName')).toBe(HOSTILE_DISPLAY_NAME);
+    expect(goldenText(c)).not.toContain(']]>');
+  });
+
+  test('idn-domain: the punycode address everywhere, no raw Unicode', () => {
+    const c = goldenCase('autodiscover', 'idn-domain');
+    const document = parseXml(c);
+    expect(at(document, 'Autodiscover', 'Response', 'User', 'AutoDiscoverSMTPAddress')).toBe('user@xn--bcher-kva.example');
+    expect(at(document, 'Autodiscover', 'Response', 'Account', 'Protocol', 0, 'LoginName')).toBe('user@xn--bcher-kva.example');
+    expect(goldenText(c)).toMatch(/^[\x09\x0a\x0d\x20-\x7e]*$/);
+  });
+});
+
+// ---- Autodiscover errors, both schemas (PROTOCOLS 3.8, 4) ---------------------------------------
+
+describe.each([
+  ['autodiscover', ['500', '600', '601', '603'], undefined],
+  ['mobilesync', ['500', '501', '603'], MOBILESYNC_RESPONSE_SCHEMA],
+] as const)('%s errors', (protocol, codes, responseNamespace) => {
+  const errors = casesOf(protocol, isError);
+
+  test('cover the codes the routers send', () => {
+    expect(errors.map((c) => c.name).sort()).toEqual(codes.map((code) => `error-${code}`));
+  });
+
+  test.each(named(errors))('%s: Response/Error with ErrorCode, Time, Id, Message and DebugData', (name, c) => {
+    const document = parseXml(c);
+    expect(at(document, 'Autodiscover', '@_xmlns')).toBe(RESPONSE_NAMESPACE);
+    // Outlook: Response inherits the root namespace (Exchange style); mobilesync: its own (MS-ASCMD 2.2.3.64).
+    expect(at(document, 'Autodiscover', 'Response', '@_xmlns')).toBe(responseNamespace);
+    const error = at(document, 'Autodiscover', 'Response', 'Error');
+    expect(at(error, 'ErrorCode')).toBe(name.replace('error-', ''));
+    expect(stringAt(error, 'Message')).not.toBe('');
+    expect(at(error, 'DebugData')).toBe('');
+    expect(at(error, '@_Time')).toBe('03:04:05.6780000');
+    expect(stringAt(error, '@_Time')).toMatch(/^\d{2}:\d{2}:\d{2}(\.\d+)?$/);
+    expect(at(error, '@_Id')).toBe(String(ERROR_SERVER_ID));
+    expect(at(document, 'Autodiscover', 'Response', 'Account')).toBeUndefined();
+  });
+});
+
+// ---- Exchange ActiveSync, mobilesync schema (PROTOCOLS 4) ----------------------------------------
+
+describe('mobilesync', () => {
+  test.each(named(casesOf('mobilesync', (c) => !isError(c))))('%s: Action/Settings/Server of Type MobileSync', (_name, c) => {
+    const document = parseXml(c);
+    const response = at(document, 'Autodiscover', 'Response');
+    expect(at(document, 'Autodiscover', '@_xmlns')).toBe(RESPONSE_NAMESPACE);
+    expect(at(response, '@_xmlns')).toBe(MOBILESYNC_RESPONSE_SCHEMA);
+    expect(at(response, 'Culture')).toBe('en:us');
+    expect(stringAt(response, 'User', 'EMailAddress')).toMatch(/^[^@]+@[a-z0-9.-]+$/);
+    const server = at(response, 'Action', 'Settings', 'Server');
+    expect(at(server, 'Type')).toBe('MobileSync');
+    // AOSP reads host and port of Url; the path is the EAS endpoint.
+    expect(at(server, 'Url')).toBe('https://mamutmail.com/Microsoft-Server-ActiveSync');
+    expect(at(server, 'Name')).toBe(at(server, 'Url'));
+    expect(childOrderOf(c, 'Response')[0]).toEqual(['Culture', 'User', 'Action']);
+  });
+
+  test('business-mail-display-name-escaped: the display name survives escaping', () => {
+    const document = parseXml(goldenCase('mobilesync', 'business-mail-display-name-escaped'));
+    expect(at(document, 'Autodiscover', 'Response', 'User', 'DisplayName')).toBe(HOSTILE_DISPLAY_NAME);
+    expect(at(document, 'Autodiscover', 'Response', 'User', 'EMailAddress')).toBe(BUSINESS_USER);
+  });
+
+  test('idn-domain: the punycode address', () => {
+    expect(at(parseXml(goldenCase('mobilesync', 'idn-domain')), 'Autodiscover', 'Response', 'User', 'EMailAddress')).toBe('user@xn--bcher-kva.example');
+  });
+});
+
+// ---- Autodiscover v2 JSON (PROTOCOLS 5) ----------------------------------------------------------
+
+function jsonOf(name: string): { status: unknown; body: unknown } {
+  const parsed: unknown = JSON.parse(goldenText(goldenCase('autodiscover-json', name)));
+  return { status: at(parsed, 'status'), body: at(parsed, 'body') };
+}
+
+describe('autodiscover-json', () => {
+  test.each(named(casesOf('autodiscover-json')))('%s: {Protocol, Url} on 200, {ErrorCode, ErrorMessage} otherwise', (name) => {
+    const { status, body } = jsonOf(name);
+    const keys = typeof body === 'object' && body !== null ? Object.keys(body).sort() : [];
+    if (status === 200) {
+      expect(keys).toEqual(['Protocol', 'Url']);
+      expect(JSON_PROTOCOLS).toContain(at(body, 'Protocol'));
+      expect(stringAt(body, 'Url')).toMatch(/^https:\/\//);
+    } else {
+      expect([400, 404, 503]).toContain(status);
+      expect(keys).toEqual(['ErrorCode', 'ErrorMessage']);
+      expect(stringAt(body, 'ErrorCode')).toMatch(/^[A-Z][A-Za-z]+$/);
+    }
+  });
+
+  test.each([
+    ['pop-access-autodiscoverv1', 200, 'AutodiscoverV1', 'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml'],
+    ['business-mail-autodiscoverv1', 200, 'AutodiscoverV1', 'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml'],
+    ['business-mail-activesync', 200, 'ActiveSync', 'https://mamutmail.com/Microsoft-Server-ActiveSync'],
+    ['business-mail-ews', 200, 'Ews', 'https://mamutmail.com/EWS/Exchange.asmx'],
+    ['unknown-mailbox-business-domain-activesync', 200, 'ActiveSync', 'https://mamutmail.com/Microsoft-Server-ActiveSync'],
+    ['protocol-name-case-insensitive', 200, 'AutodiscoverV1', 'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml'],
+  ])('%s: %i %s', (name, status, protocol, url) => {
+    expect(jsonOf(name)).toEqual({ status, body: { Protocol: protocol, Url: url } });
+  });
+
+  test.each([
+    ['pop-access-activesync', 400, 'InvalidProtocol', "Supported values are 'AutodiscoverV1'"],
+    ['pop-access-ews', 400, 'InvalidProtocol', "Supported values are 'AutodiscoverV1'"],
+    ['unknown-mailbox-pop-domain-activesync', 400, 'InvalidProtocol', "Supported values are 'AutodiscoverV1'"],
+    ['unknown-protocol', 400, 'InvalidProtocol', "'Rest' is invalid. Supported values are 'AutodiscoverV1,ActiveSync,Ews'"],
+    ['error-invalid-address', 400, 'InvalidUser', 'has no "@"'],
+    ['error-not-hosted', 404, 'UserNotFound', 'No mail service'],
+    ['error-unavailable', 503, 'TemporarilyUnavailable', 'try again later'],
+  ])('%s: %i %s', (name, status, errorCode, message) => {
+    const { status: actualStatus, body } = jsonOf(name);
+    expect(actualStatus).toBe(status);
+    expect(at(body, 'ErrorCode')).toBe(errorCode);
+    expect(stringAt(body, 'ErrorMessage')).toContain(message);
+  });
+});
+
+// ---- Thunderbird autoconfig (PROTOCOLS 6.2-6.6) --------------------------------------------------
+
+const SERVER_CHILD_ORDER = ['hostname', 'port', 'socketType', 'authentication', 'username'];
+
+function serversOf(document: unknown, kind: 'incomingServer' | 'outgoingServer'): readonly unknown[] {
+  return listAt(document, 'clientConfig', 'emailProvider', kind);
+}
+
+describe('autoconfig', () => {
+  describe.each(named(casesOf('autoconfig')))('%s', (_name, c) => {
+    test('clientConfig 1.1 with a valid emailProvider that Thunderbird and K-9 accept', () => {
+      const document = parseXml(c);
+      expect(at(document, 'clientConfig', '@_version')).toBe('1.1');
+      expect(at(document, 'clientConfig', 'emailProvider', '@_id')).toBe('mamutmail.com');
+      expect(stringAt(document, 'clientConfig', 'emailProvider', 'domain')).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
+      const incoming = serversOf(document, 'incomingServer');
+      const outgoing = serversOf(document, 'outgoingServer');
+      expect(incoming.length).toBeGreaterThan(0);
+      expect(outgoing.length).toBeGreaterThan(0);
+      for (const server of [...incoming, ...outgoing]) {
+        expect(['imap', 'pop3', 'exchange', 'smtp']).toContain(at(server, '@_type'));
+        expect(stringAt(server, 'hostname')).toBe('mamutmail.com');
+        expect(Number(stringAt(server, 'port'))).toBeGreaterThanOrEqual(1);
+        // K-9 aborts the whole document on any socketType other than SSL/STARTTLS (PROTOCOLS 6.6).
+        expect(['SSL', 'STARTTLS']).toContain(at(server, 'socketType'));
+        expect(at(server, 'authentication')).toBe('password-cleartext');
+        expect(stringAt(server, 'username')).not.toBe('');
+      }
+      expect(outgoing.map((server) => at(server, '@_type'))).toEqual(outgoing.map(() => 'smtp'));
+      for (const children of [...childOrderOf(c, 'incomingServer'), ...childOrderOf(c, 'outgoingServer')]) {
+        expect(children.slice(0, SERVER_CHILD_ORDER.length)).toEqual(SERVER_CHILD_ORDER);
+      }
+    });
+  });
+
+  test.each([
+    ['pop-access', ['imap', 'pop3'], 'example.com', POP_USER],
+    ['unknown-mailbox-pop-domain', ['imap', 'pop3'], 'example.com', 'nobody@example.com'],
+    ['pop3-preferred', ['pop3', 'imap'], 'example.com', POP_USER],
+    ['placeholders-pop-domain', ['imap', 'pop3'], 'example.com', '%EMAILADDRESS%'],
+    ['idn-domain', ['imap', 'pop3'], 'xn--bcher-kva.example', 'user@xn--bcher-kva.example'],
+    ['business-mail', ['exchange'], 'example.com', BUSINESS_USER],
+    ['unknown-mailbox-business-domain', ['exchange'], 'example.org', 'nobody@example.org'],
+    ['placeholders-business-domain', ['exchange'], 'example.org', '%EMAILADDRESS%'],
+  ])('%s: incoming %j for %s, username %s', (name, types, domain, username) => {
+    const document = parseXml(goldenCase('autoconfig', name));
+    expect(serversOf(document, 'incomingServer').map((server) => at(server, '@_type'))).toEqual(types);
+    expect(at(document, 'clientConfig', 'emailProvider', 'domain')).toBe(domain);
+    const servers = [...serversOf(document, 'incomingServer'), ...serversOf(document, 'outgoingServer')];
+    expect(servers.map((server) => at(server, 'username'))).toEqual(servers.map(() => username));
+  });
+
+  test('pop-access: the pop3 block only on the POP3 server; STARTTLS 587 and SSL 465 for SMTP', () => {
+    const document = parseXml(goldenCase('autoconfig', 'pop-access'));
+    const [imap, pop3] = serversOf(document, 'incomingServer');
+    expect(at(imap, 'pop3')).toBeUndefined();
+    expect(at(pop3, 'pop3')).toEqual({ leaveMessagesOnServer: 'true', daysToLeaveMessagesOnServer: '14' });
+    expect(serversOf(document, 'outgoingServer').map((server) => [at(server, 'port'), at(server, 'socketType')])).toEqual([
+      ['587', 'STARTTLS'],
+      ['465', 'SSL'],
+    ]);
+  });
+
+  test('business-mail: an exchange server with OWA, both EWS element names and EAS', () => {
+    const exchange = serversOf(parseXml(goldenCase('autoconfig', 'business-mail')), 'incomingServer')[0];
+    expect([at(exchange, 'port'), at(exchange, 'socketType')]).toEqual(['443', 'SSL']);
+    expect(at(exchange, 'owaURL')).toBe('https://mamutmail.com');
+    expect(at(exchange, 'ewsURL')).toBe('https://mamutmail.com/EWS/Exchange.asmx');
+    expect(at(exchange, 'exchangeURL')).toBe(at(exchange, 'ewsURL'));
+    expect(at(exchange, 'easURL')).toBe('https://mamutmail.com/Microsoft-Server-ActiveSync');
+  });
+
+  test('pop-access-display-name-revealed: display names never reach autoconfig', () => {
+    expect(goldenText(goldenCase('autoconfig', 'pop-access-display-name-revealed'))).toBe(goldenText(goldenCase('autoconfig', 'pop-access')));
+  });
+});
+
+// ---- Apple configuration profiles (PROTOCOLS 7.2-7.5) --------------------------------------------
+
+const UUID_V5 = /^[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/;
+const REVERSE_DNS = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+
+interface ProfileIds {
+  readonly address: string;
+  readonly profileUuid: string;
+  readonly payloadType: string;
+  readonly payloadUuid: string;
+}
+
+function parseProfile(text: string): unknown {
+  const parsed: unknown = plist.parse(text);
+  return parsed;
+}
+
+function idsOf(profile: unknown): ProfileIds {
+  const payload = listAt(profile, 'PayloadContent')[0];
+  return {
+    address: stringAt(payload, 'EmailAddress'),
+    profileUuid: stringAt(profile, 'PayloadUUID'),
+    payloadType: stringAt(payload, 'PayloadType'),
+    payloadUuid: stringAt(payload, 'PayloadUUID'),
+  };
+}
+
+const profileOf = (name: string): unknown => parseProfile(goldenText(goldenCase('mobileconfig', name)));
+
+describe('mobileconfig', () => {
+  describe.each(named(casesOf('mobileconfig')))('%s', (_name, c) => {
+    test('top-level keys of a Configuration profile (TopLevel.yaml)', () => {
+      const profile = parseProfile(goldenText(c));
+      expect(at(profile, 'PayloadType')).toBe('Configuration');
+      expect(at(profile, 'PayloadVersion')).toBe(1);
+      expect(stringAt(profile, 'PayloadIdentifier')).toMatch(REVERSE_DNS);
+      expect(stringAt(profile, 'PayloadIdentifier').startsWith('com.mamutmail.autoconfig.')).toBe(true);
+      expect(stringAt(profile, 'PayloadUUID')).toMatch(UUID_V5);
+      expect(at(profile, 'PayloadOrganization')).toBe('Mamut Mail');
+      expect(listAt(profile, 'PayloadContent')).toHaveLength(1);
+    });
+
+    test('one payload with the common keys, identified under the profile', () => {
+      const profile = parseProfile(goldenText(c));
+      const payload = listAt(profile, 'PayloadContent')[0];
+      expect(['com.apple.mail.managed', 'com.apple.eas.account']).toContain(at(payload, 'PayloadType'));
+      expect(at(payload, 'PayloadVersion')).toBe(1);
+      expect(stringAt(payload, 'PayloadIdentifier')).toMatch(REVERSE_DNS);
+      expect(stringAt(payload, 'PayloadIdentifier').startsWith(`${stringAt(profile, 'PayloadIdentifier')}.`)).toBe(true);
+      expect(stringAt(payload, 'PayloadUUID')).toMatch(UUID_V5);
+      expect(at(payload, 'PayloadUUID')).not.toBe(at(profile, 'PayloadUUID'));
+      expect(at(payload, 'IncomingPassword')).toBeUndefined();
+      expect(at(payload, 'Password')).toBeUndefined();
+    });
+  });
+
+  test.each([
+    ['pop-access', 'EmailTypeIMAP', 993, POP_USER],
+    ['unknown-mailbox-pop-domain', 'EmailTypeIMAP', 993, 'nobody@example.com'],
+    ['pop3-preferred', 'EmailTypePOP', 995, POP_USER],
+    ['idn-domain-pop-access', 'EmailTypeIMAP', 993, 'user@xn--bcher-kva.example'],
+    ['local-part-with-symbols', 'EmailTypeIMAP', 993, 'first.last+news@example.com'],
+  ])('%s: com.apple.mail.managed, %s on %i, SMTP 465 implicit TLS, login %s', (name, accountType, incomingPort, address) => {
+    const payload = listAt(profileOf(name), 'PayloadContent')[0];
+    expect(at(payload, 'PayloadType')).toBe('com.apple.mail.managed');
+    expect(at(payload, 'EmailAccountType')).toBe(accountType);
+    expect(at(payload, 'EmailAddress')).toBe(address);
+    expect([at(payload, 'IncomingMailServerHostName'), at(payload, 'IncomingMailServerPortNumber'), at(payload, 'IncomingMailServerUseSSL')]).toEqual(['mamutmail.com', incomingPort, true]);
+    expect([at(payload, 'OutgoingMailServerHostName'), at(payload, 'OutgoingMailServerPortNumber'), at(payload, 'OutgoingMailServerUseSSL')]).toEqual(['mamutmail.com', 465, true]);
+    expect([at(payload, 'IncomingMailServerAuthentication'), at(payload, 'OutgoingMailServerAuthentication')]).toEqual(['EmailAuthPassword', 'EmailAuthPassword']);
+    expect([at(payload, 'IncomingMailServerUsername'), at(payload, 'OutgoingMailServerUsername')]).toEqual([address, address]);
+    expect(at(payload, 'OutgoingPasswordSameAsIncomingPassword')).toBe(true);
+    expect(at(payload, 'EmailAccountName')).toBeUndefined();
+  });
+
+  test.each([
+    ['business-mail', BUSINESS_USER],
+    ['unknown-mailbox-business-domain', 'nobody@example.org'],
+    ['idn-domain-business-mail', 'user@xn--bcher-kva.example'],
+  ])("%s: com.apple.eas.account, UserName with '_' instead of '@'", (name, address) => {
+    const payload = listAt(profileOf(name), 'PayloadContent')[0];
+    expect(at(payload, 'PayloadType')).toBe('com.apple.eas.account');
+    expect(at(payload, 'EmailAddress')).toBe(address);
+    expect([at(payload, 'Host'), at(payload, 'SSL')]).toEqual(['mamutmail.com', true]);
+    expect(at(payload, 'UserName')).toBe(address.replace('@', '_'));
+    expect(stringAt(payload, 'UserName')).not.toContain('@');
+  });
+
+  test('pop-access-display-name-escaped: EmailAccountName survives escaping', () => {
+    expect(at(listAt(profileOf('pop-access-display-name-escaped'), 'PayloadContent')[0], 'EmailAccountName')).toBe(HOSTILE_DISPLAY_NAME);
+  });
+
+  test('local-part-with-symbols: a reverse-DNS identifier with a hash suffix', () => {
+    expect(at(profileOf('local-part-with-symbols'), 'PayloadIdentifier')).toMatch(/^com\.mamutmail\.autoconfig\.example\.com\.first-last-news-[0-9a-f]{8}$/);
+  });
+
+  test('UUIDs are stable per address and unique across addresses', () => {
+    const all = casesOf('mobileconfig').map((c) => idsOf(parseProfile(goldenText(c))));
+    const byAddress = new Map<string, ProfileIds[]>();
+    for (const ids of all) byAddress.set(ids.address, [...(byAddress.get(ids.address) ?? []), ids]);
+    // The same address: one profile UUID whatever the settings, one payload UUID per payload type.
+    for (const group of byAddress.values()) {
+      expect(new Set(group.map((ids) => ids.profileUuid)).size).toBe(1);
+      for (const ids of group) {
+        expect(group.filter((other) => other.payloadType === ids.payloadType).map((other) => other.payloadUuid)).toEqual(
+          group.filter((other) => other.payloadType === ids.payloadType).map(() => ids.payloadUuid),
+        );
+      }
+    }
+    // Different addresses, or different payloads: no UUID is ever shared.
+    const distinct = new Set(all.flatMap((ids) => [`${ids.address} profile ${ids.profileUuid}`, `${ids.address} ${ids.payloadType} ${ids.payloadUuid}`]));
+    const uuids = new Set(all.flatMap((ids) => [ids.profileUuid, ids.payloadUuid]));
+    expect(uuids.size).toBe(distinct.size);
+  });
+
+  test('re-rendering the same address gives the same UUIDs; a different address gives new ones', () => {
+    const first = idsOf(parseProfile(renderProfileFor(POP_USER, { accessType: 'pop' })));
+    const again = idsOf(parseProfile(renderProfileFor(POP_USER, { accessType: 'pop' })));
+    // The same mailbox typed with another case: local parts compare case-insensitively, domains are case-free.
+    const otherCase = idsOf(parseProfile(renderProfileFor('Pop.User@EXAMPLE.com', { accessType: 'pop' })));
+    const otherLocal = idsOf(parseProfile(renderProfileFor('pop.user2@example.com', { accessType: 'pop' })));
+    const otherDomain = idsOf(parseProfile(renderProfileFor('pop.user@example.org', { accessType: 'pop' })));
+    expect(again).toEqual(first);
+    expect([otherCase.profileUuid, otherCase.payloadUuid]).toEqual([first.profileUuid, first.payloadUuid]);
+    expect(idsOf(profileOf('pop-access'))).toEqual(first);
+    for (const other of [otherLocal, otherDomain]) {
+      expect(other.profileUuid).not.toBe(first.profileUuid);
+      expect(other.payloadUuid).not.toBe(first.payloadUuid);
+    }
+  });
+});
