@@ -1,0 +1,107 @@
+/**
+ * Keeps the README true: every `$ curl … http://localhost:8080…` example in a ```console block is
+ * replayed against the example app, and the answer must be the one the README shows.
+ * `UPDATE_README=1 npx jest test/readme` rewrites the shown answers (review the diff).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { exampleApp, REPO_ROOT } from './support/app';
+
+const README = path.join(REPO_ROOT, 'README.md');
+const SERVICE = 'http://localhost:8080';
+
+interface CurlExample {
+  readonly command: string;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly body: string | undefined;
+  /** Line range of the shown answer in README.md (start inclusive, end exclusive). */
+  readonly answerLines: readonly [number, number];
+}
+
+/** Splits a shell command line: bare words and '…' quoted words, which is all the README uses. */
+function shellWords(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((match) => match[1] ?? match[2] ?? '');
+}
+
+function parseCurl(command: string, answerLines: readonly [number, number]): CurlExample | null {
+  const words = shellWords(command.replace(/^\$ /, ''));
+  if (words[0] !== 'curl') return null;
+  let method = 'GET';
+  let url = '';
+  let body: string | undefined;
+  const headers: Array<[string, string]> = [];
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (word === '-X') method = words[++i] ?? method;
+    else if (word === '-H') {
+      const header = words[++i] ?? '';
+      const colon = header.indexOf(':');
+      headers.push([header.slice(0, colon), header.slice(colon + 1).trim()]);
+    } else if (word === '-d') {
+      body = words[++i];
+      if (method === 'GET') method = 'POST';
+    } else if (word.startsWith('http')) url = word;
+  }
+  return url.startsWith(SERVICE) ? { command, method, url: url.slice(SERVICE.length), headers, body, answerLines } : null;
+}
+
+function examplesIn(lines: readonly string[]): CurlExample[] {
+  const examples: CurlExample[] = [];
+  let inConsole = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line.startsWith('```')) {
+      inConsole = !inConsole && line.trim() === '```console';
+      continue;
+    }
+    if (!inConsole || !line.startsWith('$ ')) continue;
+    let end = i + 1;
+    while (end < lines.length && !(lines[end] ?? '').startsWith('$ ') && !(lines[end] ?? '').startsWith('```')) end++;
+    const example = parseCurl(line, [i + 1, end]);
+    if (example !== null) examples.push(example);
+  }
+  return examples;
+}
+
+async function answerOf(example: CurlExample): Promise<string> {
+  const agent = request(exampleApp());
+  let pending = example.method === 'POST' ? agent.post(example.url) : agent.get(example.url);
+  for (const [name, value] of example.headers) pending = pending.set(name, value);
+  if (example.body !== undefined) pending = pending.set('Content-Type', pending.get('Content-Type') ?? 'application/x-www-form-urlencoded').send(example.body);
+  const res = await pending.buffer(true).parse((response, done) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
+  });
+  return String(res.body).replace(/\n$/, '');
+}
+
+const lines = readFileSync(README, 'utf8').split('\n');
+const examples = examplesIn(lines);
+
+test('README has a curl example for every endpoint', () => {
+  const paths = examples.map((example) => example.url.split('?')[0]?.toLowerCase() ?? '');
+  for (const endpoint of ['/autodiscover/autodiscover.xml', '/autodiscover/autodiscover.json', '/mail/config-v1.1.xml', '/.well-known/autoconfig/mail/config-v1.1.xml', '/mobileconfig', '/healthz']) {
+    expect(paths.some((p) => p.startsWith(endpoint))).toBe(true);
+  }
+});
+
+if (process.env['UPDATE_README'] === '1') {
+  test('rewrite README answers', async () => {
+    const rewritten = [...lines];
+    // Bottom-up, so earlier line numbers stay valid while later blocks change length.
+    for (const example of [...examples].reverse()) {
+      const [start, end] = example.answerLines;
+      rewritten.splice(start, end - start, ...(await answerOf(example)).split('\n'));
+    }
+    writeFileSync(README, rewritten.join('\n'));
+  });
+} else {
+  test.each(examples.map((example) => [example.command.slice(0, 110), example] as const))('README example %s', async (_title, example) => {
+    const shown = lines.slice(...example.answerLines).join('\n');
+    expect(await answerOf(example)).toBe(shown);
+  });
+}
