@@ -25,8 +25,10 @@ const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   // With the DOCTYPE refused below, only the five predefined entities and character references remain.
+  // htmlEntities is what turns on numeric character references (&#64;, &#xE9;), which XML requires;
+  // as a side effect HTML names such as &nbsp; decode too, which is harmless in an address.
   processEntities: true,
-  htmlEntities: false,
+  htmlEntities: true,
   parseTagValue: false,
   parseAttributeValue: false,
   ignoreDeclaration: true,
@@ -91,10 +93,16 @@ function schemaFromUri(uri: string): ResponseSchema | null {
   return null;
 }
 
-/** No AcceptableResponseSchema: the request's own namespace (…/mobilesync/requestschema/…) says which. */
+/**
+ * No AcceptableResponseSchema: the request's own namespace (…/mobilesync/requestschema/…) says which,
+ * declared as the default (xmlns="…") or with a prefix (<m:Autodiscover xmlns:m="…">).
+ */
 function schemaFromNamespace(root: unknown): ResponseSchema {
-  const namespace = isRecord(root) ? root['@_xmlns'] : undefined;
-  return typeof namespace === 'string' && namespace.toLowerCase().includes('/mobilesync/') ? 'mobilesync' : 'outlook';
+  const namespaces = isRecord(root)
+    ? Object.entries(root).filter(([name]) => name === '@_xmlns' || name.startsWith('@_xmlns:')).map(([, value]) => value)
+    : [];
+  const mobilesync = namespaces.some((namespace) => typeof namespace === 'string' && namespace.toLowerCase().includes('/mobilesync/'));
+  return mobilesync ? 'mobilesync' : 'outlook';
 }
 
 function childByLocalName(node: unknown, localName: string): unknown {
