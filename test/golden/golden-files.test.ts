@@ -137,7 +137,7 @@ describe.each(GOLDEN_CASES.map((c) => [goldenPathOf(c), c] as const))('%s', (_fi
 /** Child order of the PROTOCOLS 3.5 example; SMTP adds UsePOPAuth and SMTPLast. */
 const POX_MAIL_ORDER = ['Type', 'Server', 'Port', 'LoginName', 'DomainRequired', 'SPA', 'SSL', 'Encryption', 'AuthRequired'];
 /** PROTOCOLS 3.6 design 2, without the domain fields (the provider's logon is a UPN). */
-const POX_EXPR_ORDER = ['Type', 'Server', 'SSL', 'AuthPackage', 'LoginName', 'DomainRequired', 'ASUrl', 'EwsUrl', 'OOFUrl'];
+const POX_EXPR_ORDER = ['Type', 'Server', 'SSL', 'AuthPackage', 'LoginName', 'DomainRequired', 'DomainName', 'ASUrl', 'EwsUrl', 'OOFUrl'];
 
 function protocolTypes(document: unknown): string[] {
   return listAt(document, 'Autodiscover', 'Response', 'Account', 'Protocol').map((protocol) => stringAt(protocol, 'Type'));
@@ -205,7 +205,9 @@ describe('autodiscover (outlook schema)', () => {
       expect(childOrderOf(c, 'Protocol')[0]).toEqual(POX_EXPR_ORDER);
       expect(at(expr, 'EwsUrl')).toBe('https://mamutmail.com/EWS/Exchange.asmx');
       expect(at(expr, 'LoginName')).toBe(stringAt(document, 'Autodiscover', 'Response', 'User', 'AutoDiscoverSMTPAddress'));
-      expect(at(expr, 'DomainName')).toBeUndefined();
+      // The seed: "if asked for a domain, enter hosting01"; the UPN login needs none (DomainRequired off).
+      expect(at(expr, 'DomainName')).toBe('hosting01');
+      expect(at(expr, 'DomainRequired')).toBe('off');
       // Thunderbird 153 keeps the OWA URL only with an AuthenticationMethod attribute (PROTOCOLS 3.9).
       expect(at(web, 'External', 'OWAUrl', '@_AuthenticationMethod')).toBe('Basic, Fba');
       expect(at(web, 'External', 'OWAUrl', '#text')).toBe('https://mamutmail.com');

@@ -77,11 +77,11 @@ function exchangeAccount(settings: BusinessMailSettings): XmlElement {
         Server: exchange.host,
         SSL: 'on',
         AuthPackage: 'basic',
-        // The provider's logon is the full address (a UPN), so no domain goes with it: a DomainName
-        // next to a UPN LoginName invites "hosting01\user@example.com" (PROTOCOLS 3.6: with a UPN,
-        // drop the domain fields). DomainRequired stays, explicitly off, as in the POP3/IMAP blocks.
+        // The provider's logon is the full address (a UPN), so the domain is not required; DomainName
+        // carries the Windows domain for the clients that ask for one (the provider's help: "hosting01").
         LoginName: settings.username ?? undefined,
         DomainRequired: 'off',
+        DomainName: settings.windowsDomain,
         ASUrl: exchange.ewsUrl,
         EwsUrl: exchange.ewsUrl,
         OOFUrl: exchange.ewsUrl,
