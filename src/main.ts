@@ -54,13 +54,12 @@ function handleShutdownSignals(listeners: readonly Listener[], services: Service
       logger.error('shutdown did not complete in time; exiting');
       process.exit(1);
     }, timeoutMs + 5_000).unref();
-    const closed = listeners.map(
-      ({ server }) =>
-        new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeIdleConnections();
-        }),
-    );
+    // Keep-alive connections go idle once their in-flight request is answered; close them as they do.
+    const idleSweep = setInterval(() => {
+      for (const { server } of listeners) server.closeIdleConnections();
+    }, 100);
+    idleSweep.unref();
+    const closed = listeners.map(({ server }) => new Promise<void>((done) => server.close(() => done())));
     void Promise.all(closed)
       .then(() => services.close())
       .catch((error: unknown) => logger.error({ err: error }, 'error while closing backends'))
