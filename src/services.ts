@@ -13,7 +13,13 @@ export interface Services {
 
 /** Builds the backends chosen in config; problems are returned, not thrown, so main can list them. */
 export async function createServices(loaded: LoadedConfig, logger: Logger): Promise<Result<Services, string[]>> {
-  const source = await createDirectorySource(loaded, logger);
+  // A reloaded account file drops the cached answers of the domains it changed (set below, once built).
+  let dropChanged: (domains: readonly string[]) => void = () => undefined;
+  const source = await createDirectorySource(loaded, logger, {
+    onReload: (outcome) => {
+      if (outcome.ok) dropChanged(outcome.changedDomains);
+    },
+  });
   const cache = await createLookupCache(loaded.config, logger);
   if (!source.ok || !cache.ok) {
     if (source.ok) await source.value.close();
@@ -21,5 +27,10 @@ export async function createServices(loaded: LoadedConfig, logger: Logger): Prom
     return err([...(source.ok ? [] : source.error), ...(cache.ok ? [] : cache.error)]);
   }
   const directory = new CachedDirectory(source.value, cache.value, loaded.config.cache);
+  dropChanged = (domains) => {
+    for (const domain of domains) {
+      directory.invalidate({ domain }).catch((error: unknown) => logger.warn({ err: error, domain }, 'cannot drop cached answers after a reload'));
+    }
+  };
   return ok({ directory, close: () => directory.close() });
 }

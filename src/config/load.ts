@@ -10,15 +10,15 @@ export interface LoadedConfig {
   readonly config: AppConfig;
   /** Absolute path of the config file, or null when running on built-in defaults. */
   readonly configFile: string | null;
-  /** The account file, resolved against the config file's folder. */
-  readonly accountsFile: string;
+  /** The account file, resolved against the config file's folder; null unless `directory.type` is "file". */
+  readonly accountsFile: string | null;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * Reads the config file named by CONFIG_FILE (default config/default.json), applies the environment
- * overrides (PORT, HOST, LOG_LEVEL) and validates everything, reporting every problem at once.
+ * overrides (PORT, HOST, LOG_LEVEL, DATABASE_URL, DIRECTORY_HTTP_TOKEN) and validates everything, reporting every problem at once.
  */
 export function loadConfig(env: Environment, cwd: string = process.cwd()): Result<LoadedConfig, string[]> {
   const configFile = resolve(cwd, env['CONFIG_FILE'] ?? DEFAULT_CONFIG_FILE);
@@ -35,7 +35,7 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Resul
   return ok({
     config: deepFreeze(parsed.data),
     configFile,
-    accountsFile: resolve(dirname(configFile), parsed.data.directory.file),
+    accountsFile: parsed.data.directory.type === 'file' ? resolve(dirname(configFile), parsed.data.directory.file) : null,
   });
 }
 
@@ -53,7 +53,18 @@ function applyEnvironment(file: Record<string, unknown>, env: Environment, probl
   }
   if (env['HOST'] !== undefined && env['HOST'] !== '') server['host'] = env['HOST'];
   if (env['LOG_LEVEL'] !== undefined && env['LOG_LEVEL'] !== '') log['level'] = env['LOG_LEVEL'];
-  return { ...file, server, log };
+  // Shared-cache and admin secrets: REDIS_URL sets cache.redis.url, ADMIN_TOKEN sets admin.token.
+  const cache = asObject(file['cache']);
+  if (env['REDIS_URL'] !== undefined && env['REDIS_URL'] !== '') file = { ...file, cache: { ...cache, redis: { ...asObject(cache['redis']), url: env['REDIS_URL'] } } };
+  if (env['ADMIN_TOKEN'] !== undefined && env['ADMIN_TOKEN'] !== '') file = { ...file, admin: { ...asObject(file['admin']), token: env['ADMIN_TOKEN'] } };
+  // Directory secrets: applied only to the directory type that has the key, so a stray variable is harmless.
+  const directory = asObject(file['directory']);
+  const secret: Record<string, unknown> = {};
+  if (directory['type'] === 'postgres' && env['DATABASE_URL'] !== undefined && env['DATABASE_URL'] !== '') secret['url'] = env['DATABASE_URL'];
+  if (directory['type'] === 'http' && env['DIRECTORY_HTTP_TOKEN'] !== undefined && env['DIRECTORY_HTTP_TOKEN'] !== '') {
+    secret['bearerToken'] = env['DIRECTORY_HTTP_TOKEN'];
+  }
+  return { ...file, server, log, ...(Object.keys(secret).length > 0 ? { directory: { ...directory, ...secret } } : {}) };
 }
 
 function asObject(value: unknown): Record<string, unknown> {

@@ -1,10 +1,32 @@
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load';
-import type { Result } from '../model/result';
+import { err, type Result } from '../model/result';
 import type { AccountDirectory } from './account-directory';
-import { FileDirectory } from './file-directory';
+import { FileDirectory, type ReloadOutcome } from './file-directory';
 
-/** The account directory chosen in config (`directory.type`). */
-export async function createDirectorySource(loaded: LoadedConfig, _logger: Logger): Promise<Result<AccountDirectory, string[]>> {
-  return FileDirectory.open(loaded.accountsFile);
+export interface SourceHooks {
+  /** File directory only: after each re-read of the watched file (services.ts drops changed domains from the cache). */
+  readonly onReload?: (outcome: ReloadOutcome) => void;
+}
+
+/**
+ * The account directory chosen in config (`directory.type`). Problems that need fixing before
+ * start-up (unreadable file, tables not migrated) are returned; an unreachable database is not
+ * one of them: the service starts and answers with temporary errors until it is back.
+ */
+export async function createDirectorySource(loaded: LoadedConfig, logger: Logger, hooks: SourceHooks = {}): Promise<Result<AccountDirectory, string[]>> {
+  const { directory } = loaded.config;
+  switch (directory.type) {
+    case 'file': {
+      if (loaded.accountsFile === null) return err(['directory.file: no account file resolved']);
+      if (!directory.watch) return FileDirectory.open(loaded.accountsFile);
+      return FileDirectory.open(loaded.accountsFile, {
+        reloadDelayMs: directory.reloadDelayMs,
+        logger,
+        ...(hooks.onReload === undefined ? {} : { onReload: hooks.onReload }),
+      });
+    }
+    default:
+      return err([`directory.type "${directory.type}" is not available in this build yet`]);
+  }
 }
