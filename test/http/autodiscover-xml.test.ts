@@ -62,22 +62,21 @@ describe('POST /autodiscover/autodiscover.xml › outlook schema', () => {
     });
   });
 
-  test('Business user › success: EXPR with the UPN LoginName and EWS URLs, WEB with OWA', async () => {
+  test('Business user › success: EXPR with DomainName hosting01 and EWS URLs, WEB with OWA', async () => {
     const document = settingsOf(await postAutodiscover(app, requestFixture('thunderbird-single-line.xml'), { 'Content-Type': 'text/xml; charset=utf-8' }));
     expect(textAt(document, 'Autodiscover/Response/Account/Action')).toBe('settings');
     expect(listAt(document, 'Autodiscover/Response/Account/Protocol').map((p) => textAt(p, 'Type'))).toEqual(['EXPR', 'WEB']);
 
-    const expr = protocolOfType(document, 'EXPR');
-    expectTexts(expr, {
+    expectTexts(protocolOfType(document, 'EXPR'), {
       Server: config.businessMail.host,
-      // The login is the full address (a UPN), so no Windows domain goes with it (PROTOCOLS 3.6).
+      // The login is the full address (a UPN), so the domain is not required, but it is given.
       LoginName: 'business.user@example.com',
       DomainRequired: 'off',
+      DomainName: 'hosting01',
       SSL: 'on',
       EwsUrl: config.businessMail.ewsUrl,
       ASUrl: config.businessMail.ewsUrl,
     });
-    expect(hasNode(expr, 'DomainName')).toBe(false);
     expectTexts(protocolOfType(document, 'WEB'), {
       'External/OWAUrl': config.businessMail.owaUrl,
       // Thunderbird drops the OWA URL without this attribute.
@@ -290,7 +289,7 @@ describe('POST /autodiscover/autodiscover.xml › businessMail.outlookMode redir
     const res = await postAutodiscover(redirectApp, requestFixture('thunderbird-single-line.xml'), { 'User-Agent': THUNDERBIRD_UA });
     const document = settingsOf(res);
     expect(textAt(document, 'Autodiscover/Response/Account/Action')).toBe('settings');
-    expect(textAt(protocolOfType(document, 'EXPR'), 'EwsUrl')).toBe(config.businessMail.ewsUrl);
+    expect(textAt(protocolOfType(document, 'EXPR'), 'DomainName')).toBe('hosting01');
   });
 
   test('POP user with Outlook User-Agent › success: settings, the redirect is for Business Mail only', async () => {

@@ -1,0 +1,168 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type LoadedConfig } from '../../src/config/load';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'mail-autodiscover-config-'));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes `name` in the temp folder: an object as JSON, a string as is. */
+function writeConfig(name: string, content: unknown): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return file;
+}
+
+function load(name: string, env: Readonly<Record<string, string>> = {}) {
+  return loadConfig({ CONFIG_FILE: name, ...env }, dir);
+}
+
+function loaded(name: string, env: Readonly<Record<string, string>> = {}): LoadedConfig {
+  const result = load(name, env);
+  if (!result.ok) throw new Error(`config refused:\n${result.error.join('\n')}`);
+  return result.value;
+}
+
+function problems(name: string, env: Readonly<Record<string, string>> = {}): string[] {
+  const result = load(name, env);
+  if (result.ok) throw new Error('config was accepted');
+  return result.error;
+}
+
+describe('loadConfig › success', () => {
+  test('empty object › every default filled in, the account file resolved next to the config file', () => {
+    const file = writeConfig('config.json', {});
+    const result = loaded('config.json');
+    expect(result.configFile).toBe(file);
+    expect(result.accountsFile).toBe(path.join(dir, 'accounts.json'));
+    expect(result.config.server.port).toBe(8080);
+    expect(result.config.businessMail.windowsDomain).toBe('hosting01');
+    expect(result.config.popAccess.preferredIncoming).toBe('imap');
+  });
+
+  test('result › frozen, so nothing changes it after start-up', () => {
+    writeConfig('config.json', {});
+    const { config } = loaded('config.json');
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.popAccess.smtp)).toBe(true);
+  });
+
+  test('YAML config file (.yaml) › read like JSON', () => {
+    writeConfig('config.yaml', 'server:\n  port: 9090\nbusinessMail:\n  windowsDomain: hosting02\n');
+    const { config } = loaded('config.yaml');
+    expect(config.server.port).toBe(9090);
+    expect(config.businessMail.windowsDomain).toBe('hosting02');
+  });
+
+  test('YAML config file (.yml) › read too', () => {
+    writeConfig('config.yml', 'popAccess:\n  preferredIncoming: pop3\n');
+    expect(loaded('config.yml').config.popAccess.preferredIncoming).toBe('pop3');
+  });
+
+  test('PORT, HOST and LOG_LEVEL environment › override the file', () => {
+    writeConfig('config.json', { server: { port: 1111, host: '127.0.0.1' } });
+    const { config } = loaded('config.json', { PORT: '2222', HOST: '::', LOG_LEVEL: 'warn' });
+    expect(config.server.port).toBe(2222);
+    expect(config.server.host).toBe('::');
+    expect(config.log.level).toBe('warn');
+  });
+
+  test('empty PORT environment › ignored, the file wins', () => {
+    writeConfig('config.json', { server: { port: 1111 } });
+    expect(loaded('config.json', { PORT: '' }).config.server.port).toBe(1111);
+  });
+});
+
+describe('loadConfig › failure messages', () => {
+  test('bad values › each key named with its full path and the value given', () => {
+    writeConfig('config.json', {
+      server: { port: 70000 },
+      popAccess: { imap: { host: 'mamutmail.com', port: 993, socket: 'plain' } },
+      businessMail: { outlookMode: 'proxy', owaUrl: 'http://mamutmail.com/owa/' },
+    });
+    const messages = problems('config.json');
+    const about = (key: string) => messages.filter((message) => message.includes(` ${key} `));
+    expect(about('server.port')).toEqual([expect.stringContaining('70000')]);
+    expect(about('popAccess.imap.socket')).toEqual([expect.stringContaining('"plain"')]);
+    expect(about('businessMail.outlookMode')).toEqual([expect.stringContaining('"proxy"')]);
+    expect(about('businessMail.owaUrl')).toEqual([expect.stringContaining('https://')]);
+    // Each message names the file it is about.
+    for (const message of messages) expect(message.startsWith(path.join(dir, 'config.json'))).toBe(true);
+  });
+
+  test('several problems › all reported at once, one line each', () => {
+    writeConfig('config.json', { server: { port: 'eighty' }, provider: { id: 'not a host' }, popAccess: { smtp: [] } });
+    const messages = problems('config.json');
+    expect(messages).toHaveLength(3);
+    expect(messages.some((message) => message.includes('server.port'))).toBe(true);
+    expect(messages.some((message) => message.includes('provider.id'))).toBe(true);
+    expect(messages.some((message) => message.includes('popAccess.smtp'))).toBe(true);
+    for (const message of messages) expect(message).not.toContain('\n');
+  });
+
+  test('unknown keys › named, at the top level and inside a section', () => {
+    writeConfig('config.json', { sever: { port: 8080 }, popAccess: { preferedIncoming: 'imap' } });
+    const messages = problems('config.json');
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\(top level\).*"sever"/),
+        expect.stringMatching(/popAccess.*"preferedIncoming"/),
+      ]),
+    );
+  });
+
+  test.each(['99999', '0', 'http', '80.5'])('PORT=%s in the environment › named as the environment variable', (port) => {
+    writeConfig('config.json', {});
+    expect(problems('config.json', { PORT: port })).toEqual([expect.stringMatching(new RegExp(`^environment: PORT .*${JSON.stringify(port).replace('.', '\\.')}`))]);
+  });
+
+  test('bad PORT and a bad file value › both reported', () => {
+    writeConfig('config.json', { popAccess: { preferredIncoming: 'smtp' } });
+    const messages = problems('config.json', { PORT: 'x' });
+    expect(messages).toHaveLength(2);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringContaining('PORT'), expect.stringContaining('popAccess.preferredIncoming')]));
+  });
+
+  test('missing file › the path and ENOENT named', () => {
+    const messages = problems('does-not-exist.json');
+    expect(messages).toEqual([expect.stringContaining(path.join(dir, 'does-not-exist.json'))]);
+    expect(messages[0]).toContain('ENOENT');
+  });
+
+  const runsAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  (runsAsRoot ? test.skip : test)('unreadable file (mode 000) › the path and EACCES named', () => {
+    const file = writeConfig('config.json', {});
+    chmodSync(file, 0o000);
+    expect(problems('config.json')).toEqual([expect.stringMatching(/config\.json.*EACCES/)]);
+  });
+
+  test('a folder instead of a file (unreadable as a file, even for root) › the path and EISDIR named', () => {
+    expect(problems('.')).toEqual([expect.stringContaining(`${dir}: cannot be read (EISDIR)`)]);
+  });
+
+  test('JSON syntax error › "is not valid JSON" with the parser’s reason', () => {
+    writeConfig('config.json', '{ "server": { "port": 8080, } }');
+    expect(problems('config.json')).toEqual([expect.stringMatching(/config\.json: is not valid JSON \(.+\)/)]);
+  });
+
+  test('YAML syntax error › "is not valid YAML"', () => {
+    writeConfig('config.yaml', 'server:\n  port: [8080\n');
+    expect(problems('config.yaml')).toEqual([expect.stringMatching(/config\.yaml: is not valid YAML/)]);
+  });
+
+  test.each([
+    ['an array', '[]'],
+    ['a number', '42'],
+    ['null', 'null'],
+  ])('file holding %s › must hold an object of settings', (_label, text) => {
+    writeConfig('config.json', text);
+    expect(problems('config.json')).toEqual([expect.stringContaining('must hold an object of settings')]);
+  });
+});
