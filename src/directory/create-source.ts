@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load';
-import { err, type Result } from '../model/result';
+import { err, ok, type Result } from '../model/result';
 import type { AccountDirectory } from './account-directory';
 import { FileDirectory, type ReloadOutcome } from './file-directory';
+import { PostgresDirectory } from './postgres-directory';
 
 export interface SourceHooks {
   /** File directory only: after each re-read of the watched file (services.ts drops changed domains from the cache). */
@@ -26,7 +27,14 @@ export async function createDirectorySource(loaded: LoadedConfig, logger: Logger
         ...(hooks.onReload === undefined ? {} : { onReload: hooks.onReload }),
       });
     }
-    default:
-      return err([`directory.type "${directory.type}" is not available in this build yet`]);
+    case 'postgres': {
+      const source = new PostgresDirectory(directory, logger);
+      const checked = await source.check();
+      if (checked.ok) return ok(source);
+      await source.close();
+      return err([checked.error]);
+    }
+    case 'http':
+      return err(['directory.type "http" is not available in this build yet']);
   }
 }

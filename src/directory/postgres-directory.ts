@@ -1,0 +1,127 @@
+import { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { PostgresDirectoryConfig } from '../config/directory-schema';
+import { ACCESS_TYPES, type AccessType } from '../model/access-type';
+import { err, ok, type Result } from '../model/result';
+import { DirectoryUnavailableError, NOT_HOSTED, type AccountDirectory, type AccountQuery, type DirectoryAnswer } from './account-directory';
+import { lookupSql } from './postgres-schema';
+
+export type PostgresSettings = Omit<PostgresDirectoryConfig, 'type'>;
+
+interface LookupRow {
+  readonly default_access_type: string;
+  readonly access_type: string | null;
+  readonly display_name: string | null;
+}
+
+/** SQLSTATEs meaning the tables are not there: the database was never migrated, or the schema is wrong. */
+const NOT_MIGRATED = new Set(['42P01', '3F000']);
+/** The server ended this connection (pg_terminate_backend, restart): a fresh connection may well work. */
+const CONNECTION_ENDED = new Set(['57P01', '57P02', 'ECONNRESET', 'EPIPE']);
+
+/** A pool with every wait bounded; shared by the directory and `npm run db:migrate`. */
+export function createPool(settings: PostgresSettings, applicationName: string): Pool {
+  return new Pool({
+    connectionString: settings.url,
+    max: settings.poolMax,
+    connectionTimeoutMillis: settings.connectionTimeoutMs,
+    idleTimeoutMillis: settings.idleTimeoutMs,
+    // The server cancels a slow lookup; the client gives up a second later if the server is silent.
+    statement_timeout: settings.statementTimeoutMs,
+    query_timeout: settings.statementTimeoutMs + 1000,
+    application_name: applicationName,
+  });
+}
+
+/**
+ * Account directory in PostgreSQL (tables in postgres-schema.ts). One parameterised query a lookup;
+ * every failure to answer (refused, timed out, terminated, not migrated) is a
+ * DirectoryUnavailableError, so the routers answer with their temporary error.
+ */
+export class PostgresDirectory implements AccountDirectory {
+  private readonly pool: Pool;
+  private readonly statement: { readonly name: string; readonly text: string };
+  private readonly retries: number;
+
+  constructor(
+    settings: PostgresSettings,
+    private readonly logger: Pick<Logger, 'warn'>,
+    applicationName = 'mail-autodiscover',
+  ) {
+    this.pool = createPool(settings, applicationName);
+    // An idle connection the server drops emits here; without a listener it would crash the process.
+    this.pool.on('error', (error) => {
+      this.logger.warn({ err: error }, 'PostgreSQL dropped an idle directory connection; the next lookup opens a new one');
+    });
+    this.statement = { name: `mail_directory_lookup_${settings.schema}`, text: lookupSql(settings.schema) };
+    this.retries = settings.poolMax;
+  }
+
+  async lookup(query: AccountQuery): Promise<DirectoryAnswer> {
+    const rows = await this.queryRows([query.domain, query.mailbox]);
+    const row = rows[0];
+    if (row === undefined) return NOT_HOSTED;
+    const defaultAccessType = accessTypeOf(row.default_access_type);
+    if (query.mailbox === null) return { hosted: true, accessType: defaultAccessType, mailbox: 'not-asked', displayName: null };
+    if (row.access_type === null) return { hosted: true, accessType: defaultAccessType, mailbox: 'unknown', displayName: null };
+    return { hosted: true, accessType: accessTypeOf(row.access_type), mailbox: 'known', displayName: row.display_name };
+  }
+
+  /**
+   * Start-up check: missing tables are a problem to fix before starting; an unreachable server is
+   * only logged, so the service starts and answers with temporary errors until it is back.
+   */
+  async check(): Promise<Result<void, string>> {
+    try {
+      await this.lookup({ domain: 'example.invalid', mailbox: null });
+    } catch (error) {
+      if (error instanceof DirectoryUnavailableError && NOT_MIGRATED.has(codeOf(error.cause))) return err(`directory: ${error.message}`);
+      this.logger.warn({ err: error }, 'PostgreSQL directory not reachable at start-up; answering with temporary errors until it is');
+    }
+    return ok(undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async queryRows(values: readonly (string | null)[]): Promise<readonly LookupRow[]> {
+    // Connections the server ended while idle (restart, pg_terminate_backend) can be handed out
+    // before their error arrives; each fails at once, so try again, at most once per pooled connection.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const result = await this.pool.query<LookupRow>({ ...this.statement, values: [...values] });
+        return result.rows;
+      } catch (error) {
+        if (attempt < this.retries && isEndedConnection(error)) continue;
+        throw new DirectoryUnavailableError(`PostgreSQL directory cannot answer: ${describePostgresError(error)}`, { cause: error });
+      }
+    }
+  }
+}
+
+function accessTypeOf(value: string): AccessType {
+  const found = ACCESS_TYPES.find((type) => type === value);
+  if (found === undefined) throw new DirectoryUnavailableError(`PostgreSQL directory holds an unknown access type ${JSON.stringify(value)}`);
+  return found;
+}
+
+function codeOf(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : '';
+}
+
+function isEndedConnection(error: unknown): boolean {
+  if (CONNECTION_ENDED.has(codeOf(error))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return message.includes('Connection terminated unexpectedly') || message.includes('not queryable');
+}
+
+/** The error's message and SQLSTATE, with the fix where there is one. */
+export function describePostgresError(error: unknown): string {
+  const code = codeOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const text = message === '' && error instanceof AggregateError ? error.errors.map(String).join('; ') : message;
+  if (NOT_MIGRATED.has(code)) return `${text} (${code}); create the tables with "npm run db:migrate"`;
+  return code === '' ? text : `${text} (${code})`;
+}
