@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../config/load';
 import { err, ok, type Result } from '../model/result';
 import type { AccountDirectory } from './account-directory';
 import { FileDirectory, type ReloadOutcome } from './file-directory';
+import { HttpDirectory } from './http-directory';
 import { PostgresDirectory } from './postgres-directory';
 
 export interface SourceHooks {
@@ -35,6 +36,6 @@ export async function createDirectorySource(loaded: LoadedConfig, logger: Logger
       return err([checked.error]);
     }
     case 'http':
-      return err(['directory.type "http" is not available in this build yet']);
+      return ok(new HttpDirectory(directory));
   }
 }

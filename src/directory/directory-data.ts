@@ -19,8 +19,9 @@ interface HostedDomain {
   readonly accounts: ReadonlyMap<string, { readonly accessType: AccessType; readonly displayName: string | null }>;
 }
 
-const accessType = z.enum(ACCESS_TYPES, { error: 'must be "pop" (POP access) or "business" (Business Mail)' });
-const displayName = z
+/** Shared with the HTTP directory's response schema. */
+export const accessType = z.enum(ACCESS_TYPES, { error: 'must be "pop" (POP access) or "business" (Business Mail)' });
+export const displayName = z
   .string()
   .max(256)
   .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/u, { error: 'must not contain control characters' });

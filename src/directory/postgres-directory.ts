@@ -120,8 +120,10 @@ function isEndedConnection(error: unknown): boolean {
 /** The error's message and SQLSTATE, with the fix where there is one. */
 export function describePostgresError(error: unknown): string {
   const code = codeOf(error);
-  const message = error instanceof Error ? error.message : String(error);
-  const text = message === '' && error instanceof AggregateError ? error.errors.map(String).join('; ') : message;
+  // Duck-typed (errors of node:net may come from another realm); an AggregateError (every address
+  // of a host refused) has no message of its own.
+  const { message, errors } = typeof error === 'object' && error !== null ? (error as { message?: unknown; errors?: unknown }) : {};
+  const text = typeof message === 'string' && message !== '' ? message : Array.isArray(errors) ? errors.map(String).join('; ') : String(error);
   if (NOT_MIGRATED.has(code)) return `${text} (${code}); create the tables with "npm run db:migrate"`;
   return code === '' ? text : `${text} (${code})`;
 }
