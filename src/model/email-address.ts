@@ -44,8 +44,9 @@ const MAX_LOCAL_PART_LENGTH = 64;
 const MAX_DOMAIN_LENGTH = 253;
 // C0 controls, DEL, C1 controls, and the Unicode line/paragraph separators.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
-// RFC 5322 dot-atom of atext; RFC 6531 adds any non-ASCII character (UTF8-non-ascii).
-const DOT_ATOM_LOCAL_PART = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\u{10ffff}]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\u{10ffff}]+)*$/u;
+// RFC 5322 dot-atom of atext; RFC 6531 adds any non-ASCII character (UTF8-non-ascii). Surrogates
+// (no UTF-8 form) and U+FFFE/U+FFFF (not XML characters: plist refuses them) are left out.
+const DOT_ATOM_LOCAL_PART = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]+)*$/u;
 const LDH_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** Parses an untrusted address (query string, XML body, path segment) into its normal form. */
@@ -63,7 +64,8 @@ export function parseEmailAddress(input: string): Result<EmailAddress, AddressEr
   const domain = parseDomainName(trimmed.slice(at + 1));
   if (!domain.ok) return domain;
   const address = `${localPart}@${domain.value.ascii}`;
-  if (address.length > MAX_ADDRESS_LENGTH) return err('too-long');
+  // Octets, as RFC 5321 counts: a multi-byte local part is longer than its UTF-16 length.
+  if (Buffer.byteLength(address, 'utf8') > MAX_ADDRESS_LENGTH) return err('too-long');
   return ok({
     localPart,
     domain: domain.value.ascii,
