@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adminSchema } from './admin-schema';
 import { cacheSchema } from './cache-schema';
 import { directorySchema } from './directory-schema';
 import { hostName, httpsUrl, tcpPort as port } from './fields';
@@ -90,6 +91,7 @@ export const configSchema = z.strictObject({
   directory: directorySchema,
   cache: cacheSchema,
   rateLimit: rateLimitSchema,
+  admin: adminSchema,
   privacy: z
     .strictObject({
       /** Directory display names are personal data; anonymous answers leave them out unless this is true. */
