@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { buildProviderProfile } from './config/provider-profile';
 import type { AppConfig } from './config/schema';
 import type { AccountDirectory } from './directory/account-directory';
+import type { InvalidationScope } from './directory/lookup-cache';
 import { createDiscover } from './discovery/discover';
+import { createAdminRouter } from './http/admin';
 import { createErrorHandler, notFound } from './http/error-handler';
 import { createHealthRouter } from './http/health';
 import { createRequestLogger } from './http/logger';
@@ -29,6 +31,8 @@ export interface AppDeps {
   readonly now?: () => Date;
   /** Per-IP limiter (Redis-backed when Redis is configured); an in-memory one is made when absent. */
   readonly rateLimiter?: RateLimiterAbstract;
+  /** Drops cached answers (CachedDirectory.invalidate); required when `admin.token` is set. */
+  readonly invalidate?: (scope: InvalidationScope) => Promise<void>;
 }
 
 /** The whole HTTP service, without listening: main.ts listens, supertest imports this. */
@@ -51,6 +55,11 @@ export function buildApp(deps: AppDeps): Express {
   app.use(createRequestLogger(logger));
   app.use(createSecurityHeaders());
   app.use(createHealthRouter());
+  // The admin API exists only with a token; otherwise its paths 404 like any unknown path.
+  if (config.admin.token !== null) {
+    if (deps.invalidate === undefined) throw new Error('buildApp: admin.token is set but no invalidate function was passed');
+    app.use(createAdminRouter({ token: config.admin.token, invalidate: deps.invalidate, logger }));
+  }
   if (config.rateLimit.enabled) {
     const limiter = deps.rateLimiter ?? createRateLimiter(config.rateLimit, null, 'mail-autodiscover');
     const discoveryPaths = [AUTODISCOVER_XML_PATH, AUTODISCOVER_JSON_PATH, ...AUTOCONFIG_PATHS, MOBILECONFIG_PATH];

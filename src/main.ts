@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const services = await createServices(loaded.value, logger);
   if (!services.ok) return exitWithProblems(services.error);
 
-  const app = buildApp({ config, directory: services.value.directory, logger });
+  const directory = services.value.directory;
+  const app = buildApp({ config, directory, logger, invalidate: (scope) => directory.invalidate(scope) });
   const listeners = createListeners(app, config, tls);
   for (const { server, port, scheme } of listeners) {
     server.on('error', (error) => {
