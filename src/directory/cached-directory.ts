@@ -1,5 +1,5 @@
 import { DirectoryUnavailableError, type AccountDirectory, type AccountQuery, type DirectoryAnswer } from './account-directory';
-import { cacheKeyOf, type CachedAnswer, type InvalidationScope, type LookupCache } from './lookup-cache';
+import { cacheKeyOf, scopeCovers, type CachedAnswer, type InvalidationScope, type LookupCache } from './lookup-cache';
 
 export interface CachePolicy {
   /** Seconds a known mailbox or a domain's default answer stays fresh. */
@@ -14,16 +14,23 @@ export interface CachePolicy {
  * Read-through cache in front of any directory.
  * - Concurrent misses for one key share a single directory lookup (single flight per instance).
  * - When the directory is unavailable, a stale answer within the grace period is served instead.
+ * - An invalidation (here, or on another instance through a shared cache) also forgets in-flight
+ *   lookups, and answers read before it are returned but not stored, so an admin's change is not
+ *   overwritten by a lookup that started just before it.
  */
 export class CachedDirectory implements AccountDirectory {
   private readonly inFlight = new Map<string, Promise<DirectoryAnswer>>();
+  /** Counts invalidations; a lookup stores its answer only if none happened while it ran. */
+  private generation = 0;
 
   constructor(
     private readonly source: AccountDirectory,
     private readonly cache: LookupCache,
     private readonly policy: CachePolicy,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    cache.onInvalidation?.((scope) => this.forgetInFlight(scope));
+  }
 
   async lookup(query: AccountQuery): Promise<DirectoryAnswer> {
     const cached = await this.cache.get(query);
@@ -31,17 +38,28 @@ export class CachedDirectory implements AccountDirectory {
     const key = cacheKeyOf(query);
     const pending = this.inFlight.get(key);
     if (pending !== undefined) return pending;
-    const lookup = this.refresh(query, cached).finally(() => this.inFlight.delete(key));
+    const lookup = this.refresh(query, cached).finally(() => {
+      if (this.inFlight.get(key) === lookup) this.inFlight.delete(key);
+    });
     this.inFlight.set(key, lookup);
     return lookup;
   }
 
   /** Drops cached answers so an admin's change takes effect at once. */
   invalidate(scope: InvalidationScope): Promise<void> {
+    this.forgetInFlight(scope);
     return this.cache.invalidate(scope);
   }
 
+  private forgetInFlight(scope: InvalidationScope): void {
+    this.generation += 1;
+    for (const key of [...this.inFlight.keys()]) {
+      if (scopeCovers(scope, key)) this.inFlight.delete(key);
+    }
+  }
+
   private async refresh(query: AccountQuery, stale: CachedAnswer | undefined): Promise<DirectoryAnswer> {
+    const generation = this.generation;
     let answer: DirectoryAnswer;
     try {
       answer = await this.source.lookup(query);
@@ -51,7 +69,7 @@ export class CachedDirectory implements AccountDirectory {
     }
     const positive = answer.hosted && answer.mailbox !== 'unknown';
     const ttl = positive ? this.policy.ttlSeconds : this.policy.negativeTtlSeconds;
-    if (ttl > 0) {
+    if (ttl > 0 && generation === this.generation) {
       await this.cache.set(query, { answer, freshUntil: this.now() + ttl * 1000 }, ttl + this.policy.staleGraceSeconds);
     }
     return answer;

@@ -1,10 +1,26 @@
 import type { Logger } from 'pino';
+import { redisConfigured } from '../config/cache-schema';
 import type { AppConfig } from '../config/schema';
-import { ok, type Result } from '../model/result';
+import { err, ok, type Result } from '../model/result';
 import type { LookupCache } from './lookup-cache';
 import { MemoryLookupCache } from './memory-cache';
+import { RedisLookupCache } from './redis-cache';
+import { describeRedisTarget } from './redis-client';
 
-/** The lookup cache chosen in config: in-process by default. */
-export async function createLookupCache(config: AppConfig, _logger: Logger): Promise<Result<LookupCache, string[]>> {
-  return ok(new MemoryLookupCache(config.cache.maxEntries));
+/**
+ * The lookup cache chosen in config: Redis, shared by every instance, when `cache.redis` names a
+ * server (or REDIS_URL is set), a Sentinel group or a cluster; otherwise in-process. Redis need not
+ * be up at start-up: until it answers, lookups go to the directory.
+ */
+export async function createLookupCache(config: AppConfig, logger: Logger): Promise<Result<LookupCache, string[]>> {
+  const redis = config.cache.redis;
+  if (!redisConfigured(redis)) return ok(new MemoryLookupCache(config.cache.maxEntries));
+  try {
+    const cache = RedisLookupCache.connect(redis, logger);
+    logger.info({ redis: describeRedisTarget(redis), keyPrefix: redis.keyPrefix }, 'lookup cache: Redis');
+    return ok(cache);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return err([`cache.redis: cannot set up the Redis client for ${describeRedisTarget(redis)}: ${reason}`]);
+  }
 }

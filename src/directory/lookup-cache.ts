@@ -11,13 +11,22 @@ export type InvalidationScope = { readonly mailbox: string } | { readonly domain
 
 /**
  * Where directory answers are kept between requests: in process by default, Redis when configured.
- * Implementations never throw: a cache that cannot answer reports a miss and the directory is asked.
+ * `get` and `set` never throw: a cache that cannot answer reports a miss and the directory is asked.
  */
 export interface LookupCache {
   get(query: AccountQuery): Promise<CachedAnswer | undefined>;
   /** Keeps the entry for `keepSeconds` (fresh TTL plus the stale grace period). */
   set(query: AccountQuery, entry: CachedAnswer, keepSeconds: number): Promise<void>;
+  /**
+   * Drops the scope's entries for every instance sharing the cache. Rejects when that could not be
+   * done (shared cache unreachable), so the admin who asked is told and can retry.
+   */
   invalidate(scope: InvalidationScope): Promise<void>;
+  /**
+   * A shared cache calls `listener` for every invalidation made by any instance (this one included),
+   * so each instance can drop its own in-process state too.
+   */
+  onInvalidation?(listener: (scope: InvalidationScope) => void): void;
   close(): Promise<void>;
 }
 
@@ -36,4 +45,10 @@ export function cacheKeysOf(scope: InvalidationScope): { readonly exact: string 
     return { exact: cacheKeyOf({ domain, mailbox: scope.mailbox }) };
   }
   return { prefix: `${scope.domain}|` };
+}
+
+/** Whether an invalidation scope covers the cache key (see cacheKeyOf). */
+export function scopeCovers(scope: InvalidationScope, key: string): boolean {
+  const keys = cacheKeysOf(scope);
+  return 'exact' in keys ? key === keys.exact : key.startsWith(keys.prefix);
 }

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { ACCESS_TYPES } from '../model/access-type';
+import { NOT_HOSTED, type AccountQuery } from './account-directory';
+import { cacheKeyOf, cacheKeysOf, type CachedAnswer, type InvalidationScope } from './lookup-cache';
+
+/**
+ * The one place that knows how the cache looks inside Redis. Keys, channel and values carry the
+ * format version: a release that changes the format bumps it, and old entries are simply not found.
+ *
+ *   key      <prefix>:v1:<domain>|<mailbox lookup key>   (mailbox empty for a domain's own answer)
+ *   value    {"v":1,"f":<fresh until, epoch ms>,"a":<directory answer>}
+ *   channel  <prefix>:v1:invalidate   message {"v":1,"mailbox":"..."} or {"v":1,"domain":"..."}
+ */
+export const REDIS_FORMAT_VERSION = 1;
+
+const namespaceOf = (prefix: string): string => `${prefix}:v${REDIS_FORMAT_VERSION}:`;
+
+export function redisKeyOf(prefix: string, query: AccountQuery): string {
+  return namespaceOf(prefix) + cacheKeyOf(query);
+}
+
+/** An exact key for a mailbox; a SCAN MATCH pattern (glob characters escaped) for a domain. */
+export function redisKeysOf(prefix: string, scope: InvalidationScope): { readonly exact: string } | { readonly pattern: string } {
+  const keys = cacheKeysOf(scope);
+  if ('exact' in keys) return { exact: namespaceOf(prefix) + keys.exact };
+  return { pattern: `${escapeGlob(namespaceOf(prefix) + keys.prefix)}*` };
+}
+
+/** Escapes Redis glob characters (`* ? [ ] \`) so the text matches only itself. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+export function invalidationChannelOf(prefix: string): string {
+  return `${namespaceOf(prefix)}invalidate`;
+}
+
+const answerSchema = z.union([
+  z.strictObject({
+    hosted: z.literal(true),
+    accessType: z.enum(ACCESS_TYPES),
+    mailbox: z.enum(['known', 'unknown', 'not-asked']),
+    displayName: z.string().nullable(),
+  }),
+  z.strictObject({ hosted: z.literal(false) }),
+]);
+
+const entrySchema = z.strictObject({ v: z.literal(REDIS_FORMAT_VERSION), f: z.number(), a: answerSchema });
+
+export function encodeEntry(cached: CachedAnswer): string {
+  return JSON.stringify({ v: REDIS_FORMAT_VERSION, f: cached.freshUntil, a: cached.answer });
+}
+
+/** The entry, or undefined for a missing key, another format version or anything unreadable (a miss). */
+export function decodeEntry(text: string | null): CachedAnswer | undefined {
+  if (text === null) return undefined;
+  const parsed = entrySchema.safeParse(parseJson(text));
+  if (!parsed.success) return undefined;
+  const answer = parsed.data.a;
+  return { answer: answer.hosted ? answer : NOT_HOSTED, freshUntil: parsed.data.f };
+}
+
+const invalidationSchema = z.union([
+  z.strictObject({ v: z.literal(REDIS_FORMAT_VERSION), mailbox: z.string().min(1) }),
+  z.strictObject({ v: z.literal(REDIS_FORMAT_VERSION), domain: z.string().min(1) }),
+]);
+
+export function encodeInvalidation(scope: InvalidationScope): string {
+  return JSON.stringify({ v: REDIS_FORMAT_VERSION, ...scope });
+}
+
+export function decodeInvalidation(text: string): InvalidationScope | undefined {
+  const parsed = invalidationSchema.safeParse(parseJson(text));
+  if (!parsed.success) return undefined;
+  return 'mailbox' in parsed.data ? { mailbox: parsed.data.mailbox } : { domain: parsed.data.domain };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
