@@ -24,9 +24,9 @@ const MAX_NESTING = 16;
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
-  // With the DOCTYPE refused below, only the five predefined entities and character references remain.
-  // htmlEntities is what turns on numeric character references (&#64;, &#xE9;), which XML requires;
-  // as a side effect HTML names such as &nbsp; decode too, which is harmless in an address.
+  // With the DOCTYPE refused below, only the five predefined entities and character references remain
+  // (hasOnlyXmlReferences refuses any other name before parsing). htmlEntities is what turns on
+  // numeric character references (&#64;, &#xE9;), which XML requires.
   processEntities: true,
   htmlEntities: true,
   parseTagValue: false,
@@ -38,6 +38,8 @@ const parser = new XMLParser({
 });
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+/** Characters XML 1.0 forbids even raw (NUL and other C0 controls, U+FFFE, U+FFFF); UTF-8 has no surrogates. */
+const NOT_XML_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
 /**
  * Reads an Autodiscover POST body. Elements are matched by local name (any prefix, any case),
@@ -45,11 +47,13 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  */
 export function parseAutodiscoverRequest(body: Uint8Array): Result<AutodiscoverRequest, AutodiscoverRequestProblem> {
   const text = decodeUtf8(body);
-  if (text === null) return invalid('the body is not UTF-8 text');
+  if (text === null) return invalid('the body is not UTF-8 text of XML characters');
   if (text.trim() === '') return invalid('the body is empty');
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) return invalid('DOCTYPE and entity declarations are not accepted');
   const validation = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (validation !== true) return invalid(`the body is not well-formed XML (${validation.err.code})`);
+  // The parser would drop &#0; or &#xD800;, decode &#xFFFF; and keep &foo; as text: all not XML.
+  if (!hasOnlyXmlReferences(text)) return invalid('the body uses an undeclared entity or a reference to a character XML does not allow');
 
   let document: unknown;
   try {
@@ -58,6 +62,8 @@ export function parseAutodiscoverRequest(body: Uint8Array): Result<AutodiscoverR
     return invalid('the body is not well-formed XML');
   }
   const root = childByLocalName(document, 'Autodiscover');
+  const namespace = rootNamespace(document, root);
+  if (namespace !== null && !REQUEST_NAMESPACE.test(namespace)) return invalid('the root element is not in an Autodiscover request namespace');
   const request = childByLocalName(root, 'Request');
   if (request === undefined) return invalid('there is no Autodiscover/Request element');
 
@@ -80,10 +86,55 @@ function decodeUtf8(body: Uint8Array): string | null {
   try {
     // ignoreBOM: false strips a UTF-8 BOM; a UTF-16 body fails the fatal decoder or leaves NULs.
     const text = UTF8.decode(body);
-    return text.includes('\u0000') ? null : text;
+    return NOT_XML_CHARACTER.test(text) ? null : text;
   } catch {
     return null;
   }
+}
+
+// Outside CDATA sections, comments and processing instructions (closed: the validator ran first).
+const LITERAL_SECTIONS = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>/g;
+const REFERENCE = /&(#x[0-9a-f]+|#[0-9]+|[a-z_][\w.-]*)?(;?)/gi;
+const PREDEFINED_ENTITIES = new Set(['lt', 'gt', 'amp', 'quot', 'apos']);
+
+/** Every `&` starts one of XML's five entities or a reference to a character XML allows (XML 1.0 §2.2, §4.1). */
+function hasOnlyXmlReferences(text: string): boolean {
+  for (const [, name, semicolon] of text.replace(LITERAL_SECTIONS, '').matchAll(REFERENCE)) {
+    if (name === undefined || semicolon !== ';') return false;
+    if (!name.startsWith('#')) {
+      if (!PREDEFINED_ENTITIES.has(name)) return false;
+      continue;
+    }
+    const codePoint = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+    if (!isXmlCharacter(codePoint)) return false;
+  }
+  return true;
+}
+
+function isXmlCharacter(codePoint: number): boolean {
+  return (
+    codePoint === 0x9 ||
+    codePoint === 0xa ||
+    codePoint === 0xd ||
+    (codePoint >= 0x20 && codePoint <= 0xd7ff) ||
+    (codePoint >= 0xe000 && codePoint <= 0xfffd) ||
+    (codePoint >= 0x10000 && codePoint <= 0x10ffff)
+  );
+}
+
+/**
+ * A declared namespace on the root must be one of Exchange's request schemas (outlook, mobilesync);
+ * a root with no namespace at all is read as before, as some clients send one.
+ */
+const REQUEST_NAMESPACE = /^https?:\/\/schemas\.microsoft\.com\/exchange\/autodiscover\/[^/]+\/requestschema\//i;
+
+/** The namespace bound to the root element's prefix (or the default one), null when none is declared. */
+function rootNamespace(document: unknown, root: unknown): string | null {
+  const name = isRecord(document) ? Object.keys(document).find((key) => !key.startsWith('@_') && key.slice(key.indexOf(':') + 1).toLowerCase() === 'autodiscover') : undefined;
+  if (name === undefined || !isRecord(root)) return null;
+  const colon = name.indexOf(':');
+  const value = root[colon < 0 ? '@_xmlns' : `@_xmlns:${name.slice(0, colon)}`];
+  return typeof value === 'string' ? value : null;
 }
 
 function schemaFromUri(uri: string): ResponseSchema | null {
