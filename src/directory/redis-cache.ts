@@ -125,7 +125,7 @@ export class RedisLookupCache implements LookupCache {
   /** A lost connection starts an outage at once, before any request notices. */
   private watch(client: RedisClient, role: RedisConnectionRole): void {
     client.on('close', () => {
-      if (!this.closing) this.outage.failed(role, new Error('connection to Redis closed'));
+      if (!this.closing) this.outage.failed(role, 'connection closed');
     });
   }
 

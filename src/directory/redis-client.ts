@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactRedisUrl, type RedisConfig } from '../config/cache-schema';
@@ -72,21 +71,33 @@ export function describeRedisTarget(config: RedisConfig): string {
   return redactRedisUrl(config.url ?? '');
 }
 
-/** Resolves once the client can take commands; rejects after `timeoutMs` with the last connection error. */
-export async function waitUntilReady(client: RedisClient, timeoutMs: number): Promise<void> {
-  if (client.status === 'ready') return;
-  let lastError: Error | undefined;
-  const remember = (error: Error): void => {
-    lastError = error;
-  };
-  client.on('error', remember);
-  try {
-    await once(client, 'ready', { signal: AbortSignal.timeout(timeoutMs) });
-  } catch {
-    throw new Error(`Redis not ready after ${timeoutMs} ms${lastError === undefined ? '' : `: ${lastError.message}`}`);
-  } finally {
-    client.off('error', remember);
-  }
+/**
+ * Resolves once the client can take commands; rejects after `timeoutMs` with the last connection
+ * error. Failed attempts in between are waited out (the client keeps reconnecting).
+ */
+export function waitUntilReady(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    let lastError: Error | undefined;
+    const remember = (error: Error): void => {
+      lastError = error;
+    };
+    const finish = (): void => {
+      clearTimeout(timer);
+      client.off('error', remember);
+      client.off('ready', onReady);
+    };
+    const onReady = (): void => {
+      finish();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`Redis not ready after ${timeoutMs} ms${lastError === undefined ? '' : `: ${lastError.message}`}`));
+    }, timeoutMs);
+    client.on('error', remember);
+    client.on('ready', onReady);
+  });
 }
 
 /** QUIT when connected (pending replies arrive first), otherwise drop the socket and stop reconnecting. */
@@ -119,12 +130,14 @@ export class RedisOutageLog {
     private readonly target: string,
   ) {}
 
-  failed(role: RedisConnectionRole, error: unknown): void {
+  /** `reason`: the ioredis error (its message is logged; the stack says nothing useful) or a short text. */
+  failed(role: RedisConnectionRole, reason: unknown): void {
     if (this.failing.has(role)) return;
     this.failing.add(role);
     if (this.failing.size > 1) return;
     this.downSince = Date.now();
-    this.logger.warn({ err: error, redis: this.target, connection: role }, 'Redis cache unavailable; answering from the directory until it is back');
+    const text = reason instanceof Error ? reason.message : String(reason);
+    this.logger.warn({ redis: this.target, connection: role, reason: text }, 'Redis cache unavailable; answering from the directory until it is back');
   }
 
   recovered(role: RedisConnectionRole): void {

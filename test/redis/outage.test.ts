@@ -136,6 +136,6 @@ describe('Redis too slow (connects, then never answers a command)', () => {
     await askJane(instance, 3);
     expect(source.lookups).toBeGreaterThanOrEqual(2);
     expect(outageWarnings(lines)).toHaveLength(1);
-    expect(outageWarnings(lines)[0]).toMatchObject({ err: { message: 'Command timed out' } });
+    expect(outageWarnings(lines)[0]).toMatchObject({ reason: 'Command timed out', connection: 'cache' });
   });
 });
