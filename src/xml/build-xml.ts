@@ -37,5 +37,17 @@ function withoutUndefined(element: XmlElement): XmlElement {
 function clean(value: XmlContent): XmlContent {
   if (Array.isArray(value)) return (value as readonly XmlContent[]).map(clean);
   if (typeof value === 'object') return withoutUndefined(value as XmlElement);
-  return value;
+  return typeof value === 'string' ? toXmlCharacters(value) : value;
+}
+
+// Everything outside XML 1.0 Char (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]);
+// under the `u` flag a lone surrogate is one code point, outside every range.
+const NOT_XML_CHARACTER = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+
+/**
+ * Escaping cannot carry a character XML forbids (a control, U+FFFE/U+FFFF, a lone surrogate): the
+ * document would not be well-formed. Such characters (possible in directory display names) become U+FFFD.
+ */
+export function toXmlCharacters(text: string): string {
+  return text.replace(NOT_XML_CHARACTER, '\ufffd');
 }

@@ -44,6 +44,11 @@ export function autodiscoverRequestBody(address: string, schema: ResponseSchema,
 // surrogate is matched as one code point under the `u` flag, so it falls outside every range.
 const ILLEGAL_XML_CHARACTER = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
 
+/** `text` as an XML answer can carry it: each character XML 1.0 forbids replaced by U+FFFD. */
+export function asXmlCarriesIt(text: string): string {
+  return Array.from(text, (char) => (ILLEGAL_XML_CHARACTER.test(char) ? '\ufffd' : char)).join('');
+}
+
 /** The first character XML 1.0 forbids (fast-xml-parser's validator does not look), or null. */
 export function illegalXmlCharacter(text: string): string | null {
   const match = ILLEGAL_XML_CHARACTER.exec(text);

@@ -1,7 +1,8 @@
-import plist, { type PlistObject } from 'plist';
+import plist, { type PlistObject, type PlistValue } from 'plist';
 import { v5 as uuidV5 } from 'uuid';
 import type { EmailAddress } from '../../model/email-address';
 import type { BusinessMailSettings, MailServer, PopAccessSettings } from '../../model/mail-settings';
+import { toXmlCharacters } from '../../xml/build-xml';
 
 export interface ProfileProvider {
   readonly name: string;
@@ -38,7 +39,17 @@ export function renderAppleProfile(settings: ProfileSettings, provider: ProfileP
     PayloadOrganization: provider.name,
     PayloadContent: [payload],
   };
-  return plist.build(profile, { indent: '  ', pretty: true });
+  return plist.build(withXmlCharacters(profile) as PlistObject, { indent: '  ', pretty: true });
+}
+
+/** plist's writer throws on characters XML forbids; they become U+FFFD, as in every XML answer. */
+function withXmlCharacters(value: PlistValue): PlistValue {
+  if (typeof value === 'string') return toXmlCharacters(value);
+  if (Array.isArray(value)) return value.map(withXmlCharacters);
+  if (typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withXmlCharacters(item)]));
+  }
+  return value;
 }
 
 function mailPayload(settings: PopAccessSettings, address: EmailAddress, identifier: string, uuid: string): PlistObject {

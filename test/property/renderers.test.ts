@@ -1,0 +1,125 @@
+import fc from 'fast-check';
+import { buildProviderProfile } from '../../src/config/provider-profile';
+import type { AccessType } from '../../src/model/access-type';
+import type { EmailAddress } from '../../src/model/email-address';
+import type { MailSettings } from '../../src/model/mail-settings';
+import { resolveSettings } from '../../src/model/resolve';
+import { renderAutoconfig } from '../../src/protocols/autoconfig/render';
+import { answerJsonProtocol } from '../../src/protocols/autodiscover-json/render';
+import { renderMobileSyncResponse, renderOutlookResponse } from '../../src/protocols/autodiscover/render';
+import { AUTODISCOVER_ERRORS, renderAutodiscoverError, type AutodiscoverErrorCode } from '../../src/protocols/autodiscover/render-error';
+import { renderAppleProfile, type ProfileSettings } from '../../src/protocols/mobileconfig/render';
+import { exampleConfig } from '../support/app';
+import { hasNode, nodeAt } from '../support/documents';
+import { asXmlCarriesIt, readPlist, readXml, xmlText } from '../support/hostile';
+import { anyString, displayName, RUNS, validAddress } from './arbitraries';
+
+const { config } = exampleConfig();
+const profile = buildProviderProfile(config);
+const redirectProfile = buildProviderProfile({ ...config, businessMail: { ...config.businessMail, outlookMode: 'redirect' } });
+
+const accessType = fc.constantFrom<AccessType>('pop', 'business');
+const maybeDisplayName = fc.option(displayName, { nil: null });
+
+function settingsFor(address: EmailAddress, name: string | null, type: AccessType, redirect = false): MailSettings {
+  return resolveSettings(redirect ? redirectProfile : profile, { accessType: type, domain: address.domain, address, displayName: name });
+}
+
+/** What the answer must say back: the display name only when there is one, as XML can carry it. */
+function expectDisplayName(document: unknown, path: string, name: string | null): void {
+  if (name === null) expect(hasNode(document, path)).toBe(false);
+  else expect(xmlText(document, path)).toBe(asXmlCarriesIt(name));
+}
+
+describe('renderers › every answer parses back to the address and display name it was given', () => {
+  test('Outlook POX: well-formed, AutoDiscoverSMTPAddress, DisplayName and LoginName intact', () => {
+    fc.assert(
+      fc.property(validAddress, maybeDisplayName, accessType, fc.boolean(), fc.boolean(), (address, name, type, redirect, followsRedirect) => {
+        const document = readXml(renderOutlookResponse(settingsFor(address, name, type, redirect), { clientFollowsRedirectUrl: followsRedirect }));
+        expect(xmlText(document, 'Autodiscover/Response/User/AutoDiscoverSMTPAddress')).toBe(address.address);
+        expectDisplayName(document, 'Autodiscover/Response/User/DisplayName', name);
+        if (hasNode(document, 'Autodiscover/Response/Account/Protocol')) {
+          expect(xmlText(document, 'Autodiscover/Response/Account/Protocol[0]/LoginName')).toBe(address.address);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('MobileSync (Business Mail): well-formed, EMailAddress and DisplayName intact', () => {
+    fc.assert(
+      fc.property(validAddress, maybeDisplayName, (address, name) => {
+        const settings = settingsFor(address, name, 'business');
+        if (settings.accessType !== 'business') throw new Error('expected Business Mail settings');
+        const document = readXml(renderMobileSyncResponse(settings));
+        expect(xmlText(document, 'Autodiscover/Response/User/EMailAddress')).toBe(address.address);
+        expectDisplayName(document, 'Autodiscover/Response/User/DisplayName', name);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('autoconfig: well-formed, every username is the address', () => {
+    fc.assert(
+      fc.property(validAddress, maybeDisplayName, accessType, (address, name, type) => {
+        const document = readXml(renderAutoconfig(settingsFor(address, name, type), config.provider));
+        expect(xmlText(document, 'clientConfig/emailProvider/incomingServer[0]/username')).toBe(address.address);
+        expect(xmlText(document, 'clientConfig/emailProvider/outgoingServer[0]/username')).toBe(address.address);
+        expect(xmlText(document, 'clientConfig/emailProvider/domain')).toBe(address.domain);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('Apple profile: plist parses back with the address, display name, reverse-DNS identifiers and UUIDs', () => {
+    fc.assert(
+      fc.property(validAddress, maybeDisplayName, accessType, (address, name, type) => {
+        const settings = settingsFor(address, name, type) as ProfileSettings;
+        const profileDocument = readPlist(renderAppleProfile(settings, config.provider));
+        const payload = nodeAt(profileDocument, 'PayloadContent[0]');
+        expect(payload).toMatchObject({ EmailAddress: address.address });
+        expect(nodeAt(profileDocument, 'PayloadDisplayName')).toBe(`${config.provider.name}: ${address.address}`);
+        if (type === 'pop') {
+          expect(payload).toMatchObject(name === null ? { IncomingMailServerUsername: address.address } : { EmailAccountName: asXmlCarriesIt(name) });
+        } else {
+          expect(payload).toMatchObject({ UserName: `${address.localPart}_${address.domain}` });
+        }
+        for (const identifier of [nodeAt(profileDocument, 'PayloadIdentifier'), nodeAt(payload, 'PayloadIdentifier')]) {
+          expect(identifier).toMatch(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/);
+        }
+        expect(nodeAt(profileDocument, 'PayloadUUID')).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('Autodiscover v2 JSON: any requested protocol name comes back intact from JSON.parse', () => {
+    fc.assert(
+      fc.property(validAddress, accessType, anyString, (address, type, requested) => {
+        const answer = answerJsonProtocol(settingsFor(address, null, type), requested, config.autodiscover.publicUrl);
+        expect(JSON.parse(JSON.stringify(answer.body))).toEqual(answer.body);
+        if (answer.status === 400) expect(answer.body.ErrorMessage).toContain(`'${requested}'`);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('Autodiscover errors: well-formed for every code, clock and server id', () => {
+    const codes = Object.keys(AUTODISCOVER_ERRORS).map(Number) as AutodiscoverErrorCode[];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...codes),
+        fc.constantFrom('outlook' as const, 'mobilesync' as const, null),
+        fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 4294967295 }),
+        (code, schema, now, serverId) => {
+          const document = readXml(renderAutodiscoverError(code, schema, { now, serverId }));
+          expect(xmlText(document, 'Autodiscover/Response/Error/ErrorCode')).toBe(String(code));
+          expect(xmlText(document, 'Autodiscover/Response/Error/@Time')).toMatch(/^\d\d:\d\d:\d\d\.\d{7}$/);
+          expect(xmlText(document, 'Autodiscover/Response/Error/@Id')).toBe(String(serverId));
+        },
+      ),
+      { numRuns: RUNS / 3 },
+    );
+  });
+});
