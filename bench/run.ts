@@ -4,10 +4,12 @@
  */
 import { benchDirectories } from './directories';
 import { benchHttp } from './http';
+import { benchLookup } from './lookup';
 
 const BENCHES: ReadonlyArray<{ readonly name: string; readonly run: () => Promise<void> }> = [
   { name: 'http', run: benchHttp },
   { name: 'directories', run: benchDirectories },
+  { name: 'lookup', run: benchLookup },
 ];
 
 async function main(): Promise<void> {

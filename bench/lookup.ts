@@ -1,0 +1,109 @@
+/**
+ * Lookups per second through CachedDirectory in front of the file directory, with the in-process
+ * MemoryLookupCache and with RedisLookupCache: uncached (every lookup a miss: cache read, directory,
+ * cache write) and cached (every lookup a hit). Loopback only; bounded by lookup counts. Redis is
+ * REDIS_URL / TEST_REDIS_URL (default redis://127.0.0.1:6379) under a key prefix of its own, deleted
+ * afterwards; its row is skipped when Redis is not reachable. Run with `npm run bench -- lookup`.
+ */
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { redisSchema } from '../src/config/cache-schema';
+import type { AccountQuery } from '../src/directory/account-directory';
+import { CachedDirectory, type CachePolicy } from '../src/directory/cached-directory';
+import { parseDirectoryData } from '../src/directory/directory-data';
+import { FileDirectory } from '../src/directory/file-directory';
+import type { LookupCache } from '../src/directory/lookup-cache';
+import { MemoryLookupCache } from '../src/directory/memory-cache';
+import { RedisLookupCache } from '../src/directory/redis-cache';
+
+const MAILBOXES = 20_000;
+const MAILBOXES_PER_DOMAIN = 50;
+const CACHED_LOOKUPS = 200_000;
+const IN_FLIGHT = 16;
+/** Everything stays fresh for the whole run, so the second pass is all hits. */
+const POLICY: CachePolicy = { ttlSeconds: 3600, negativeTtlSeconds: 3600, staleGraceSeconds: 0 };
+
+/** One mailbox in four is unknown to the directory (the negative answers are cached too). */
+function mailboxQueries(): AccountQuery[] {
+  return Array.from({ length: MAILBOXES }, (_, index) => {
+    const domain = `lookup${Math.floor(index / MAILBOXES_PER_DOMAIN)}.example`;
+    return { domain, mailbox: index % 4 === 3 ? `unknown${index}@${domain}` : `user${index}@${domain}` };
+  });
+}
+
+function fileDirectory(queries: readonly AccountQuery[]): FileDirectory {
+  const domains = [...new Set(queries.map((query) => query.domain))].map((domain) => ({ domain, defaultAccessType: 'pop' }));
+  const accounts = queries.filter((query) => !(query.mailbox ?? '').startsWith('unknown')).map((query) => ({ address: query.mailbox, accessType: 'business' }));
+  const data = parseDirectoryData('bench', { domains, accounts });
+  if (!data.ok) throw new Error(data.error.join('\n'));
+  return FileDirectory.fromData(data.value);
+}
+
+/** Runs `count` lookups, IN_FLIGHT at a time, and returns lookups per second. */
+async function lookupsPerSecond(directory: CachedDirectory, queries: readonly AccountQuery[], count: number): Promise<number> {
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      for (let index = issued++; index < count; index = issued++) await directory.lookup(queries[index % queries.length] as AccountQuery);
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+interface Figures {
+  readonly uncached: number;
+  readonly cached: number;
+}
+
+/** First pass over fresh queries (all misses), then CACHED_LOOKUPS over the same queries (all hits). */
+async function measureCache(cache: LookupCache, source: FileDirectory, queries: readonly AccountQuery[]): Promise<Figures> {
+  const directory = new CachedDirectory(source, cache, POLICY);
+  const uncached = await lookupsPerSecond(directory, queries, queries.length);
+  const cached = await lookupsPerSecond(directory, queries, CACHED_LOOKUPS);
+  return { uncached, cached };
+}
+
+async function measureRedis(source: FileDirectory, queries: readonly AccountQuery[]): Promise<Figures | string> {
+  const url = process.env['REDIS_URL'] ?? process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const host = new URL(url).hostname;
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return `skipped: ${host} is not loopback`;
+  const config = redisSchema.parse({ url, keyPrefix: `bench_${process.pid}_${Date.now().toString(36)}` });
+  const cache = RedisLookupCache.connect(config, pino({ level: 'silent' }));
+  try {
+    await cache.ready(3000);
+  } catch (error) {
+    await cache.close();
+    return `skipped: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  try {
+    return await measureCache(cache, source, queries);
+  } finally {
+    const domains = new Set(queries.map((query) => query.domain));
+    for (const domain of domains) await cache.invalidate({ domain });
+    await cache.close();
+  }
+}
+
+const rate = (value: number): string => `${Math.round(value).toLocaleString('en-US')}`;
+
+export async function benchLookup(): Promise<void> {
+  const queries = mailboxQueries();
+  const source = fileDirectory(queries);
+  const memory = await measureCache(new MemoryLookupCache(MAILBOXES * 2), source, queries);
+  const redis = await measureRedis(source, queries);
+
+  console.log(
+    `\nLookups per second through CachedDirectory (file directory, ${MAILBOXES.toLocaleString('en-US')} distinct mailboxes, ` +
+      `${IN_FLIGHT} in flight; uncached: each mailbox once, a miss then a store; cached: ${CACHED_LOOKUPS.toLocaleString('en-US')} hits)`,
+  );
+  console.log('| cache | uncached lookups/s | cached lookups/s |');
+  console.log('|---|---:|---:|');
+  console.log(`| in-process (MemoryLookupCache) | ${rate(memory.uncached)} | ${rate(memory.cached)} |`);
+  if (typeof redis === 'string') console.log(`| Redis (RedisLookupCache) | ${redis} | - |`);
+  else console.log(`| Redis (RedisLookupCache, loopback) | ${rate(redis.uncached)} | ${rate(redis.cached)} |`);
+}
+
+if (require.main === module) {
+  void benchLookup();
+}
