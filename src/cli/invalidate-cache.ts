@@ -73,7 +73,8 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
     const report = await cache.invalidateEverywhere(scope);
     return done(
       `cache:invalidate: ${describeTarget(command.target)}: deleted ${report.deletedKeys} cached answer(s) from Redis ` +
-        `(${describeRedisTarget(redis)}, prefix "${redis.keyPrefix}") and told ${report.notifiedInstances} running instance(s)`,
+        `(${describeRedisTarget(redis)}, prefix "${redis.keyPrefix}") and ` +
+        (report.notifiedInstances === null ? 'published the invalidation to the cluster' : `told ${report.notifiedInstances} running instance(s)`),
     );
   } catch (error) {
     return failed(`cache:invalidate: Redis (${describeRedisTarget(redis)}): ${error instanceof Error ? error.message : String(error)}`);

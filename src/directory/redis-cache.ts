@@ -18,7 +18,8 @@ export interface RedisCacheOptions {
 /** What one invalidation did: keys deleted from Redis and instances that heard about it. */
 export interface InvalidationReport {
   readonly deletedKeys: number;
-  readonly notifiedInstances: number;
+  /** Subscribed instances that received it; null in a cluster, where PUBLISH counts one node's subscribers only. */
+  readonly notifiedInstances: number | null;
 }
 
 const SCAN_BATCH = 500;
@@ -88,8 +89,8 @@ export class RedisLookupCache implements LookupCache {
       throw new Error(`Redis at ${describeRedisTarget(this.config)} is not connected (${this.client.status}); nothing was invalidated`);
     }
     const deletedKeys = await this.deleteKeys(scope);
-    const notifiedInstances = await this.client.publish(this.channel, encodeInvalidation(scope));
-    return { deletedKeys, notifiedInstances };
+    const receivers = await this.client.publish(this.channel, encodeInvalidation(scope));
+    return { deletedKeys, notifiedInstances: this.client instanceof Cluster ? null : receivers };
   }
 
   onInvalidation(listener: (scope: InvalidationScope) => void): void {
