@@ -143,6 +143,21 @@ function postRequest(app: Express, body: string, headers: Headers = {}): Promise
     .then((res) => res);
 }
 
+/**
+ * superagent runs a Buffer body through its JSON or form serializer when the Content-Type names
+ * one of those (sending `{"type":"Buffer","data":[…]}`); this passes the bytes on untouched.
+ * Its typing says a serializer returns a string; Node's http writes a Buffer as it is.
+ */
+const bytesAsTheyAre = (body: Buffer): string => body as unknown as string;
+
+/** POSTs exactly these bytes to the Autodiscover path, whatever the Content-Type header says. */
+export function postBytes(app: Express, body: Buffer, headers: Headers = {}): Promise<TestResponse> {
+  return withHeaders(request(app).post(AUTODISCOVER_XML), headers)
+    .serialize(bytesAsTheyAre)
+    .send(body)
+    .then((res) => res);
+}
+
 function optionalText(document: unknown, path: string): string[] {
   try {
     return [xmlText(document, path)];

@@ -61,6 +61,8 @@ export function parseAutodiscoverRequest(body: Uint8Array): Result<AutodiscoverR
   } catch {
     return invalid('the body is not well-formed XML');
   }
+  // fast-xml-parser's validator lets a second root element through; XML allows exactly one.
+  if (!hasOneRootElement(document)) return invalid('the body must hold exactly one root element');
   const root = childByLocalName(document, 'Autodiscover');
   const namespace = rootNamespace(document, root);
   if (namespace !== null && !REQUEST_NAMESPACE.test(namespace)) return invalid('the root element is not in an Autodiscover request namespace');
@@ -127,6 +129,12 @@ function isXmlCharacter(codePoint: number): boolean {
  * a root with no namespace at all is read as before, as some clients send one.
  */
 const REQUEST_NAMESPACE = /^https?:\/\/schemas\.microsoft\.com\/exchange\/autodiscover\/[^/]+\/requestschema\//i;
+
+function hasOneRootElement(document: unknown): boolean {
+  if (!isRecord(document)) return false;
+  const elements = Object.entries(document).filter(([key]) => !key.startsWith('?') && !key.startsWith('#') && !key.startsWith('@_'));
+  return elements.length === 1 && !Array.isArray(elements[0]?.[1]);
+}
 
 /** The namespace bound to the root element's prefix (or the default one), null when none is declared. */
 function rootNamespace(document: unknown, root: unknown): string | null {
