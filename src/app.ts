@@ -61,7 +61,7 @@ export function buildApp(deps: AppDeps): Express {
     app.use(createAdminRouter({ token: config.admin.token, invalidate: deps.invalidate, logger }));
   }
   if (config.rateLimit.enabled) {
-    const limiter = deps.rateLimiter ?? createRateLimiter(config.rateLimit, null, 'mail-autodiscover');
+    const limiter = deps.rateLimiter ?? createRateLimiter(config.rateLimit, null, config.cache.redis.keyPrefix);
     const discoveryPaths = [AUTODISCOVER_XML_PATH, AUTODISCOVER_JSON_PATH, ...AUTOCONFIG_PATHS, MOBILECONFIG_PATH];
     app.use(discoveryPaths, rateLimitMiddleware(limiter, tooManyRequests(now, config.autodiscover.serverId)));
   }

@@ -17,8 +17,8 @@ async function main(): Promise<void> {
   const services = await createServices(loaded.value, logger);
   if (!services.ok) return exitWithProblems(services.error);
 
-  const directory = services.value.directory;
-  const app = buildApp({ config, directory, logger, invalidate: (scope) => directory.invalidate(scope) });
+  const { directory, rateLimiter } = services.value;
+  const app = buildApp({ config, directory, rateLimiter, logger, invalidate: (scope) => directory.invalidate(scope) });
   const listeners = createListeners(app, config, tls);
   for (const { server, port, scheme } of listeners) {
     server.on('error', (error) => {
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       process.exit(1);
     });
     server.listen(port, config.server.host, () => {
-      logger.info({ scheme, host: config.server.host, port, configFile, accountsFile }, 'mail-autodiscover listening');
+      logger.info({ scheme, host: config.server.host, port, configFile, directory: config.directory.type, accountsFile }, 'mail-autodiscover listening');
     });
   }
   handleShutdownSignals(listeners, services.value, config.server.shutdownTimeoutMs, logger);

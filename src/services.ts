@@ -3,11 +3,16 @@ import type { LoadedConfig } from './config/load';
 import { CachedDirectory } from './directory/cached-directory';
 import { createLookupCache } from './directory/create-cache';
 import { createDirectorySource } from './directory/create-source';
+import { createRateLimiter } from './http/rate-limit';
+import { RedisLookupCache } from './directory/redis-cache';
 import { err, ok, type Result } from './model/result';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface Services {
   /** The account directory with its cache in front: what buildApp needs. */
   readonly directory: CachedDirectory;
+  /** Per-IP limiter: shared through the cache's Redis when there is one, in memory otherwise. */
+  readonly rateLimiter: RateLimiterAbstract;
   close(): Promise<void>;
 }
 
@@ -32,5 +37,8 @@ export async function createServices(loaded: LoadedConfig, logger: Logger): Prom
       directory.invalidate({ domain }).catch((error: unknown) => logger.warn({ err: error, domain }, 'cannot drop cached answers after a reload'));
     }
   };
-  return ok({ directory, close: () => directory.close() });
+  const redis = cache.value instanceof RedisLookupCache ? cache.value.commandClient : null;
+  const keyPrefix = loaded.config.cache.redis.keyPrefix;
+  const rateLimiter = createRateLimiter(loaded.config.rateLimit, redis, `${keyPrefix}:v1`);
+  return ok({ directory, rateLimiter, close: () => directory.close() });
 }

@@ -57,6 +57,11 @@ export class RedisLookupCache implements LookupCache {
     return cache;
   }
 
+  /** The command connection, for other per-instance state that should be shared (the rate limiter). */
+  get commandClient(): RedisClient {
+    return this.client;
+  }
+
   async get(query: AccountQuery): Promise<CachedAnswer | undefined> {
     try {
       const text = await this.client.get(redisKeyOf(this.config.keyPrefix, query));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import pino from 'pino';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config/load';
 import type { AppConfig } from '../../src/config/schema';
@@ -26,7 +27,7 @@ export function exampleDirectory(): AccountDirectory {
 }
 
 /** buildApp on the example config, a silent logger and a fixed clock; overrides patch config sections. */
-export function exampleApp(options: { config?: (config: AppConfig) => AppConfig; directory?: AccountDirectory } = {}) {
+export function exampleApp(options: { config?: (config: AppConfig) => AppConfig; directory?: AccountDirectory; rateLimiter?: RateLimiterAbstract } = {}) {
   // The per-IP limit would trip on suites that send hundreds of requests from 127.0.0.1; the
   // rate-limit tests switch it back on through `config`.
   const base = { ...structuredClone(exampleConfig().config), rateLimit: { enabled: false, points: 120, durationSeconds: 60 } };
@@ -36,5 +37,6 @@ export function exampleApp(options: { config?: (config: AppConfig) => AppConfig;
     directory: options.directory ?? exampleDirectory(),
     logger: pino({ level: 'silent' }),
     now: () => FIXED_NOW,
+    ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
   });
 }
