@@ -24,8 +24,18 @@ export interface RequestShape {
   readonly schemaFirst?: boolean;
 }
 
-/** An Autodiscover request for `address`, every value escaped by the service's own XML writer. */
+/**
+ * An Autodiscover request for `address`, every value escaped by the service's own XML writer.
+ * Characters XML cannot carry (NUL, U+FFFF) are written raw, as a hostile client would send them:
+ * the writer itself would turn them into U+FFFD.
+ */
 export function autodiscoverRequestBody(address: string, schema: ResponseSchema, shape: RequestShape = {}): string {
+  // Through the writer as plane-15 private-use characters (which it leaves alone), then back.
+  const hidden = Array.from(address, (char) => (ILLEGAL_XML_CHARACTER.test(char) ? String.fromCodePoint(0xf0000 + (char.codePointAt(0) ?? 0)) : char)).join('');
+  return buildRequest(hidden, schema, shape).replace(/[\u{f0000}-\u{fffff}]/gu, (char) => String.fromCharCode((char.codePointAt(0) ?? 0) - 0xf0000));
+}
+
+function buildRequest(address: string, schema: ResponseSchema, shape: RequestShape): string {
   const p = shape.prefix === undefined ? '' : `${shape.prefix}:`;
   const namespace = schema === 'outlook' ? OUTLOOK_REQUEST_NS : MOBILESYNC_REQUEST_NS;
   const responseSchema = schema === 'outlook' ? OUTLOOK_RESPONSE_SCHEMA : MOBILESYNC_RESPONSE_SCHEMA;
