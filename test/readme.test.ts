@@ -6,6 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import { z } from 'zod';
+import { configSchema } from '../src/config/schema';
 import { exampleApp, REPO_ROOT } from './support/app';
 
 const README = path.join(REPO_ROOT, 'README.md');
@@ -105,3 +107,28 @@ if (process.env['UPDATE_README'] === '1') {
     expect(await answerOf(example)).toBe(shown);
   });
 }
+
+describe('README configuration reference', () => {
+  /** Every leaf key of the config schema, found through zod's JSON Schema (union variants included). */
+  function leafKeys(): string[] {
+    type Node = { properties?: Record<string, Node>; anyOf?: Node[]; oneOf?: Node[] };
+    const keys: string[] = [];
+    const walk = (node: Node, at: string): void => {
+      const variants = [...(node.anyOf ?? []), ...(node.oneOf ?? [])];
+      for (const [name, child] of Object.entries(node.properties ?? {})) walk(child, at === '' ? name : `${at}.${name}`);
+      for (const variant of variants) walk(variant, at);
+      if (node.properties === undefined && variants.length === 0 && at !== '') keys.push(at);
+    };
+    walk(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Node, '');
+    return [...new Set(keys)];
+  }
+
+  test('documents every config key (the key itself or the object holding it)', () => {
+    const readme = lines.join('\n');
+    const undocumented = leafKeys().filter((key) => {
+      const parts = key.split('.');
+      return !parts.some((_, i) => readme.includes(`\`${parts.slice(0, parts.length - i).join('.')}\``));
+    });
+    expect(undocumented).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { clientErrorStatusOf } from './client-error';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { InvalidationScope } from '../directory/lookup-cache';
@@ -55,8 +56,8 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
 
   // Body-parser failures (malformed JSON, too large) answered in this API's own format.
   router.use(ADMIN_INVALIDATE_PATH, (error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
-    if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
+    const status = clientErrorStatusOf(error);
+    if (status === null) return next(error);
     sendError(res, status, 'InputValidationError', status === 413 ? 'the body is larger than 1 KiB' : `the body is not valid JSON; ${EXAMPLE_BODY}`);
   });
   return router;

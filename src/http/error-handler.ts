@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { clientErrorStatusOf } from './client-error';
 
 /** Unknown paths: plain 404, no framework page. */
 export function notFound(_req: Request, res: Response): void {
@@ -12,8 +13,8 @@ export function notFound(_req: Request, res: Response): void {
  */
 export function createErrorHandler(logger: Logger) {
   return function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
-    const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
+    const status = clientErrorStatusOf(error);
+    if (status !== null) {
       res.status(status).type('text/plain').send('Bad request.\n');
       return;
     }

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Discover } from '../../discovery/discover';
 import { parseEmailAddress } from '../../model/email-address';
+import { clientErrorStatusOf } from '../../http/client-error';
 import { sendPerUserAnswer } from '../../http/no-store';
 import { recordOutcome } from '../../http/outcome';
 import { parseAutodiscoverRequest, type ResponseSchema } from './parse-request';
@@ -95,17 +96,11 @@ export function createAutodiscoverRouter(deps: AutodiscoverRouterDeps): Router {
 
   // Body too large, aborted upload, compressed body: still an Autodiscover document, with the 4xx status.
   router.use(AUTODISCOVER_XML_PATH, (error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const status = httpStatusOf(error);
-    if (status === null || status >= 500) return next(error);
+    const status = clientErrorStatusOf(error);
+    if (status === null) return next(error);
     recordOutcome(res, { protocol: 'autodiscover', outcome: `body-refused:${status}` });
     sendError(res, 600, null, status);
   });
 
   return router;
-}
-
-function httpStatusOf(error: unknown): number | null {
-  if (typeof error !== 'object' || error === null) return null;
-  const status = (error as { status?: unknown }).status;
-  return typeof status === 'number' ? status : null;
 }
