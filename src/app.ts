@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { buildProviderProfile } from './config/provider-profile';
 import type { AppConfig } from './config/schema';
-import type { AccountDirectory } from './directory/account-directory';
+import { DirectoryUnavailableError, type AccountDirectory } from './directory/account-directory';
 import type { InvalidationScope } from './directory/lookup-cache';
 import { createDiscover } from './discovery/discover';
 import { createAdminRouter } from './http/admin';
@@ -41,10 +41,11 @@ export function buildApp(deps: AppDeps): Express {
   const discover = createDiscover(deps.directory, buildProviderProfile(config), {
     revealDisplayNames: config.privacy.revealDisplayNames,
   });
+  // Outages are logged once by the directory wrapper (services.ts); anything else here is a bug.
   const onLookupFailure = (error: unknown): void => {
-    logger.warn({ err: error }, 'account directory lookup failed; answering with a temporary error');
+    if (error instanceof DirectoryUnavailableError) logger.debug({ err: error }, 'lookup answered with a temporary error');
+    else logger.error({ err: error }, 'account lookup failed unexpectedly; answered with a temporary error');
   };
-
   const now = deps.now ?? (() => new Date());
 
   const app = express();

@@ -3,6 +3,7 @@ import type { LoadedConfig } from './config/load';
 import { CachedDirectory } from './directory/cached-directory';
 import { createLookupCache } from './directory/create-cache';
 import { createDirectorySource } from './directory/create-source';
+import { OutageLoggedDirectory } from './directory/outage-logged-directory';
 import { createRateLimiter } from './http/rate-limit';
 import { RedisLookupCache } from './directory/redis-cache';
 import { err, ok, type Result } from './model/result';
@@ -31,7 +32,7 @@ export async function createServices(loaded: LoadedConfig, logger: Logger): Prom
     if (cache.ok) await cache.value.close();
     return err([...(source.ok ? [] : source.error), ...(cache.ok ? [] : cache.error)]);
   }
-  const directory = new CachedDirectory(source.value, cache.value, loaded.config.cache);
+  const directory = new CachedDirectory(new OutageLoggedDirectory(source.value, logger), cache.value, loaded.config.cache);
   dropChanged = (domains) => {
     for (const domain of domains) {
       directory.invalidate({ domain }).catch((error: unknown) => logger.warn({ err: error, domain }, 'cannot drop cached answers after a reload'));
