@@ -1,18 +1,25 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import { outcomeOf } from './outcome';
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    // Outlook and phones send Basic credentials this service never checks; they are never written.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'], remove: true },
-  });
+/** The service's logger; `destination` (stdout when absent) lets tests read what it writes. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      // Outlook and phones send Basic credentials this service never checks; they are never written.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'], remove: true },
+    },
+    destination,
+  );
 }
 
-/** Addresses in paths (Autodiscover v2 puts one there) keep only their domain: `***@example.com`. */
+/**
+ * Addresses in paths (Autodiscover v2 puts one there) keep only their domain: `***@example.com`.
+ * The whole path segment goes: "=" and "&" are atext, and an "@" may arrive encoded twice (%2540).
+ */
 export function maskAddresses(text: string): string {
-  return text.replace(/[^/?&=\s]+(@|%40)/gi, '***$1');
+  return text.replace(/[^/?\s]+(@|%(?:25)*40)/gi, '***$1');
 }
 
 /**
