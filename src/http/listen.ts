@@ -34,9 +34,13 @@ export function readTlsFiles(config: AppConfig, configDir: string): { cert: Buff
  * slow or idle clients from holding sockets.
  */
 export function createListeners(app: Express, config: AppConfig, tls: { cert: Buffer; key: Buffer } | null): Listener[] {
-  const listeners: Listener[] = [{ server: http.createServer(app), port: config.server.port, scheme: 'http' }];
+  // Node enforces headers/request timeouts on a sweep, every 30 s by default: too slow to matter
+  // against a slowloris client, so sweep at least as often as the shortest timeout allows.
+  const connectionsCheckingInterval = Math.min(1000, Math.floor(config.server.headersTimeoutMs / 2));
+  const listeners: Listener[] = [{ server: http.createServer({ connectionsCheckingInterval }, app), port: config.server.port, scheme: 'http' }];
   if (tls !== null && config.server.https !== null) {
-    listeners.push({ server: https.createServer({ cert: tls.cert, key: tls.key }, app), port: config.server.https.port, scheme: 'https' });
+    const server = https.createServer({ cert: tls.cert, key: tls.key, connectionsCheckingInterval }, app);
+    listeners.push({ server, port: config.server.https.port, scheme: 'https' });
   }
   for (const { server } of listeners) {
     server.headersTimeout = config.server.headersTimeoutMs;
