@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { exampleApp } from '../support/app';
+import { createListeners } from '../../src/http/listen';
+import { exampleApp, exampleConfig } from '../support/app';
 import type { TestResponse } from '../support/http';
 import { autodiscoverErrorCodeOf, autodiscoverRequestBody, expectNoInternals, postBytes, readXml, xmlText } from '../support/hostile';
 
@@ -140,12 +141,12 @@ describe('hostile connections › server timeouts end stalled requests', () => {
   let port: number;
 
   beforeAll(async () => {
-    // As src/http/listen.ts createListeners sets them, with small values; the check interval is
-    // lowered too (Node checks every 30 s by default), so a stalled request ends in about a second.
-    server = http.createServer({ connectionsCheckingInterval: 50 }, app);
-    server.headersTimeout = HEADERS_TIMEOUT_MS;
-    server.requestTimeout = REQUEST_TIMEOUT_MS;
-    server.keepAliveTimeout = 300;
+    // The production listener (src/http/listen.ts createListeners) with small timeouts.
+    const { config } = exampleConfig();
+    const timeouts = { ...config.server, headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: 300 };
+    const [listener] = createListeners(app, { ...config, server: timeouts }, null);
+    if (listener === undefined) throw new Error('createListeners made no listener');
+    server = listener.server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
