@@ -126,6 +126,17 @@ describe('escaping › addresses that try to break out are refused cleanly every
   }
 });
 
+describe('escaping › quoted local parts are refused in words', () => {
+  test.each(ENDPOINTS.filter((endpoint) => !endpoint.name.startsWith('POST')).map((endpoint) => [endpoint.name, endpoint] as const))(
+    '%s › "john doe"@example.com › the answer says quoted local parts are not supported',
+    async (_name, endpoint) => {
+      const res = await send(endpoint, '"john doe"@example.com');
+      expect(res.status).toBe(400);
+      expect(res.text).toMatch(/quoted local parts .* are not supported/);
+    },
+  );
+});
+
 describe('escaping › display names with markup and unicode, when config reveals them', () => {
   const carriers = ENDPOINTS.filter((endpoint) => endpoint.name.startsWith('POST') || endpoint.name.includes('mobileconfig'));
   for (const endpoint of carriers) {

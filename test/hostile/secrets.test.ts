@@ -1,6 +1,8 @@
+import express from 'express';
 import request from 'supertest';
 import { buildApp } from '../../src/app';
-import { createLogger } from '../../src/http/logger';
+import { createErrorHandler } from '../../src/http/error-handler';
+import { createLogger, createRequestLogger } from '../../src/http/logger';
 import { exampleConfig, exampleDirectory, FIXED_NOW } from '../support/app';
 import type { TestResponse } from '../support/http';
 import { ENDPOINTS, expectNoInternals } from '../support/hostile';
@@ -109,5 +111,21 @@ describe('secrets › logs mask addresses, keeping the domain', () => {
 describe('secrets › answers carry no internals', () => {
   test('no stack trace, error class, source path or framework page in any answer', () => {
     for (const res of responses) expectNoInternals(res.text);
+  });
+
+  test('the last-resort error handler answers a thrown error with its request id only, and logs it', async () => {
+    const lines: string[] = [];
+    const crashing = express();
+    crashing.use(createRequestLogger(createLogger('info', { write: (line: string) => void lines.push(line) })));
+    crashing.get('/boom', () => {
+      throw new Error(`database password is ${PASSWORD}`);
+    });
+    crashing.use(createErrorHandler(createLogger('info', { write: (line: string) => void lines.push(line) })));
+    const res = await request(crashing).get('/boom').set('Authorization', `Basic ${BASIC_TOKEN}`);
+    expect(res.status).toBe(500);
+    expect(res.text).toBe(`Internal error (request ${String(res.headers['x-request-id'])}).\n`);
+    expectNoInternals(res.text);
+    expect(lines.join('')).toContain('"msg":"unhandled error"');
+    expect(lines.join('')).not.toContain(BASIC_TOKEN);
   });
 });
