@@ -22,9 +22,13 @@ export class TcpProxy {
     });
   }
 
-  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
+  /** `port`: a fixed one, e.g. the port of a closed proxy to bring "the database" back where it was. */
+  static async start(target: { host: string; port: number }, port = 0): Promise<TcpProxy> {
     const proxy = new TcpProxy(target);
-    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      proxy.server.once('error', reject);
+      proxy.server.listen(port, '127.0.0.1', resolve);
+    });
     return proxy;
   }
 

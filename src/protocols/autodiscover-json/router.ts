@@ -3,6 +3,7 @@ import type { Discover } from '../../discovery/discover';
 import { ADDRESS_ERROR_MESSAGES, parseEmailAddress } from '../../model/email-address';
 import { sendPerUserAnswer } from '../../http/no-store';
 import { recordOutcome } from '../../http/outcome';
+import { DIRECTORY_UNAVAILABLE_RETRY_SECONDS } from '../../http/plain-text';
 import { queryParam } from '../../http/query';
 import { AUTODISCOVER_JSON_ADDRESS_PATH, AUTODISCOVER_JSON_CONTENT_TYPE, AUTODISCOVER_JSON_PATH, AUTODISCOVER_JSON_VERSION_PATH } from './paths';
 import { answerJsonProtocol, invalidProtocol, JSON_ERRORS, JSON_PROTOCOLS, parseJsonProtocol, type JsonAnswer } from './render';
@@ -18,6 +19,8 @@ export function createAutodiscoverJsonRouter(deps: AutodiscoverJsonRouterDeps): 
   const router = express.Router();
   const handle = async (req: Request, res: Response, addressText: string | undefined): Promise<void> => {
     const answer = await answerFor(deps, res, addressText ?? '', queryParam(req, 'Protocol') ?? '');
+    // The directory is away: like the other endpoints' 503, say when to try again.
+    if (answer.status === 503) res.set('Retry-After', String(DIRECTORY_UNAVAILABLE_RETRY_SECONDS));
     sendPerUserAnswer(res, answer.status, AUTODISCOVER_JSON_CONTENT_TYPE, JSON.stringify(answer.body));
   };
   router.get(AUTODISCOVER_JSON_ADDRESS_PATH, (req, res) => handle(req, res, req.params['address']));
