@@ -29,9 +29,10 @@ describe.each([
     expect(autodiscoverErrorCode(res)).toBe('600');
   });
 
-  test('GET /autodiscover/autodiscover.json › failure: 503 JSON, no internals', async () => {
+  test('GET /autodiscover/autodiscover.json › failure: 503 JSON with Retry-After, no internals', async () => {
     const res = await request(app).get('/autodiscover/autodiscover.json/v1.0/pop.user@example.com?Protocol=AutodiscoverV1');
     expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toMatch(/^\d+$/);
     expect(res.headers['content-type']).toMatch(/^application\/json\b/);
     const body: unknown = JSON.parse(res.text);
     expect(body).toEqual({ ErrorCode: expect.any(String), ErrorMessage: expect.any(String) });
