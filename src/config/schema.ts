@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { adminSchema } from './admin-schema';
 import { cacheSchema } from './cache-schema';
 import { directorySchema } from './directory-schema';
-import { hostName, httpsUrl, tcpPort as port } from './fields';
+import { displayText, hostName, httpsUrl, tcpPort as port } from './fields';
 import { rateLimitSchema } from './rate-limit-schema';
 import { serverSchema } from './server-schema';
 
@@ -35,8 +35,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Thunderbird `emailProvider@id`: a host name naming the provider. */
       id: hostName.default(PROVIDER_HOST),
-      name: z.string().min(1).max(200).default('Mamut Mail'),
-      shortName: z.string().min(1).max(60).default('Mamut'),
+      name: displayText(200).pipe(z.string().min(1)).default('Mamut Mail'),
+      shortName: displayText(60).pipe(z.string().min(1)).default('Mamut'),
       /** Reverse-DNS prefix of Apple PayloadIdentifiers; also seeds the name-based UUIDs. */
       payloadIdentifierPrefix: z
         .string()

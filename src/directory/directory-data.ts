@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { displayText } from '../config/fields';
 import { formatIssues } from '../config/format-issues';
 import { ACCESS_TYPES, type AccessType } from '../model/access-type';
 import { parseDomainName, parseEmailAddress, ADDRESS_ERROR_MESSAGES } from '../model/email-address';
@@ -21,10 +22,7 @@ interface HostedDomain {
 
 /** Shared with the HTTP directory's response schema. */
 export const accessType = z.enum(ACCESS_TYPES, { error: 'must be "pop" (POP access) or "business" (Business Mail)' });
-export const displayName = z
-  .string()
-  .max(256)
-  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/u, { error: 'must not contain control characters' });
+export const displayName = displayText(256);
 
 export const directoryFileSchema = z.strictObject({
   domains: z.array(z.strictObject({ domain: z.string(), defaultAccessType: accessType })).default([]),

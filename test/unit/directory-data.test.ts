@@ -142,3 +142,27 @@ describe('parseDirectoryData › failure', () => {
     );
   });
 });
+
+describe('display names every output format can carry', () => {
+  test.each([
+    ['U+FFFE', 'Bad \uFFFE name'],
+    ['U+FFFF', 'Bad \uFFFF name'],
+    ['a lone surrogate', 'Bad \uD800 name'],
+    ['a control character', 'Bad \u0007 name'],
+  ])('%s in a display name › refused with the key named', (_label, name) => {
+    const result = parseDirectoryData('accounts.json', {
+      domains: [{ domain: 'example.com', defaultAccessType: 'pop' }],
+      accounts: [{ address: 'jane@example.com', accessType: 'pop', displayName: name }],
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.join('\n')).toContain('accounts.0.displayName must not contain control characters, lone surrogates or U+FFFE/U+FFFF');
+  });
+
+  test('emoji and accents (well-formed surrogate pairs) › accepted', () => {
+    const result = parseDirectoryData('accounts.json', {
+      domains: [{ domain: 'example.com', defaultAccessType: 'pop' }],
+      accounts: [{ address: 'jane@example.com', accessType: 'pop', displayName: 'Jané 😀 Müller' }],
+    });
+    expect(result.ok).toBe(true);
+  });
+});
