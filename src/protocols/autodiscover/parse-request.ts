@@ -73,6 +73,8 @@ export function parseAutodiscoverRequest(body: Uint8Array): Result<AutodiscoverR
   const schema = schemaText === null ? schemaFromNamespace(root) : schemaFromUri(schemaText);
   if (schema === null) return err({ kind: 'unsupported-schema', schema: schemaText ?? '' });
 
+  // MS-OXDSCLI lets a LegacyDN win over an address sent with it; we cannot resolve LegacyDNs, and an
+  // Outlook profile that sends both still names the mailbox by its address, so the address is used.
   const emailAddress = textOf(childByLocalName(request, 'EMailAddress'));
   if (emailAddress !== null && emailAddress.trim() !== '') return ok({ schema, emailAddress });
   const legacyDn = textOf(childByLocalName(request, 'LegacyDN'));
