@@ -16,7 +16,7 @@ export interface AutoconfigRouterDeps {
 
 /**
  * GET /mail/config-v1.1.xml and /.well-known/autoconfig/mail/config-v1.1.xml. The format has no
- * error body: any non-2xx sends Thunderbird to its next source, so failures are short plain text.
+ * error body: every non-2xx status sends Thunderbird to its next source, so failures are short plain text.
  */
 export function createAutoconfigRouter(deps: AutoconfigRouterDeps): Router {
   const router = express.Router();
