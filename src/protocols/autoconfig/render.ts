@@ -46,6 +46,8 @@ export function renderAutoconfig(settings: MailSettings, provider: AutoconfigPro
             ewsURL: settings.exchange.ewsUrl,
             exchangeURL: settings.exchange.ewsUrl,
             easURL: settings.exchange.activeSyncUrl,
+            // As the ISPDB's Office 365 entry and PROTOCOLS 6.4 do.
+            useGlobalPreferredServer: 'true',
           },
         ];
   const emailProvider: XmlElement = {
