@@ -1,6 +1,6 @@
 /**
  * Reads every accepted golden file back with a real parser (fast-xml-parser, plist, JSON.parse) and
- * checks what clients read from it, by path, against /work/shared/PROTOCOLS.md. golden.test.ts locks
+ * checks what clients read from it, by path, against PROTOCOLS.md (shared/ beside the repo). golden.test.ts locks
  * the bytes; this file says why those bytes are right. Regenerate with UPDATE_GOLDEN=1 (see there).
  */
 import { readFileSync } from 'node:fs';
