@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { buildProviderProfile } from './config/provider-profile';
 import type { AppConfig } from './config/schema';
-import { DirectoryUnavailableError, type AccountDirectory } from './directory/account-directory';
+import type { AccountDirectory } from './directory/account-directory';
 import type { InvalidationScope } from './directory/lookup-cache';
 import { createDiscover } from './discovery/discover';
 import { createAdminRouter } from './http/admin';
@@ -14,6 +14,7 @@ import { createSecurityHeaders } from './http/security';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AUTOCONFIG_PATHS } from './protocols/autoconfig/paths';
 import { AUTODISCOVER_JSON_CONTENT_TYPE, AUTODISCOVER_JSON_PATH } from './protocols/autodiscover-json/paths';
+import { JSON_ERRORS } from './protocols/autodiscover-json/render';
 import { AUTODISCOVER_CONTENT_TYPE, AUTODISCOVER_XML_PATH } from './protocols/autodiscover/paths';
 import { renderAutodiscoverError } from './protocols/autodiscover/render-error';
 import { MOBILECONFIG_PATH } from './protocols/mobileconfig/paths';
@@ -40,12 +41,8 @@ export function buildApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const discover = createDiscover(deps.directory, buildProviderProfile(config), {
     revealDisplayNames: config.privacy.revealDisplayNames,
+    onUnexpectedError: (error) => logger.error({ err: error }, 'account lookup failed unexpectedly; answered with a temporary error'),
   });
-  // Outages are logged once by the directory wrapper (services.ts); anything else here is a bug.
-  const onLookupFailure = (error: unknown): void => {
-    if (error instanceof DirectoryUnavailableError) logger.debug({ err: error }, 'lookup answered with a temporary error');
-    else logger.error({ err: error }, 'account lookup failed unexpectedly; answered with a temporary error');
-  };
   const now = deps.now ?? (() => new Date());
 
   const app = express();
@@ -72,13 +69,12 @@ export function buildApp(deps: AppDeps): Express {
       maxBodyBytes: config.server.maxBodyBytes,
       serverId: config.autodiscover.serverId,
       now,
-      onLookupFailure,
       plainHttpRedirectUrl: (config.server.redirectPlainHttpAutodiscover ?? config.server.https !== null) ? config.autodiscover.publicUrl : null,
     }),
   );
-  app.use(createAutodiscoverJsonRouter({ discover, autodiscoverUrl: config.autodiscover.publicUrl, onLookupFailure }));
-  app.use(createAutoconfigRouter({ discover, provider: config.provider, onLookupFailure }));
-  app.use(createMobileconfigRouter({ discover, provider: config.provider, onLookupFailure }));
+  app.use(createAutodiscoverJsonRouter({ discover, autodiscoverUrl: config.autodiscover.publicUrl }));
+  app.use(createAutoconfigRouter({ discover, provider: config.provider }));
+  app.use(createMobileconfigRouter({ discover, provider: config.provider }));
   app.use(notFound);
   app.use(createErrorHandler(logger));
   return app;
@@ -92,7 +88,7 @@ function tooManyRequests(now: () => Date, serverId: number): OnRateLimited {
     if (path.startsWith(AUTODISCOVER_XML_PATH)) {
       res.type(AUTODISCOVER_CONTENT_TYPE).send(renderAutodiscoverError(603, null, { now: now(), serverId }));
     } else if (path.startsWith(AUTODISCOVER_JSON_PATH)) {
-      res.type(AUTODISCOVER_JSON_CONTENT_TYPE).send(JSON.stringify({ ErrorCode: 'TooManyRequests', ErrorMessage: 'Too many requests; try again later.' }));
+      res.type(AUTODISCOVER_JSON_CONTENT_TYPE).send(JSON.stringify(JSON_ERRORS.tooManyRequests().body));
     } else {
       res.type('text/plain').send('Too many requests; try again later.\n');
     }

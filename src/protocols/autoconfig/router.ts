@@ -11,7 +11,6 @@ import { renderAutoconfig, type AutoconfigProvider } from './render';
 export interface AutoconfigRouterDeps {
   readonly discover: Discover;
   readonly provider: AutoconfigProvider;
-  readonly onLookupFailure: (error: unknown) => void;
 }
 
 /**
@@ -31,19 +30,17 @@ export function createAutoconfigRouter(deps: AutoconfigRouterDeps): Router {
       return sendPlainText(res, 404, 'No mail configuration for this host.');
     }
     const domain = 'address' in target.value ? target.value.address.domain : target.value.domain;
-    try {
-      const discovery = await deps.discover(target.value);
-      if (!discovery.found) {
-        recordOutcome(res, { protocol: 'autoconfig', outcome: 'not-hosted', domain });
-        return sendPlainText(res, 404, 'No mail configuration for this domain.');
-      }
-      recordOutcome(res, { protocol: 'autoconfig', outcome: 'settings', domain, accessType: discovery.settings.accessType });
-      sendPerUserAnswer(res, 200, AUTOCONFIG_CONTENT_TYPE, renderAutoconfig(discovery.settings, deps.provider));
-    } catch (error) {
-      deps.onLookupFailure(error);
+    const discovery = await deps.discover(target.value);
+    if (discovery.status === 'unavailable') {
       recordOutcome(res, { protocol: 'autoconfig', outcome: 'directory-unavailable', domain });
-      sendDirectoryUnavailable(res);
+      return sendDirectoryUnavailable(res);
     }
+    if (discovery.status === 'not-hosted') {
+      recordOutcome(res, { protocol: 'autoconfig', outcome: 'not-hosted', domain });
+      return sendPlainText(res, 404, 'No mail configuration for this domain.');
+    }
+    recordOutcome(res, { protocol: 'autoconfig', outcome: 'settings', domain, accessType: discovery.settings.accessType });
+    sendPerUserAnswer(res, 200, AUTOCONFIG_CONTENT_TYPE, renderAutoconfig(discovery.settings, deps.provider));
   });
   return router;
 }

@@ -6,7 +6,7 @@ export type JsonProtocol = (typeof JSON_PROTOCOLS)[number];
 
 export type JsonAnswer =
   | { readonly status: 200; readonly body: { readonly Protocol: JsonProtocol; readonly Url: string } }
-  | { readonly status: 400 | 404 | 503; readonly body: { readonly ErrorCode: string; readonly ErrorMessage: string } };
+  | { readonly status: 400 | 404 | 429 | 503; readonly body: { readonly ErrorCode: string; readonly ErrorMessage: string } };
 
 export function parseJsonProtocol(value: string): JsonProtocol | null {
   return JSON_PROTOCOLS.find((name) => name.toLowerCase() === value.trim().toLowerCase()) ?? null;
@@ -45,6 +45,10 @@ export const JSON_ERRORS = {
   notHosted: (): JsonAnswer => ({
     status: 404,
     body: { ErrorCode: 'UserNotFound', ErrorMessage: 'No mail service is configured for this e-mail address.' },
+  }),
+  tooManyRequests: (): JsonAnswer => ({
+    status: 429,
+    body: { ErrorCode: 'TooManyRequests', ErrorMessage: 'Too many requests; try again later.' },
   }),
   unavailable: (): JsonAnswer => ({
     status: 503,

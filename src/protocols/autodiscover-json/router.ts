@@ -12,7 +12,6 @@ export interface AutodiscoverJsonRouterDeps {
   readonly discover: Discover;
   /** This service's POX URL, returned for Protocol=AutodiscoverV1. */
   readonly autodiscoverUrl: string;
-  readonly onLookupFailure: (error: unknown) => void;
 }
 
 export function createAutodiscoverJsonRouter(deps: AutodiscoverJsonRouterDeps): Router {
@@ -39,18 +38,16 @@ async function answerFor(deps: AutodiscoverJsonRouterDeps, res: Response, addres
     return JSON_ERRORS.invalidAddress(ADDRESS_ERROR_MESSAGES[address.error]);
   }
   const domain = address.value.domain;
-  try {
-    const discovery = await deps.discover({ address: address.value });
-    if (!discovery.found) {
-      recordOutcome(res, { protocol: 'autodiscover-json', outcome: 'not-hosted', domain });
-      return JSON_ERRORS.notHosted();
-    }
-    const answer = answerJsonProtocol(discovery.settings, protocolText, deps.autodiscoverUrl);
-    recordOutcome(res, { protocol: 'autodiscover-json', outcome: answer.status === 200 ? 'settings' : 'protocol-not-offered', domain, accessType: discovery.settings.accessType });
-    return answer;
-  } catch (error) {
-    deps.onLookupFailure(error);
+  const discovery = await deps.discover({ address: address.value });
+  if (discovery.status === 'unavailable') {
     recordOutcome(res, { protocol: 'autodiscover-json', outcome: 'directory-unavailable', domain });
     return JSON_ERRORS.unavailable();
   }
+  if (discovery.status === 'not-hosted') {
+    recordOutcome(res, { protocol: 'autodiscover-json', outcome: 'not-hosted', domain });
+    return JSON_ERRORS.notHosted();
+  }
+  const answer = answerJsonProtocol(discovery.settings, protocolText, deps.autodiscoverUrl);
+  recordOutcome(res, { protocol: 'autodiscover-json', outcome: answer.status === 200 ? 'settings' : 'protocol-not-offered', domain, accessType: discovery.settings.accessType });
+  return answer;
 }

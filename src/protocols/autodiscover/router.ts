@@ -14,7 +14,6 @@ export interface AutodiscoverRouterDeps {
   readonly maxBodyBytes: number;
   readonly serverId: number;
   readonly now: () => Date;
-  readonly onLookupFailure: (error: unknown) => void;
   /** When set, plain-HTTP requests are redirected here (GET 302, POST 307: method and body kept). */
   readonly plainHttpRedirectUrl: string | null;
 }
@@ -65,15 +64,12 @@ export function createAutodiscoverRouter(deps: AutodiscoverRouterDeps): Router {
       return sendError(res, 600, schema);
     }
     const domain = address.value.domain;
-    let discovery;
-    try {
-      discovery = await deps.discover({ address: address.value });
-    } catch (error) {
-      deps.onLookupFailure(error);
+    const discovery = await deps.discover({ address: address.value });
+    if (discovery.status === 'unavailable') {
       recordOutcome(res, { protocol: 'autodiscover', outcome: 'directory-unavailable', domain });
       return sendError(res, 603, schema);
     }
-    if (!discovery.found) {
+    if (discovery.status === 'not-hosted') {
       recordOutcome(res, { protocol: 'autodiscover', outcome: 'not-hosted', domain });
       return sendError(res, 500, schema);
     }

@@ -10,7 +10,6 @@ import { renderAppleProfile, type ProfileProvider } from './render';
 export interface MobileconfigRouterDeps {
   readonly discover: Discover;
   readonly provider: ProfileProvider;
-  readonly onLookupFailure: (error: unknown) => void;
 }
 
 /** GET /mobileconfig?emailaddress=… : a person downloads a file, so failures are short plain text. */
@@ -24,23 +23,21 @@ export function createMobileconfigRouter(deps: MobileconfigRouterDeps): Router {
       return sendPlainText(res, 400, `emailaddress: ${ADDRESS_ERROR_MESSAGES[address.error]}`);
     }
     const domain = address.value.domain;
-    try {
-      const discovery = await deps.discover({ address: address.value });
-      if (!discovery.found) {
-        recordOutcome(res, { protocol: 'mobileconfig', outcome: 'not-hosted', domain });
-        return sendPlainText(res, 404, 'No mail service is configured for this e-mail address.');
-      }
-      const settings = discovery.settings;
-      recordOutcome(res, { protocol: 'mobileconfig', outcome: 'settings', domain, accessType: settings.accessType });
-      const body = renderAppleProfile({ ...settings, user: { ...settings.user, address: address.value } }, deps.provider);
-      // express's attachment() quotes and encodes the filename (content-disposition package).
-      res.status(200).attachment(`${domain}.mobileconfig`).set('Cache-Control', 'no-store').type(MOBILECONFIG_CONTENT_TYPE).send(Buffer.from(body, 'utf8'));
-      // (A Buffer body keeps Express from appending "; charset=utf-8" to Apple's MIME type.)
-    } catch (error) {
-      deps.onLookupFailure(error);
+    const discovery = await deps.discover({ address: address.value });
+    if (discovery.status === 'unavailable') {
       recordOutcome(res, { protocol: 'mobileconfig', outcome: 'directory-unavailable', domain });
-      sendDirectoryUnavailable(res);
+      return sendDirectoryUnavailable(res);
     }
+    if (discovery.status === 'not-hosted') {
+      recordOutcome(res, { protocol: 'mobileconfig', outcome: 'not-hosted', domain });
+      return sendPlainText(res, 404, 'No mail service is configured for this e-mail address.');
+    }
+    const settings = discovery.settings;
+    recordOutcome(res, { protocol: 'mobileconfig', outcome: 'settings', domain, accessType: settings.accessType });
+    const body = renderAppleProfile({ ...settings, user: { ...settings.user, address: address.value } }, deps.provider);
+    // express's attachment() quotes and encodes the filename (content-disposition package); a Buffer
+    // body keeps Express from appending "; charset=utf-8" to Apple's MIME type.
+    res.status(200).attachment(`${domain}.mobileconfig`).set('Cache-Control', 'no-store').type(MOBILECONFIG_CONTENT_TYPE).send(Buffer.from(body, 'utf8'));
   });
   return router;
 }
