@@ -67,9 +67,4 @@ export interface BusinessMailSettings {
 
 export type MailSettings = PopAccessSettings | BusinessMailSettings;
 
-/** Compile-time check that a switch over access types is exhaustive. */
-export function assertNever(value: never): never {
-  throw new Error(`unhandled value: ${JSON.stringify(value)}`);
-}
-
 export type { AccessType };
