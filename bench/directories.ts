@@ -28,9 +28,16 @@ const LOOKUPS = { file: 500_000, postgres: 50_000, http: 50_000, cached: 500_000
 
 /** 1000 domains of 20 listed mailboxes each, alternating default access types. */
 function benchData(): DirectoryData {
-  const domains = Array.from({ length: DOMAINS }, (_, d) => ({ domain: `bench${d}.example`, defaultAccessType: d % 2 === 0 ? 'pop' : 'business' }));
+  const domains = Array.from({ length: DOMAINS }, (_, d) => ({
+    domain: `bench${d}.example`,
+    defaultAccessType: d % 2 === 0 ? 'pop' : 'business',
+  }));
   const accounts = domains.flatMap(({ domain }, d) =>
-    Array.from({ length: ACCOUNTS_PER_DOMAIN }, (_, a) => ({ address: `user${a}@${domain}`, accessType: (a + d) % 3 === 0 ? 'business' : 'pop', displayName: `User ${a}` })),
+    Array.from({ length: ACCOUNTS_PER_DOMAIN }, (_, a) => ({
+      address: `user${a}@${domain}`,
+      accessType: (a + d) % 3 === 0 ? 'business' : 'pop',
+      displayName: `User ${a}`,
+    })),
   );
   const data = parseDirectoryData('bench', { domains, accounts });
   if (!data.ok) throw new Error(data.error.join('\n'));
@@ -48,13 +55,19 @@ function benchQueries(): AccountQuery[] {
       case 2:
         return { domain, mailbox: `nobody${i}@${domain}` };
       default:
-        return i % 8 === 3 ? { domain, mailbox: null } : { domain: `absent${i}.example`, mailbox: `x@absent${i}.example` };
+        return i % 8 === 3
+          ? { domain, mailbox: null }
+          : { domain: `absent${i}.example`, mailbox: `x@absent${i}.example` };
     }
   });
 }
 
 /** Lookups per second with CONCURRENCY lookups in flight, until `limit` lookups or the time cap. */
-async function measure(directory: AccountDirectory, queries: readonly AccountQuery[], limit: number): Promise<{ perSecond: number; lookups: number }> {
+async function measure(
+  directory: AccountDirectory,
+  queries: readonly AccountQuery[],
+  limit: number,
+): Promise<{ perSecond: number; lookups: number }> {
   let next = 0;
   const started = performance.now();
   const deadline = started + TIME_CAP_MS;
@@ -80,7 +93,9 @@ async function startDirectoryApi(data: DirectoryData): Promise<Server> {
       return;
     }
     const account = domain.accounts.get(url.searchParams.get('address') ?? '') ?? null;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ hosted: true, defaultAccessType: domain.defaultAccessType, account }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ hosted: true, defaultAccessType: domain.defaultAccessType, account }));
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -94,18 +109,36 @@ interface Row {
   readonly cached: { perSecond: number; lookups: number } | string;
 }
 
-async function benchOne(name: string, note: string, source: AccountDirectory, queries: readonly AccountQuery[], uncachedLimit: number): Promise<Row> {
+async function benchOne(
+  name: string,
+  note: string,
+  source: AccountDirectory,
+  queries: readonly AccountQuery[],
+  uncachedLimit: number,
+): Promise<Row> {
   const uncached = await measure(source, queries, uncachedLimit);
-  const cached = new CachedDirectory(source, new MemoryLookupCache(DISTINCT_QUERIES * 2), { ttlSeconds: 3600, negativeTtlSeconds: 3600, staleGraceSeconds: 0 });
+  const cached = new CachedDirectory(source, new MemoryLookupCache(DISTINCT_QUERIES * 2), {
+    ttlSeconds: 3600,
+    negativeTtlSeconds: 3600,
+    staleGraceSeconds: 0,
+  });
   for (const query of queries) await cached.lookup(query); // warm: every measured lookup is a hit
   return { name, note, uncached, cached: await measure(cached, queries, LOOKUPS.cached) };
 }
 
 function postgresSettings(): PostgresSettings | string {
-  const url = process.env['DATABASE_URL'] ?? process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const url =
+    process.env['DATABASE_URL'] ?? process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   const host = new URL(url).hostname;
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return `skipped: ${host} is not loopback`;
-  return { url, schema: `bench_${process.pid}_${Date.now().toString(36)}`, poolMax: CONCURRENCY, connectionTimeoutMs: 2000, statementTimeoutMs: 2000, idleTimeoutMs: 30_000 };
+  return {
+    url,
+    schema: `bench_${process.pid}_${Date.now().toString(36)}`,
+    poolMax: CONCURRENCY,
+    connectionTimeoutMs: 2000,
+    statementTimeoutMs: 2000,
+    idleTimeoutMs: 30_000,
+  };
 }
 
 async function benchPostgres(data: DirectoryData, queries: readonly AccountQuery[]): Promise<Row> {
@@ -132,7 +165,9 @@ async function benchPostgres(data: DirectoryData, queries: readonly AccountQuery
 }
 
 function cell(value: Row['uncached']): string {
-  return typeof value === 'string' ? value : `${Math.round(value.perSecond).toLocaleString('en-US')} (${value.lookups.toLocaleString('en-US')})`;
+  return typeof value === 'string'
+    ? value
+    : `${Math.round(value.perSecond).toLocaleString('en-US')} (${value.lookups.toLocaleString('en-US')})`;
 }
 
 export async function benchDirectories(): Promise<void> {
@@ -140,12 +175,18 @@ export async function benchDirectories(): Promise<void> {
   const queries = benchQueries();
   const rows: Row[] = [];
 
-  rows.push(await benchOne('file', 'in memory, reloaded on change', FileDirectory.fromData(data), queries, LOOKUPS.file));
+  rows.push(
+    await benchOne('file', 'in memory, reloaded on change', FileDirectory.fromData(data), queries, LOOKUPS.file),
+  );
   rows.push(await benchPostgres(data, queries));
   const api = await startDirectoryApi(data);
   try {
     const port = (api.address() as AddressInfo).port;
-    const http = new HttpDirectory({ urlTemplate: `http://127.0.0.1:${port}/directory?domain={domain}&address={address}`, timeoutMs: 2000, maxResponseBytes: 65536 });
+    const http = new HttpDirectory({
+      urlTemplate: `http://127.0.0.1:${port}/directory?domain={domain}&address={address}`,
+      timeoutMs: 2000,
+      maxResponseBytes: 65536,
+    });
     rows.push(await benchOne('http', 'node:http endpoint on loopback, keep-alive', http, queries, LOOKUPS.http));
   } finally {
     api.closeAllConnections();

@@ -17,12 +17,35 @@ const outlookRequest = (address: string, schema: 'outlook' | 'mobilesync'): stri
   `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/${schema}/requestschema/2006"><Request><EMailAddress>${address}</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/${schema}/responseschema/${schema === 'outlook' ? '2006a' : '2006'}</AcceptableResponseSchema></Request></Autodiscover>`;
 
 const cases: ReadonlyArray<{ name: string; method: 'GET' | 'POST'; path: string; body?: string }> = [
-  { name: 'POX outlook, POP access', method: 'POST', path: '/autodiscover/autodiscover.xml', body: outlookRequest('pop.user@example.com', 'outlook') },
-  { name: 'POX outlook, Business Mail', method: 'POST', path: '/autodiscover/autodiscover.xml', body: outlookRequest('business.user@example.com', 'outlook') },
-  { name: 'POX mobilesync, Business Mail', method: 'POST', path: '/autodiscover/autodiscover.xml', body: outlookRequest('business.user@example.com', 'mobilesync') },
-  { name: 'v2 JSON ActiveSync', method: 'GET', path: '/autodiscover/autodiscover.json/v1.0/business.user@example.com?Protocol=ActiveSync' },
+  {
+    name: 'POX outlook, POP access',
+    method: 'POST',
+    path: '/autodiscover/autodiscover.xml',
+    body: outlookRequest('pop.user@example.com', 'outlook'),
+  },
+  {
+    name: 'POX outlook, Business Mail',
+    method: 'POST',
+    path: '/autodiscover/autodiscover.xml',
+    body: outlookRequest('business.user@example.com', 'outlook'),
+  },
+  {
+    name: 'POX mobilesync, Business Mail',
+    method: 'POST',
+    path: '/autodiscover/autodiscover.xml',
+    body: outlookRequest('business.user@example.com', 'mobilesync'),
+  },
+  {
+    name: 'v2 JSON ActiveSync',
+    method: 'GET',
+    path: '/autodiscover/autodiscover.json/v1.0/business.user@example.com?Protocol=ActiveSync',
+  },
   { name: 'autoconfig, POP access', method: 'GET', path: '/mail/config-v1.1.xml?emailaddress=pop.user%40example.com' },
-  { name: 'mobileconfig, Business Mail', method: 'GET', path: '/mobileconfig?emailaddress=business.user%40example.com' },
+  {
+    name: 'mobileconfig, Business Mail',
+    method: 'GET',
+    path: '/mobileconfig?emailaddress=business.user%40example.com',
+  },
 ];
 
 export async function benchHttp(): Promise<void> {
@@ -48,7 +71,9 @@ export async function benchHttp(): Promise<void> {
         connections: CONNECTIONS,
         duration: DURATION_SECONDS,
       });
-      console.log(`| ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} |`);
+      console.log(
+        `| ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} |`,
+      );
     }
   } finally {
     server.close();

@@ -32,20 +32,30 @@ function mailboxQueries(): AccountQuery[] {
 }
 
 function fileDirectory(queries: readonly AccountQuery[]): FileDirectory {
-  const domains = [...new Set(queries.map((query) => query.domain))].map((domain) => ({ domain, defaultAccessType: 'pop' }));
-  const accounts = queries.filter((query) => !(query.mailbox ?? '').startsWith('unknown')).map((query) => ({ address: query.mailbox, accessType: 'business' }));
+  const domains = [...new Set(queries.map((query) => query.domain))].map((domain) => ({
+    domain,
+    defaultAccessType: 'pop',
+  }));
+  const accounts = queries
+    .filter((query) => !(query.mailbox ?? '').startsWith('unknown'))
+    .map((query) => ({ address: query.mailbox, accessType: 'business' }));
   const data = parseDirectoryData('bench', { domains, accounts });
   if (!data.ok) throw new Error(data.error.join('\n'));
   return FileDirectory.fromData(data.value);
 }
 
 /** Runs `count` lookups, IN_FLIGHT at a time, and returns lookups per second. */
-async function lookupsPerSecond(directory: CachedDirectory, queries: readonly AccountQuery[], count: number): Promise<number> {
+async function lookupsPerSecond(
+  directory: CachedDirectory,
+  queries: readonly AccountQuery[],
+  count: number,
+): Promise<number> {
   let issued = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
-      for (let index = issued++; index < count; index = issued++) await directory.lookup(queries[index % queries.length] as AccountQuery);
+      for (let index = issued++; index < count; index = issued++)
+        await directory.lookup(queries[index % queries.length] as AccountQuery);
     }),
   );
   return count / ((performance.now() - started) / 1000);
@@ -57,7 +67,11 @@ interface Figures {
 }
 
 /** First pass over fresh queries (all misses), then CACHED_LOOKUPS over the same queries (all hits). */
-async function measureCache(cache: LookupCache, source: FileDirectory, queries: readonly AccountQuery[]): Promise<Figures> {
+async function measureCache(
+  cache: LookupCache,
+  source: FileDirectory,
+  queries: readonly AccountQuery[],
+): Promise<Figures> {
   const directory = new CachedDirectory(source, cache, POLICY);
   const uncached = await lookupsPerSecond(directory, queries, queries.length);
   const cached = await lookupsPerSecond(directory, queries, CACHED_LOOKUPS);
@@ -85,7 +99,7 @@ async function measureRedis(source: FileDirectory, queries: readonly AccountQuer
   }
 }
 
-const rate = (value: number): string => `${Math.round(value).toLocaleString('en-US')}`;
+const rate = (value: number): string => Math.round(value).toLocaleString('en-US');
 
 export async function benchLookup(): Promise<void> {
   const queries = mailboxQueries();

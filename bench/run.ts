@@ -15,7 +15,10 @@ const BENCHES: ReadonlyArray<{ readonly name: string; readonly run: () => Promis
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !BENCHES.some((bench) => bench.name === name));
-  if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${BENCHES.map((bench) => bench.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown bench ${unknown.join(', ')}; choose from ${BENCHES.map((bench) => bench.name).join(', ')}`,
+    );
   for (const bench of BENCHES) {
     if (wanted.length === 0 || wanted.includes(bench.name)) await bench.run();
   }

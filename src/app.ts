@@ -41,7 +41,8 @@ export function buildApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const discover = createDiscover(deps.directory, buildProviderProfile(config), {
     revealDisplayNames: config.privacy.revealDisplayNames,
-    onUnexpectedError: (error) => logger.error({ err: error }, 'account lookup failed unexpectedly; answered with a temporary error'),
+    onUnexpectedError: (error) =>
+      logger.error({ err: error }, 'account lookup failed unexpectedly; answered with a temporary error'),
   });
   const now = deps.now ?? (() => new Date());
 
@@ -55,7 +56,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(createHealthRouter());
   // The admin API exists only with a token; otherwise its paths 404 like any unknown path.
   if (config.admin.token !== null) {
-    if (deps.invalidate === undefined) throw new Error('buildApp: admin.token is set but no invalidate function was passed');
+    if (deps.invalidate === undefined)
+      throw new Error('buildApp: admin.token is set but no invalidate function was passed');
     app.use(createAdminRouter({ token: config.admin.token, invalidate: deps.invalidate, logger }));
   }
   if (config.rateLimit.enabled) {
@@ -69,7 +71,10 @@ export function buildApp(deps: AppDeps): Express {
       maxBodyBytes: config.server.maxBodyBytes,
       serverId: config.autodiscover.serverId,
       now,
-      plainHttpRedirectUrl: (config.server.redirectPlainHttpAutodiscover ?? config.server.https !== null) ? config.autodiscover.publicUrl : null,
+      plainHttpRedirectUrl:
+        (config.server.redirectPlainHttpAutodiscover ?? config.server.https !== null)
+          ? config.autodiscover.publicUrl
+          : null,
     }),
   );
   app.use(createAutodiscoverJsonRouter({ discover, autodiscoverUrl: config.autodiscover.publicUrl }));

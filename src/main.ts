@@ -9,13 +9,22 @@ import type { Logger } from 'pino';
 /** Start-up: validate everything first, then listen; SIGTERM/SIGINT drain and close. */
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
-  if (!loaded.ok) return exitWithProblems(loaded.error);
+  if (!loaded.ok) {
+    exitWithProblems(loaded.error);
+    return;
+  }
   const { config, configFile, accountsFile } = loaded.value;
   const tls = readTlsFiles(config, configFile === null ? process.cwd() : dirname(configFile));
-  if (Array.isArray(tls)) return exitWithProblems(tls);
+  if (Array.isArray(tls)) {
+    exitWithProblems(tls);
+    return;
+  }
   const logger = createLogger(config.log.level);
   const services = await createServices(loaded.value, logger);
-  if (!services.ok) return exitWithProblems(services.error);
+  if (!services.ok) {
+    exitWithProblems(services.error);
+    return;
+  }
 
   const { directory, rateLimiter } = services.value;
   const app = buildApp({ config, directory, rateLimiter, logger, invalidate: (scope) => directory.invalidate(scope) });
@@ -26,7 +35,10 @@ async function main(): Promise<void> {
       process.exit(1);
     });
     server.listen(port, config.server.host, () => {
-      logger.info({ scheme, host: config.server.host, port, configFile, directory: config.directory.type, accountsFile }, 'mail-autodiscover listening');
+      logger.info(
+        { scheme, host: config.server.host, port, configFile, directory: config.directory.type, accountsFile },
+        'mail-autodiscover listening',
+      );
     });
   }
   handleShutdownSignals(listeners, services.value, config.server.shutdownTimeoutMs, logger);
@@ -36,7 +48,12 @@ async function main(): Promise<void> {
  * First SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close backends, exit 0; after
  * the timeout, cut remaining connections. A second signal exits at once.
  */
-function handleShutdownSignals(listeners: readonly Listener[], services: Services, timeoutMs: number, logger: Logger): void {
+function handleShutdownSignals(
+  listeners: readonly Listener[],
+  services: Services,
+  timeoutMs: number,
+  logger: Logger,
+): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -74,7 +91,9 @@ function handleShutdownSignals(listeners: readonly Listener[], services: Service
 }
 
 function exitWithProblems(problems: readonly string[]): void {
-  process.stderr.write(`mail-autodiscover cannot start; fix these and start again:\n${problems.map((line) => `  - ${line}\n`).join('')}`);
+  process.stderr.write(
+    `mail-autodiscover cannot start; fix these and start again:\n${problems.map((line) => `  - ${line}\n`).join('')}`,
+  );
   process.exitCode = 1;
 }
 

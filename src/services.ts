@@ -32,10 +32,16 @@ export async function createServices(loaded: LoadedConfig, logger: Logger): Prom
     if (cache.ok) await cache.value.close();
     return err([...(source.ok ? [] : source.error), ...(cache.ok ? [] : cache.error)]);
   }
-  const directory = new CachedDirectory(new OutageLoggedDirectory(source.value, logger), cache.value, loaded.config.cache);
+  const directory = new CachedDirectory(
+    new OutageLoggedDirectory(source.value, logger),
+    cache.value,
+    loaded.config.cache,
+  );
   dropChanged = (domains) => {
     for (const domain of domains) {
-      directory.invalidate({ domain }).catch((error: unknown) => logger.warn({ err: error, domain }, 'cannot drop cached answers after a reload'));
+      directory
+        .invalidate({ domain })
+        .catch((error: unknown) => logger.warn({ err: error, domain }, 'cannot drop cached answers after a reload'));
     }
   };
   const redis = cache.value instanceof RedisLookupCache ? cache.value.commandClient : null;

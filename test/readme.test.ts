@@ -47,7 +47,9 @@ function parseCurl(command: string, answerLines: readonly [number, number]): Cur
       if (method === 'GET') method = 'POST';
     } else if (word.startsWith('http')) url = word;
   }
-  return url.startsWith(SERVICE) ? { command, method, url: url.slice(SERVICE.length), headers, body, answerLines } : null;
+  return url.startsWith(SERVICE)
+    ? { command, method, url: url.slice(SERVICE.length), headers, body, answerLines }
+    : null;
 }
 
 function examplesIn(lines: readonly string[]): CurlExample[] {
@@ -72,7 +74,11 @@ async function answerOf(example: CurlExample): Promise<string> {
   const agent = request(exampleApp());
   let pending = example.method === 'POST' ? agent.post(example.url) : agent.get(example.url);
   for (const [name, value] of example.headers) pending = pending.set(name, value);
-  if (example.body !== undefined) pending = pending.set('Content-Type', pending.get('Content-Type') ?? 'application/x-www-form-urlencoded').send(example.body);
+  if (example.body !== undefined)
+    pending = pending
+      // superagent types `get` as returning a string, but it is undefined for a header not set
+      .set('Content-Type', (pending.get('Content-Type') as string | undefined) ?? 'application/x-www-form-urlencoded')
+      .send(example.body);
   const res = await pending.buffer(true).parse((response, done) => {
     const chunks: Buffer[] = [];
     response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -86,7 +92,14 @@ const examples = examplesIn(lines);
 
 test('README has a curl example for every endpoint', () => {
   const paths = examples.map((example) => example.url.split('?')[0]?.toLowerCase() ?? '');
-  for (const endpoint of ['/autodiscover/autodiscover.xml', '/autodiscover/autodiscover.json', '/mail/config-v1.1.xml', '/.well-known/autoconfig/mail/config-v1.1.xml', '/mobileconfig', '/healthz']) {
+  for (const endpoint of [
+    '/autodiscover/autodiscover.xml',
+    '/autodiscover/autodiscover.json',
+    '/mail/config-v1.1.xml',
+    '/.well-known/autoconfig/mail/config-v1.1.xml',
+    '/mobileconfig',
+    '/healthz',
+  ]) {
     expect(paths.some((p) => p.startsWith(endpoint))).toBe(true);
   }
 });
@@ -102,10 +115,13 @@ if (process.env['UPDATE_README'] === '1') {
     writeFileSync(README, rewritten.join('\n'));
   });
 } else {
-  test.each(examples.map((example) => [example.command.slice(0, 110), example] as const))('README example %s', async (_title, example) => {
-    const shown = lines.slice(...example.answerLines).join('\n');
-    expect(await answerOf(example)).toBe(shown);
-  });
+  test.each(examples.map((example) => [example.command.slice(0, 110), example] as const))(
+    'README example %s',
+    async (_title, example) => {
+      const shown = lines.slice(...example.answerLines).join('\n');
+      expect(await answerOf(example)).toBe(shown);
+    },
+  );
 }
 
 describe('README configuration reference', () => {
@@ -115,7 +131,8 @@ describe('README configuration reference', () => {
     const keys: string[] = [];
     const walk = (node: Node, at: string): void => {
       const variants = [...(node.anyOf ?? []), ...(node.oneOf ?? [])];
-      for (const [name, child] of Object.entries(node.properties ?? {})) walk(child, at === '' ? name : `${at}.${name}`);
+      for (const [name, child] of Object.entries(node.properties ?? {}))
+        walk(child, at === '' ? name : `${at}.${name}`);
       for (const variant of variants) walk(variant, at);
       if (node.properties === undefined && variants.length === 0 && at !== '') keys.push(at);
     };

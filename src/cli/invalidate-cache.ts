@@ -27,27 +27,43 @@ interface Command {
 }
 
 function parseCommand(args: string[]): Command | Outcome {
-  let values: { address?: string | undefined; domain?: string | undefined; url?: string | undefined; help?: boolean | undefined };
+  let values: {
+    address?: string | undefined;
+    domain?: string | undefined;
+    url?: string | undefined;
+    help?: boolean | undefined;
+  };
   try {
     ({ values } = parseArgs({
       args,
-      options: { address: { type: 'string' }, domain: { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        address: { type: 'string' },
+        domain: { type: 'string' },
+        url: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (error) {
     return usage(`cache:invalidate: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (values.help === true) return { code: 0, message: USAGE };
-  const body = { ...(values.address === undefined ? {} : { address: values.address }), ...(values.domain === undefined ? {} : { domain: values.domain }) };
+  const body = {
+    ...(values.address === undefined ? {} : { address: values.address }),
+    ...(values.domain === undefined ? {} : { domain: values.domain }),
+  };
   if (Object.keys(body).length !== 1) return usage('cache:invalidate: give exactly one of --address or --domain');
   const target = parseInvalidationTarget(body);
   if (!target.ok) return usage(`cache:invalidate: --${target.error}`);
   if (values.url !== undefined && !/^https?:\/\/[^/]/.test(values.url)) {
-    return usage(`cache:invalidate: --url must be the instance's base URL such as "http://127.0.0.1:8080", got ${JSON.stringify(values.url)}`);
+    return usage(
+      `cache:invalidate: --url must be the instance's base URL such as "http://127.0.0.1:8080", got ${JSON.stringify(values.url)}`,
+    );
   }
   return { target: target.value, url: values.url };
 }
 
-const describeTarget = (target: InvalidationTarget): string => ('address' in target ? `address ${target.address}` : `domain ${target.domain}`);
+const describeTarget = (target: InvalidationTarget): string =>
+  'address' in target ? `address ${target.address}` : `domain ${target.domain}`;
 
 async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
   const command = parseCommand(args);
@@ -55,10 +71,13 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
   const loaded = loadConfig(env);
   if (command.url !== undefined) {
     const token = env['ADMIN_TOKEN'] ?? (loaded.ok ? loaded.value.config.admin.token : null);
-    if (token === undefined || token === null || token === '') return usage('cache:invalidate: --url needs the admin token: set ADMIN_TOKEN');
+    if (token === null || token === '') return usage('cache:invalidate: --url needs the admin token: set ADMIN_TOKEN');
     return viaAdminApi(command.url, token, command.target);
   }
-  if (!loaded.ok) return failed(`cache:invalidate: the configuration is invalid:\n${loaded.error.map((line) => `  - ${line}`).join('\n')}`);
+  if (!loaded.ok)
+    return failed(
+      `cache:invalidate: the configuration is invalid:\n${loaded.error.map((line) => `  - ${line}`).join('\n')}`,
+    );
   const redis = loaded.value.config.cache.redis;
   if (!redisConfigured(redis)) {
     return usage(
@@ -74,10 +93,14 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
     return done(
       `cache:invalidate: ${describeTarget(command.target)}: deleted ${report.deletedKeys} cached answer(s) from Redis ` +
         `(${describeRedisTarget(redis)}, prefix "${redis.keyPrefix}") and ` +
-        (report.notifiedInstances === null ? 'published the invalidation to the cluster' : `told ${report.notifiedInstances} running instance(s)`),
+        (report.notifiedInstances === null
+          ? 'published the invalidation to the cluster'
+          : `told ${report.notifiedInstances} running instance(s)`),
     );
   } catch (error) {
-    return failed(`cache:invalidate: Redis (${describeRedisTarget(redis)}): ${error instanceof Error ? error.message : String(error)}`);
+    return failed(
+      `cache:invalidate: Redis (${describeRedisTarget(redis)}): ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     await cache.close();
   }
@@ -94,12 +117,20 @@ async function viaAdminApi(baseUrl: string, token: string, target: InvalidationT
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    return failed(`cache:invalidate: cannot reach ${url.origin}: ${error instanceof Error ? error.message : String(error)}`);
+    return failed(
+      `cache:invalidate: cannot reach ${url.origin}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const text = await res.text();
   if (res.ok) return done(`cache:invalidate: ${describeTarget(target)}: dropped by ${url.origin}`);
-  if (res.status === 404) return failed(`cache:invalidate: ${url.origin} has no admin API (404): start it with ADMIN_TOKEN (or admin.token) set`);
-  if (res.status === 401) return failed(`cache:invalidate: ${url.origin} refused the token (401): ADMIN_TOKEN must equal the instance's admin token`);
+  if (res.status === 404)
+    return failed(
+      `cache:invalidate: ${url.origin} has no admin API (404): start it with ADMIN_TOKEN (or admin.token) set`,
+    );
+  if (res.status === 401)
+    return failed(
+      `cache:invalidate: ${url.origin} refused the token (401): ADMIN_TOKEN must equal the instance's admin token`,
+    );
   return failed(`cache:invalidate: ${url.origin} answered ${res.status}: ${text.trim()}`);
 }
 

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { directorySchema, type PostgresDirectoryConfig } from '../config/directory-schema';
 import { formatIssues } from '../config/format-issues';
 import { loadConfig } from '../config/load';
@@ -13,7 +14,7 @@ const USAGE = `Usage:
   npm run db:migrate -- --print           print the SQL (schema "public" or --schema) instead of running it
   npm run db:seed -- [FILE] [--replace]   load a JSON/YAML account file (default: the config's directory.file)
                                           into the tables; --replace deletes rows not in the file
-Options: --schema NAME overrides directory.schema.
+Options: --schema NAME (or --schema=NAME) overrides directory.schema; -h, --help prints this.
 The database is the config's directory (CONFIG_FILE, directory.type "postgres"); DATABASE_URL overrides
 its url, and names the database when the config uses another directory type.`;
 
@@ -25,43 +26,66 @@ interface Command {
   readonly file: string | undefined;
 }
 
-function parseArguments(args: readonly string[]): Result<Command, string> {
-  const [name, ...rest] = args;
-  if (name !== 'migrate' && name !== 'seed') return err(`unknown command ${JSON.stringify(name ?? '')}`);
-  let print = false;
-  let replace = false;
-  let schema: string | undefined;
-  let file: string | undefined;
-  for (let index = 0; index < rest.length; index += 1) {
-    const arg = rest[index] ?? '';
-    if (arg === '--print' && name === 'migrate') print = true;
-    else if (arg === '--replace' && name === 'seed') replace = true;
-    else if (arg === '--schema' && rest[index + 1] !== undefined) schema = rest[(index += 1)];
-    else if (!arg.startsWith('--') && name === 'seed' && file === undefined) file = arg;
-    else return err(`unexpected argument ${JSON.stringify(arg)}`);
+const OPTIONS = {
+  print: { type: 'boolean' },
+  replace: { type: 'boolean' },
+  schema: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `--help` is answered before anything else; every other problem comes back with the usage. */
+function parseArguments(args: string[]): Result<Command | 'help', string> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    return err(error instanceof Error ? error.message : String(error));
   }
-  return ok({ name, print, replace, schema, file });
+  const { values, positionals } = parsed;
+  if (values.help === true) return ok('help');
+  const [name, ...rest] = positionals;
+  if (name !== 'migrate' && name !== 'seed') return err(`unknown command ${JSON.stringify(name ?? '')}`);
+  if (name === 'migrate' && values.replace === true) return err('--replace belongs to db:seed');
+  if (name === 'seed' && values.print === true) return err('--print belongs to db:migrate');
+  const allowedPositionals = name === 'seed' ? 1 : 0;
+  if (rest.length > allowedPositionals) return err(`unexpected argument ${JSON.stringify(rest[allowedPositionals])}`);
+  return ok({
+    name,
+    print: values.print === true,
+    replace: values.replace === true,
+    schema: values.schema,
+    file: rest[0],
+  });
 }
 
 /** The PostgreSQL settings: the service's own config, or DATABASE_URL when the config names another directory. */
-function databaseSettings(env: NodeJS.ProcessEnv, schema: string | undefined): Result<{ settings: PostgresDirectoryConfig; accountsFile: string | null }, string[]> {
+function databaseSettings(
+  env: NodeJS.ProcessEnv,
+  schema: string | undefined,
+): Result<{ settings: PostgresDirectoryConfig; accountsFile: string | null }, string[]> {
   const loaded = loadConfig(env);
   if (!loaded.ok) return loaded;
   const { directory } = loaded.value.config;
   const databaseUrl = env['DATABASE_URL'];
   if (directory.type !== 'postgres' && (databaseUrl === undefined || databaseUrl === '')) {
-    return err([`${loaded.value.configFile ?? 'config'}: directory.type is "${directory.type}"; set DATABASE_URL to the database, or CONFIG_FILE to a config whose directory.type is "postgres"`]);
+    return err([
+      `${loaded.value.configFile ?? 'config'}: directory.type is "${directory.type}"; set DATABASE_URL to the database, or CONFIG_FILE to a config whose directory.type is "postgres"`,
+    ]);
   }
   const base = directory.type === 'postgres' ? directory : { type: 'postgres', url: databaseUrl };
-  const parsed = directorySchema.safeParse({ ...base, ...(schema === undefined ? {} : { schema }) }, { reportInput: true });
+  const parsed = directorySchema.safeParse(
+    { ...base, ...(schema === undefined ? {} : { schema }) },
+    { reportInput: true },
+  );
   if (!parsed.success) return err(formatIssues('command line', parsed.error.issues));
   if (parsed.data.type !== 'postgres') return err(['directory: not a PostgreSQL directory']);
   return ok({ settings: parsed.data, accountsFile: loaded.value.accountsFile });
 }
 
-async function run(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Result<string, string[]>> {
+async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Result<string, string[]>> {
   const command = parseArguments(args);
   if (!command.ok) return err([command.error, USAGE]);
+  if (command.value === 'help') return ok(USAGE);
   if (command.value.print) return ok(schemaSql(command.value.schema ?? 'public'));
   const found = databaseSettings(env, command.value.schema);
   if (!found.ok) return found;
@@ -79,7 +103,9 @@ async function run(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Res
     const data = readDirectoryFile(file);
     if (!data.ok) return data;
     const counts = await seed(pool, settings.schema, data.value, { replace: command.value.replace });
-    return ok(`schema "${settings.schema}": ${counts.domains} domain(s) and ${counts.accounts} account(s) loaded from ${file}${command.value.replace ? ' (replacing the previous rows)' : ''}`);
+    return ok(
+      `schema "${settings.schema}": ${counts.domains} domain(s) and ${counts.accounts} account(s) loaded from ${file}${command.value.replace ? ' (replacing the previous rows)' : ''}`,
+    );
   } catch (error) {
     return err([`PostgreSQL: ${describePostgresError(error)}`]);
   } finally {
@@ -91,7 +117,7 @@ void run(process.argv.slice(2), process.env).then((result) => {
   if (result.ok) {
     process.stdout.write(`${result.value}\n`);
   } else {
-    process.stderr.write(`${result.error.map((line) => `${line}\n`).join('')}`);
+    process.stderr.write(result.error.map((line) => `${line}\n`).join(''));
     process.exitCode = 1;
   }
 });

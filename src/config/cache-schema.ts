@@ -24,7 +24,8 @@ const redisUrl = z
     if (ctx.value === null || isRedisUrl(ctx.value)) return;
     ctx.issues.push({
       code: 'custom',
-      message: 'must be a redis:// or rediss:// URL such as "redis://127.0.0.1:6379" (the environment variable REDIS_URL sets it too)',
+      message:
+        'must be a redis:// or rediss:// URL such as "redis://127.0.0.1:6379" (the environment variable REDIS_URL sets it too)',
       input: redactRedisUrl(ctx.value),
     });
   });
@@ -51,7 +52,9 @@ const nodeAuth = {
 
 const sentinelSchema = z.strictObject({
   /** Sentinel processes to ask for the current master, e.g. [{"host": "10.0.0.5", "port": 26379}]. */
-  sentinels: z.array(redisNode).min(1, { error: 'must list at least one sentinel, e.g. [{"host": "10.0.0.5", "port": 26379}]' }),
+  sentinels: z
+    .array(redisNode)
+    .min(1, { error: 'must list at least one sentinel, e.g. [{"host": "10.0.0.5", "port": 26379}]' }),
   /** The master group name configured in the sentinels (`sentinel monitor <name> ...`). */
   name: z.string().min(1, { error: 'must name the master group, e.g. "mymaster"' }),
   db: z.int().min(0).max(15).default(0),
@@ -76,7 +79,9 @@ export const redisSchema = z
     /** Start of every key and channel name, so several services (or test runs) can share one Redis. */
     keyPrefix: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'must be 1 to 64 letters, digits, ".", "_" or "-", such as "mail-autodiscover"' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+        error: 'must be 1 to 64 letters, digits, ".", "_" or "-", such as "mail-autodiscover"',
+      })
       .default('mail-autodiscover'),
     /** A command not answered within this time counts as a miss; the directory answers instead. */
     commandTimeoutMs: milliseconds(10, 60_000, 250),
@@ -89,7 +94,9 @@ export const redisSchema = z
   })
   .prefault({})
   .check((ctx) => {
-    const chosen = EXCLUSIVE_MODES.filter((mode) => (mode === 'url' ? ctx.value.url !== null : ctx.value[mode] !== undefined));
+    const chosen = EXCLUSIVE_MODES.filter((mode) =>
+      mode === 'url' ? ctx.value.url !== null : ctx.value[mode] !== undefined,
+    );
     const [first, second] = chosen;
     if (first === undefined || second === undefined) return;
     ctx.issues.push({
@@ -112,7 +119,11 @@ export const cacheSchema = z
     /** Seconds an unknown mailbox or domain stays fresh; shorter, so new accounts appear soon. */
     negativeTtlSeconds: z.int().min(0).max(86400).default(60),
     /** Seconds past freshness an answer is still served while the directory is unavailable. */
-    staleGraceSeconds: z.int().min(0).max(7 * 86400).default(3600),
+    staleGraceSeconds: z
+      .int()
+      .min(0)
+      .max(7 * 86400)
+      .default(3600),
     /** In-process cache size bound (entries); not used when Redis is configured. */
     maxEntries: z.int().min(1).max(10_000_000).default(100_000),
     redis: redisSchema,

@@ -50,10 +50,16 @@ const postgresDirectorySchema = z.strictObject({
   /** Schema holding mail_domains and mail_accounts. */
   schema: z
     .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a lower-case SQL identifier such as "public" or "mail" (letters, digits, "_")' })
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, {
+      error: 'must be a lower-case SQL identifier such as "public" or "mail" (letters, digits, "_")',
+    })
     .default('public'),
   /** Most connections the pool opens. */
-  poolMax: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be from 1 to 100' }).max(100, { error: 'must be from 1 to 100' }).default(10),
+  poolMax: z
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be from 1 to 100' })
+    .max(100, { error: 'must be from 1 to 100' })
+    .default(10),
   /** How long opening a connection (or waiting for a free one) may take before the lookup fails. */
   connectionTimeoutMs: milliseconds(100, 60_000).default(2000),
   /** Server-side statement_timeout of a lookup; the client gives up 1 s later if the server does not answer at all. */
@@ -66,38 +72,50 @@ const postgresDirectorySchema = z.strictObject({
 export const URL_TEMPLATE_PLACEHOLDERS = ['domain', 'address'] as const;
 
 const urlTemplate = z
-  .string({ error: 'is required when directory.type is "http": a URL such as "https://admin.example/api/mail-directory?domain={domain}&address={address}"' })
+  .string({
+    error:
+      'is required when directory.type is "http": a URL such as "https://admin.example/api/mail-directory?domain={domain}&address={address}"',
+  })
   .superRefine((value, context) => {
-  const unknown = [...value.matchAll(/\{([^}]*)\}/g)]
-    .map((match) => match[1] ?? '')
-    .filter((name) => !(URL_TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name));
-  if (unknown.length > 0) {
-    context.addIssue({
-      code: 'custom',
-      message: `has unknown placeholder(s) ${unknown.map((name) => `{${name}}`).join(', ')}; use {domain} (ASCII domain) and {address} (the lower-case address, empty when only the domain is asked)`,
-    });
-    return;
-  }
-  if (!value.includes('{domain}')) {
-    context.addIssue({
-      code: 'custom',
-      message: 'must contain {domain}, e.g. "https://admin.example/api/mail-directory?domain={domain}&address={address}"',
-    });
-    return;
-  }
-  let url: URL;
-  try {
-    url = new URL(value.replaceAll('{domain}', 'example.com').replaceAll('{address}', 'jane%40example.com'));
-  } catch {
-    context.addIssue({ code: 'custom', message: 'must be an absolute http:// or https:// URL such as "https://admin.example/api/mail-directory?domain={domain}"' });
-    return;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    context.addIssue({ code: 'custom', message: `must be an http:// or https:// URL, not ${url.protocol}//` });
-  } else if (url.username !== '' || url.password !== '') {
-    context.addIssue({ code: 'custom', message: 'must not contain credentials; put the token in directory.bearerToken or the environment variable DIRECTORY_HTTP_TOKEN' });
-  }
-});
+    const unknown = [...value.matchAll(/\{([^}]*)\}/g)]
+      .map((match) => match[1] ?? '')
+      .filter((name) => !(URL_TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name));
+    if (unknown.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message: `has unknown placeholder(s) ${unknown.map((name) => `{${name}}`).join(', ')}; use {domain} (ASCII domain) and {address} (the lower-case address, empty when only the domain is asked)`,
+      });
+      return;
+    }
+    if (!value.includes('{domain}')) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          'must contain {domain}, e.g. "https://admin.example/api/mail-directory?domain={domain}&address={address}"',
+      });
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(value.replaceAll('{domain}', 'example.com').replaceAll('{address}', 'jane%40example.com'));
+    } catch {
+      context.addIssue({
+        code: 'custom',
+        message:
+          'must be an absolute http:// or https:// URL such as "https://admin.example/api/mail-directory?domain={domain}"',
+      });
+      return;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      context.addIssue({ code: 'custom', message: `must be an http:// or https:// URL, not ${url.protocol}//` });
+    } else if (url.username !== '' || url.password !== '') {
+      context.addIssue({
+        code: 'custom',
+        message:
+          'must not contain credentials; put the token in directory.bearerToken or the environment variable DIRECTORY_HTTP_TOKEN',
+      });
+    }
+  });
 
 const httpDirectorySchema = z.strictObject({
   type: z.literal('http'),
@@ -111,21 +129,28 @@ const httpDirectorySchema = z.strictObject({
     .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces (an HTTP bearer token)' })
     .optional(),
   /** Larger response bodies are refused (the directory counts as unavailable). */
-  maxResponseBytes: z.int().min(256, { error: 'must be at least 256' }).max(16 * 1024 * 1024, { error: 'must be at most 16777216 (16 MiB)' }).default(64 * 1024),
+  maxResponseBytes: z
+    .int()
+    .min(256, { error: 'must be at least 256' })
+    .max(16 * 1024 * 1024, { error: 'must be at most 16777216 (16 MiB)' })
+    .default(64 * 1024),
 });
 
-const DIRECTORY_TYPES = 'must be "file" (an account file, the default), "postgres" (PostgreSQL tables) or "http" (a JSON endpoint)';
+const DIRECTORY_TYPES =
+  'must be "file" (an account file, the default), "postgres" (PostgreSQL tables) or "http" (a JSON endpoint)';
 
 /** A `directory` without `type` is a file directory, so `{"file": "accounts.yaml"}` keeps working. */
 function defaultToFile(input: unknown): unknown {
-  return typeof input === 'object' && input !== null && !Array.isArray(input) && !('type' in input) ? { ...input, type: 'file' } : input;
+  return typeof input === 'object' && input !== null && !Array.isArray(input) && !('type' in input)
+    ? { ...input, type: 'file' }
+    : input;
 }
 
 export const directorySchema = z
   .preprocess(
     defaultToFile,
     z.discriminatedUnion('type', [fileDirectorySchema, postgresDirectorySchema, httpDirectorySchema], {
-      error: (issue) => (issue.code === 'invalid_union' ? DIRECTORY_TYPES : undefined),
+      error: () => DIRECTORY_TYPES,
     }),
   )
   .prefault({});

@@ -11,6 +11,7 @@ export const displayText = (maxLength: number) =>
   z
     .string()
     .max(maxLength, { error: `must be at most ${maxLength} characters` })
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
     .refine((value) => value.isWellFormed() && !/[\u0000-\u001f\u007f-\u009f\ufffe\uffff]/u.test(value), {
       error: 'must not contain control characters, lone surrogates or U+FFFE/U+FFFF',
     });
@@ -31,7 +32,9 @@ export const httpsUrl = z.string().refine(
   { error: 'must be an absolute https:// URL such as "https://mail.example.com/owa/"' },
 );
 
-export const tcpPort = z.int({ error: 'must be a whole number' }).min(1, { error: 'must be a TCP port from 1 to 65535' }).max(65535, {
-  error: 'must be a TCP port from 1 to 65535',
-});
-
+export const tcpPort = z
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be a TCP port from 1 to 65535' })
+  .max(65535, {
+    error: 'must be a TCP port from 1 to 65535',
+  });

@@ -35,11 +35,16 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Resul
   return ok({
     config: deepFreeze(parsed.data),
     configFile,
-    accountsFile: parsed.data.directory.type === 'file' ? resolve(dirname(configFile), parsed.data.directory.file) : null,
+    accountsFile:
+      parsed.data.directory.type === 'file' ? resolve(dirname(configFile), parsed.data.directory.file) : null,
   });
 }
 
-function applyEnvironment(file: Record<string, unknown>, env: Environment, problems: string[]): Record<string, unknown> {
+function applyEnvironment(
+  file: Record<string, unknown>,
+  env: Environment,
+  problems: string[],
+): Record<string, unknown> {
   const server = { ...asObject(file['server']) };
   const log = { ...asObject(file['log']) };
   const portText = env['PORT'];
@@ -55,16 +60,24 @@ function applyEnvironment(file: Record<string, unknown>, env: Environment, probl
   if (env['LOG_LEVEL'] !== undefined && env['LOG_LEVEL'] !== '') log['level'] = env['LOG_LEVEL'];
   // Shared-cache and admin secrets: REDIS_URL sets cache.redis.url, ADMIN_TOKEN sets admin.token.
   const cache = asObject(file['cache']);
-  if (env['REDIS_URL'] !== undefined && env['REDIS_URL'] !== '') file = { ...file, cache: { ...cache, redis: { ...asObject(cache['redis']), url: env['REDIS_URL'] } } };
-  if (env['ADMIN_TOKEN'] !== undefined && env['ADMIN_TOKEN'] !== '') file = { ...file, admin: { ...asObject(file['admin']), token: env['ADMIN_TOKEN'] } };
+  if (env['REDIS_URL'] !== undefined && env['REDIS_URL'] !== '')
+    file = { ...file, cache: { ...cache, redis: { ...asObject(cache['redis']), url: env['REDIS_URL'] } } };
+  if (env['ADMIN_TOKEN'] !== undefined && env['ADMIN_TOKEN'] !== '')
+    file = { ...file, admin: { ...asObject(file['admin']), token: env['ADMIN_TOKEN'] } };
   // Directory secrets: applied only to the directory type that has the key, so a stray variable is harmless.
   const directory = asObject(file['directory']);
   const secret: Record<string, unknown> = {};
-  if (directory['type'] === 'postgres' && env['DATABASE_URL'] !== undefined && env['DATABASE_URL'] !== '') secret['url'] = env['DATABASE_URL'];
+  if (directory['type'] === 'postgres' && env['DATABASE_URL'] !== undefined && env['DATABASE_URL'] !== '')
+    secret['url'] = env['DATABASE_URL'];
   if (directory['type'] === 'http' && env['DIRECTORY_HTTP_TOKEN'] !== undefined && env['DIRECTORY_HTTP_TOKEN'] !== '') {
     secret['bearerToken'] = env['DIRECTORY_HTTP_TOKEN'];
   }
-  return { ...file, server, log, ...(Object.keys(secret).length > 0 ? { directory: { ...directory, ...secret } } : {}) };
+  return {
+    ...file,
+    server,
+    log,
+    ...(Object.keys(secret).length > 0 ? { directory: { ...directory, ...secret } } : {}),
+  };
 }
 
 function asObject(value: unknown): Record<string, unknown> {

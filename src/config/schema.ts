@@ -75,9 +75,14 @@ export const configSchema = z.strictObject({
       ewsUrl: httpsUrl.default('https://mamutmail.com/EWS/Exchange.asmx'),
       activeSyncUrl: httpsUrl.default('https://mamutmail.com/Microsoft-Server-ActiveSync'),
       /** Windows domain for clients that ask for one. */
-      windowsDomain: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/, { error: 'must be a NetBIOS/DNS domain such as "hosting01"' }).default('hosting01'),
+      windowsDomain: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/, { error: 'must be a NetBIOS/DNS domain such as "hosting01"' })
+        .default('hosting01'),
       /** Phones log in with `@` replaced by `_` (`jane_example.com`), per the provider's help. */
-      mobileUsername: z.enum(['underscore', 'address'], { error: 'must be "underscore" or "address"' }).default('underscore'),
+      mobileUsername: z
+        .enum(['underscore', 'address'], { error: 'must be "underscore" or "address"' })
+        .default('underscore'),
       /**
        * `settings`: answer Outlook with the static EXPR/WEB subset. `redirect`: hand Outlook to the
        * platform's own Autodiscover at `outlookRedirectUrl` (Thunderbird still gets settings).

@@ -13,7 +13,11 @@ export const serverSchema = z
     /** Express "trust proxy": false, true, a hop count, or a list of proxy addresses/subnets. */
     trustProxy: z.union([z.boolean(), z.int().min(0), z.string().min(1)]).default(false),
     /** Autodiscover request bodies above this size are refused; real requests are under 1 KiB. */
-    maxBodyBytes: z.int().min(512).max(1024 * 1024).default(8 * 1024),
+    maxBodyBytes: z
+      .int()
+      .min(512)
+      .max(1024 * 1024)
+      .default(8 * 1024),
     /** Time a client may take to send the request headers (slowloris bound). */
     headersTimeoutMs: milliseconds(10_000),
     /** Time a client may take to send the whole request. */

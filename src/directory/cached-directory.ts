@@ -1,4 +1,9 @@
-import { DirectoryUnavailableError, type AccountDirectory, type AccountQuery, type DirectoryAnswer } from './account-directory';
+import {
+  DirectoryUnavailableError,
+  type AccountDirectory,
+  type AccountQuery,
+  type DirectoryAnswer,
+} from './account-directory';
 import { cacheKeyOf, scopeCovers, type CachedAnswer, type InvalidationScope, type LookupCache } from './lookup-cache';
 
 export interface CachePolicy {

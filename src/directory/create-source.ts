@@ -16,7 +16,11 @@ export interface SourceHooks {
  * start-up (unreadable file, tables not migrated) are returned; an unreachable database is not
  * one of them: the service starts and answers with temporary errors until it is back.
  */
-export async function createDirectorySource(loaded: LoadedConfig, logger: Logger, hooks: SourceHooks = {}): Promise<Result<AccountDirectory, string[]>> {
+export async function createDirectorySource(
+  loaded: LoadedConfig,
+  logger: Logger,
+  hooks: SourceHooks = {},
+): Promise<Result<AccountDirectory, string[]>> {
   const { directory } = loaded.config;
   switch (directory.type) {
     case 'file': {

@@ -36,13 +36,20 @@ export function parseDirectoryData(source: string, input: unknown): Result<Direc
   const parsed = directoryFileSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return err(formatIssues(source, parsed.error.issues));
   const problems: string[] = [];
-  const domains = new Map<string, { defaultAccessType: AccessType; accounts: Map<string, { accessType: AccessType; displayName: string | null }> }>();
+  const domains = new Map<
+    string,
+    { defaultAccessType: AccessType; accounts: Map<string, { accessType: AccessType; displayName: string | null }> }
+  >();
   parsed.data.domains.forEach((entry, index) => {
     const domain = parseDomainName(entry.domain);
     if (!domain.ok) {
-      problems.push(`${source}: domains.${index}.domain must be a domain name such as "example.com", got ${JSON.stringify(entry.domain)}`);
+      problems.push(
+        `${source}: domains.${index}.domain must be a domain name such as "example.com", got ${JSON.stringify(entry.domain)}`,
+      );
     } else if (domains.has(domain.value.ascii)) {
-      problems.push(`${source}: domains.${index}.domain ${JSON.stringify(entry.domain)} is listed twice; keep one entry`);
+      problems.push(
+        `${source}: domains.${index}.domain ${JSON.stringify(entry.domain)} is listed twice; keep one entry`,
+      );
     } else {
       domains.set(domain.value.ascii, { defaultAccessType: entry.defaultAccessType, accounts: new Map() });
     }
@@ -50,16 +57,25 @@ export function parseDirectoryData(source: string, input: unknown): Result<Direc
   parsed.data.accounts.forEach((entry, index) => {
     const address = parseEmailAddress(entry.address);
     if (!address.ok) {
-      problems.push(`${source}: accounts.${index}.address ${JSON.stringify(entry.address)}: ${ADDRESS_ERROR_MESSAGES[address.error]}`);
+      problems.push(
+        `${source}: accounts.${index}.address ${JSON.stringify(entry.address)}: ${ADDRESS_ERROR_MESSAGES[address.error]}`,
+      );
       return;
     }
     const domain = domains.get(address.value.domain);
     if (domain === undefined) {
-      problems.push(`${source}: accounts.${index}.address ${JSON.stringify(entry.address)} is in a domain not listed under "domains"; add the domain first`);
+      problems.push(
+        `${source}: accounts.${index}.address ${JSON.stringify(entry.address)} is in a domain not listed under "domains"; add the domain first`,
+      );
     } else if (domain.accounts.has(address.value.lookupKey)) {
-      problems.push(`${source}: accounts.${index}.address ${JSON.stringify(entry.address)} is listed twice; keep one entry`);
+      problems.push(
+        `${source}: accounts.${index}.address ${JSON.stringify(entry.address)} is listed twice; keep one entry`,
+      );
     } else {
-      domain.accounts.set(address.value.lookupKey, { accessType: entry.accessType, displayName: entry.displayName ?? null });
+      domain.accounts.set(address.value.lookupKey, {
+        accessType: entry.accessType,
+        displayName: entry.displayName ?? null,
+      });
     }
   });
   return problems.length > 0 ? err(problems) : ok({ domains });

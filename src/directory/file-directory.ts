@@ -78,10 +78,15 @@ export class FileDirectory implements AccountDirectory {
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      return err(`${dirname(path)}: cannot be watched for changes (${code}); set directory.watch to false to read ${basename(path)} only at start-up`);
+      return err(
+        `${dirname(path)}: cannot be watched for changes (${code}); set directory.watch to false to read ${basename(path)} only at start-up`,
+      );
     }
     this.watcher.on('error', (error) => {
-      options.logger.warn({ err: error, file: path }, 'account file watcher failed; the last good account data is kept until restart');
+      options.logger.warn(
+        { err: error, file: path },
+        'account file watcher failed; the last good account data is kept until restart',
+      );
       void this.close();
     });
     return ok(undefined);
@@ -94,13 +99,19 @@ export class FileDirectory implements AccountDirectory {
     this.seen = version;
     const next = readDirectoryFile(path);
     if (!next.ok) {
-      options.logger.warn({ file: path, problems: next.error }, 'account file change refused; still answering from the last good data');
+      options.logger.warn(
+        { file: path, problems: next.error },
+        'account file change refused; still answering from the last good data',
+      );
       options.onReload?.({ ok: false, problems: next.error });
       return;
     }
     const changedDomains = changedDomainsOf(this.data, next.value);
     this.data = next.value;
-    options.logger.info({ file: path, domains: next.value.domains.size, changedDomains: changedDomains.length }, 'account file reloaded');
+    options.logger.info(
+      { file: path, domains: next.value.domains.size, changedDomains: changedDomains.length },
+      'account file reloaded',
+    );
     options.onReload?.({ ok: true, changedDomains });
   }
 }
@@ -122,7 +133,12 @@ export function changedDomainsOf(before: DirectoryData, after: DirectoryData): s
   for (const name of new Set([...before.domains.keys(), ...after.domains.keys()])) {
     const old = before.domains.get(name);
     const now = after.domains.get(name);
-    if (old === undefined || now === undefined || old.defaultAccessType !== now.defaultAccessType || old.accounts.size !== now.accounts.size) {
+    if (
+      old === undefined ||
+      now === undefined ||
+      old.defaultAccessType !== now.defaultAccessType ||
+      old.accounts.size !== now.accounts.size
+    ) {
       changed.push(name);
       continue;
     }

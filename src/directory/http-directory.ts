@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { HttpDirectoryConfig } from '../config/directory-schema';
 import { formatIssues } from '../config/format-issues';
-import { DirectoryUnavailableError, NOT_HOSTED, type AccountDirectory, type AccountQuery, type DirectoryAnswer } from './account-directory';
+import {
+  DirectoryUnavailableError,
+  NOT_HOSTED,
+  type AccountDirectory,
+  type AccountQuery,
+  type DirectoryAnswer,
+} from './account-directory';
 import { accessType, displayName } from './directory-data';
 
 export type HttpDirectorySettings = Omit<HttpDirectoryConfig, 'type'>;
@@ -50,7 +56,11 @@ export class HttpDirectory implements AccountDirectory {
     const where = `HTTP directory at ${new URL(url).host}`;
     let body: unknown;
     try {
-      const response = await fetch(url, { headers: this.headers, redirect: 'manual', signal: AbortSignal.timeout(this.settings.timeoutMs) });
+      const response = await fetch(url, {
+        headers: this.headers,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.settings.timeoutMs),
+      });
       if (response.status === 404) {
         await response.body?.cancel();
         return NOT_HOSTED;
@@ -66,12 +76,16 @@ export class HttpDirectory implements AccountDirectory {
     }
     const parsed = httpDirectoryResponseSchema.safeParse(body);
     if (!parsed.success) {
-      throw new DirectoryUnavailableError(`${where} answered an unexpected shape: ${formatIssues('response', parsed.error.issues).join('; ')}`);
+      throw new DirectoryUnavailableError(
+        `${where} answered an unexpected shape: ${formatIssues('response', parsed.error.issues).join('; ')}`,
+      );
     }
     if (!parsed.data.hosted) return NOT_HOSTED;
     const { defaultAccessType, account } = parsed.data;
-    if (query.mailbox === null) return { hosted: true, accessType: defaultAccessType, mailbox: 'not-asked', displayName: null };
-    if (account === null || account === undefined) return { hosted: true, accessType: defaultAccessType, mailbox: 'unknown', displayName: null };
+    if (query.mailbox === null)
+      return { hosted: true, accessType: defaultAccessType, mailbox: 'not-asked', displayName: null };
+    if (account === null || account === undefined)
+      return { hosted: true, accessType: defaultAccessType, mailbox: 'unknown', displayName: null };
     return { hosted: true, accessType: account.accessType, mailbox: 'known', displayName: account.displayName ?? null };
   }
 
@@ -81,13 +95,14 @@ export class HttpDirectory implements AccountDirectory {
 /** The body as text, refusing it (and dropping the connection) once it passes `maxBytes`. */
 async function readCapped(response: Response, maxBytes: number, where: string): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  const tooLarge = (): DirectoryUnavailableError => new DirectoryUnavailableError(`${where} answered more than ${maxBytes} bytes (directory.maxResponseBytes)`);
+  const tooLarge = (): DirectoryUnavailableError =>
+    new DirectoryUnavailableError(`${where} answered more than ${maxBytes} bytes (directory.maxResponseBytes)`);
   if (declared > maxBytes) {
     await response.body?.cancel();
     throw tooLarge();
   }
   if (response.body === null) return '';
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import { DirectoryUnavailableError, type AccountDirectory, type AccountQuery, type DirectoryAnswer } from './account-directory';
+import {
+  DirectoryUnavailableError,
+  type AccountDirectory,
+  type AccountQuery,
+  type DirectoryAnswer,
+} from './account-directory';
 
 /**
  * Wraps the directory source so an outage is logged once when it starts and once when it ends,
@@ -25,7 +30,10 @@ export class OutageLoggedDirectory implements AccountDirectory {
     } catch (error) {
       if (error instanceof DirectoryUnavailableError && this.downSince === null) {
         this.downSince = this.now();
-        this.logger.warn({ reason: error.message }, 'account directory unavailable; serving cached answers and temporary errors until it is back');
+        this.logger.warn(
+          { reason: error.message },
+          'account directory unavailable; serving cached answers and temporary errors until it is back',
+        );
       }
       throw error;
     }

@@ -17,10 +17,17 @@ export interface SeedCounts {
  * rows are inserted or updated by key. With `replace`, domains and accounts not in the data are
  * deleted first, so the tables then hold exactly the file.
  */
-export async function seed(pool: Pool, schema: string, data: DirectoryData, options: { replace: boolean }): Promise<SeedCounts> {
+export async function seed(
+  pool: Pool,
+  schema: string,
+  data: DirectoryData,
+  options: { replace: boolean },
+): Promise<SeedCounts> {
   const s = quoteIdentifier(schema);
   const domains = [...data.domains];
-  const accounts = domains.flatMap(([domain, entry]) => [...entry.accounts].map(([address, account]) => ({ domain, address, ...account })));
+  const accounts = domains.flatMap(([domain, entry]) =>
+    [...entry.accounts].map(([address, account]) => ({ domain, address, ...account })),
+  );
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -36,7 +43,12 @@ export async function seed(pool: Pool, schema: string, data: DirectoryData, opti
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
        ON CONFLICT (address) DO UPDATE
          SET domain = EXCLUDED.domain, access_type = EXCLUDED.access_type, display_name = EXCLUDED.display_name`,
-      [accounts.map((a) => a.address), accounts.map((a) => a.domain), accounts.map((a) => a.accessType), accounts.map((a) => a.displayName)],
+      [
+        accounts.map((a) => a.address),
+        accounts.map((a) => a.domain),
+        accounts.map((a) => a.accessType),
+        accounts.map((a) => a.displayName),
+      ],
     );
     await client.query('COMMIT');
   } catch (error) {

@@ -3,7 +3,13 @@ import type { Logger } from 'pino';
 import type { PostgresDirectoryConfig } from '../config/directory-schema';
 import { ACCESS_TYPES, type AccessType } from '../model/access-type';
 import { err, ok, type Result } from '../model/result';
-import { DirectoryUnavailableError, NOT_HOSTED, type AccountDirectory, type AccountQuery, type DirectoryAnswer } from './account-directory';
+import {
+  DirectoryUnavailableError,
+  NOT_HOSTED,
+  type AccountDirectory,
+  type AccountQuery,
+  type DirectoryAnswer,
+} from './account-directory';
 import { lookupSql } from './postgres-schema';
 
 export type PostgresSettings = Omit<PostgresDirectoryConfig, 'type'>;
@@ -51,7 +57,10 @@ export class PostgresDirectory implements AccountDirectory {
     this.pool = createPool(settings, applicationName);
     // An idle connection the server drops emits here; without a listener it would crash the process.
     this.pool.on('error', (error) => {
-      this.logger.warn({ err: error }, 'PostgreSQL dropped an idle directory connection; the next lookup opens a new one');
+      this.logger.warn(
+        { err: error },
+        'PostgreSQL dropped an idle directory connection; the next lookup opens a new one',
+      );
     });
     this.statement = { name: `mail_directory_lookup_${settings.schema}`, text: lookupSql(settings.schema) };
     this.retries = settings.poolMax;
@@ -62,8 +71,10 @@ export class PostgresDirectory implements AccountDirectory {
     const row = rows[0];
     if (row === undefined) return NOT_HOSTED;
     const defaultAccessType = accessTypeOf(row.default_access_type);
-    if (query.mailbox === null) return { hosted: true, accessType: defaultAccessType, mailbox: 'not-asked', displayName: null };
-    if (row.access_type === null) return { hosted: true, accessType: defaultAccessType, mailbox: 'unknown', displayName: null };
+    if (query.mailbox === null)
+      return { hosted: true, accessType: defaultAccessType, mailbox: 'not-asked', displayName: null };
+    if (row.access_type === null)
+      return { hosted: true, accessType: defaultAccessType, mailbox: 'unknown', displayName: null };
     return { hosted: true, accessType: accessTypeOf(row.access_type), mailbox: 'known', displayName: row.display_name };
   }
 
@@ -75,8 +86,12 @@ export class PostgresDirectory implements AccountDirectory {
     try {
       await this.lookup({ domain: 'example.invalid', mailbox: null });
     } catch (error) {
-      if (error instanceof DirectoryUnavailableError && NOT_MIGRATED.has(codeOf(error.cause))) return err(`directory: ${error.message}`);
-      this.logger.warn({ err: error }, 'PostgreSQL directory not reachable at start-up; answering with temporary errors until it is');
+      if (error instanceof DirectoryUnavailableError && NOT_MIGRATED.has(codeOf(error.cause)))
+        return err(`directory: ${error.message}`);
+      this.logger.warn(
+        { err: error },
+        'PostgreSQL directory not reachable at start-up; answering with temporary errors until it is',
+      );
     }
     return ok(undefined);
   }
@@ -94,7 +109,9 @@ export class PostgresDirectory implements AccountDirectory {
         return result.rows;
       } catch (error) {
         if (attempt < this.retries && isEndedConnection(error)) continue;
-        throw new DirectoryUnavailableError(`PostgreSQL directory cannot answer: ${describePostgresError(error)}`, { cause: error });
+        throw new DirectoryUnavailableError(`PostgreSQL directory cannot answer: ${describePostgresError(error)}`, {
+          cause: error,
+        });
       }
     }
   }
@@ -102,7 +119,8 @@ export class PostgresDirectory implements AccountDirectory {
 
 function accessTypeOf(value: string): AccessType {
   const found = ACCESS_TYPES.find((type) => type === value);
-  if (found === undefined) throw new DirectoryUnavailableError(`PostgreSQL directory holds an unknown access type ${JSON.stringify(value)}`);
+  if (found === undefined)
+    throw new DirectoryUnavailableError(`PostgreSQL directory holds an unknown access type ${JSON.stringify(value)}`);
   return found;
 }
 
@@ -122,8 +140,14 @@ export function describePostgresError(error: unknown): string {
   const code = codeOf(error);
   // Duck-typed (errors of node:net may come from another realm); an AggregateError (every address
   // of a host refused) has no message of its own.
-  const { message, errors } = typeof error === 'object' && error !== null ? (error as { message?: unknown; errors?: unknown }) : {};
-  const text = typeof message === 'string' && message !== '' ? message : Array.isArray(errors) ? errors.map(String).join('; ') : String(error);
+  const { message, errors } =
+    typeof error === 'object' && error !== null ? (error as { message?: unknown; errors?: unknown }) : {};
+  const text =
+    typeof message === 'string' && message !== ''
+      ? message
+      : Array.isArray(errors)
+        ? errors.map(String).join('; ')
+        : String(error);
   if (NOT_MIGRATED.has(code)) return `${text} (${code}); create the tables with "npm run db:migrate"`;
   return code === '' ? text : `${text} (${code})`;
 }

@@ -4,8 +4,24 @@ import type { Logger } from 'pino';
 import type { RedisConfig } from '../config/cache-schema';
 import type { AccountQuery } from './account-directory';
 import type { CachedAnswer, InvalidationScope, LookupCache } from './lookup-cache';
-import { closeRedisClient, createRedisClient, describeRedisTarget, RedisOutageLog, waitUntilReady, type RedisClient, type RedisConnectionRole } from './redis-client';
-import { decodeEntry, decodeInvalidation, encodeEntry, encodeInvalidation, invalidationChannelOf, redisKeyOf, redisKeysOf } from './redis-format';
+import {
+  closeRedisClient,
+  createRedisClient,
+  describeRedisTarget,
+  RedisOutageLog,
+  waitUntilReady,
+  type RedisClient,
+  type RedisConnectionRole,
+} from './redis-client';
+import {
+  decodeEntry,
+  decodeInvalidation,
+  encodeEntry,
+  encodeInvalidation,
+  invalidationChannelOf,
+  redisKeyOf,
+  redisKeysOf,
+} from './redis-format';
 
 export interface RedisCacheOptions {
   /**
@@ -46,10 +62,16 @@ export class RedisLookupCache implements LookupCache {
   }
 
   /** Starts connecting in the background; lookups work (as misses) before Redis answers. Throws only on options ioredis refuses. */
-  static connect(config: RedisConfig, logger: Logger, options: RedisCacheOptions = { subscribe: true }): RedisLookupCache {
+  static connect(
+    config: RedisConfig,
+    logger: Logger,
+    options: RedisCacheOptions = { subscribe: true },
+  ): RedisLookupCache {
     const outage = new RedisOutageLog(logger, describeRedisTarget(config));
     const client = createRedisClient(config, 'cache', (error) => outage.failed('cache', error));
-    const subscriber = options.subscribe ? createRedisClient(config, 'invalidations', (error) => outage.failed('invalidations', error)) : null;
+    const subscriber = options.subscribe
+      ? createRedisClient(config, 'invalidations', (error) => outage.failed('invalidations', error))
+      : null;
     const cache = new RedisLookupCache(client, subscriber, config, outage);
     cache.watch(client, 'cache');
     client.on('ready', () => outage.recovered('cache'));
@@ -91,7 +113,9 @@ export class RedisLookupCache implements LookupCache {
   /** Deletes the scope's keys, then tells every instance; rejects when Redis cannot be reached. */
   async invalidateEverywhere(scope: InvalidationScope): Promise<InvalidationReport> {
     if (this.client.status !== 'ready') {
-      throw new Error(`Redis at ${describeRedisTarget(this.config)} is not connected (${this.client.status}); nothing was invalidated`);
+      throw new Error(
+        `Redis at ${describeRedisTarget(this.config)} is not connected (${this.client.status}); nothing was invalidated`,
+      );
     }
     const deletedKeys = await this.deleteKeys(scope);
     const receivers = await this.client.publish(this.channel, encodeInvalidation(scope));
@@ -115,7 +139,10 @@ export class RedisLookupCache implements LookupCache {
 
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all([closeRedisClient(this.client), this.subscriber === null ? undefined : closeRedisClient(this.subscriber)]);
+    await Promise.all([
+      closeRedisClient(this.client),
+      this.subscriber === null ? undefined : closeRedisClient(this.subscriber),
+    ]);
   }
 
   private async deleteKeys(scope: InvalidationScope): Promise<number> {

@@ -60,12 +60,15 @@ export function createRedisClient(config: RedisConfig, role: string, onError: (e
 }
 
 function optional(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 /** Where the cache lives, for logs: never a password. */
 export function describeRedisTarget(config: RedisConfig): string {
-  const list = (nodes: readonly { host: string; port: number }[]): string => nodes.map((node) => `${node.host}:${node.port}`).join(',');
+  const list = (nodes: readonly { host: string; port: number }[]): string =>
+    nodes.map((node) => `${node.host}:${node.port}`).join(',');
   if (config.cluster !== undefined) return `cluster ${list(config.cluster.nodes)}`;
   if (config.sentinel !== undefined) return `sentinel ${config.sentinel.name}@${list(config.sentinel.sentinels)}`;
   return redactRedisUrl(config.url ?? '');
@@ -93,7 +96,9 @@ export function waitUntilReady(client: RedisClient, timeoutMs: number): Promise<
     };
     const timer = setTimeout(() => {
       finish();
-      reject(new Error(`Redis not ready after ${timeoutMs} ms${lastError === undefined ? '' : `: ${lastError.message}`}`));
+      reject(
+        new Error(`Redis not ready after ${timeoutMs} ms${lastError === undefined ? '' : `: ${lastError.message}`}`),
+      );
     }, timeoutMs);
     client.on('error', remember);
     client.on('ready', onReady);
@@ -137,7 +142,10 @@ export class RedisOutageLog {
     if (this.failing.size > 1) return;
     this.downSince = Date.now();
     const text = reason instanceof Error ? reason.message : String(reason);
-    this.logger.warn({ redis: this.target, connection: role, reason: text }, 'Redis cache unavailable; answering from the directory until it is back');
+    this.logger.warn(
+      { redis: this.target, connection: role, reason: text },
+      'Redis cache unavailable; answering from the directory until it is back',
+    );
   }
 
   recovered(role: RedisConnectionRole): void {

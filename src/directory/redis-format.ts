@@ -20,7 +20,10 @@ export function redisKeyOf(prefix: string, query: AccountQuery): string {
 }
 
 /** An exact key for a mailbox; a SCAN MATCH pattern (glob characters escaped) for a domain. */
-export function redisKeysOf(prefix: string, scope: InvalidationScope): { readonly exact: string } | { readonly pattern: string } {
+export function redisKeysOf(
+  prefix: string,
+  scope: InvalidationScope,
+): { readonly exact: string } | { readonly pattern: string } {
   const keys = cacheKeysOf(scope);
   if ('exact' in keys) return { exact: namespaceOf(prefix) + keys.exact };
   return { pattern: `${escapeGlob(namespaceOf(prefix) + keys.prefix)}*` };

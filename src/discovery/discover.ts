@@ -28,7 +28,11 @@ export interface DiscoveryOptions {
  * render. It never throws: any lookup failure becomes `unavailable` (outages are logged once by
  * the directory wrapper; other errors go to onUnexpectedError).
  */
-export function createDiscover(directory: AccountDirectory, profile: ProviderProfile, options: DiscoveryOptions): Discover {
+export function createDiscover(
+  directory: AccountDirectory,
+  profile: ProviderProfile,
+  options: DiscoveryOptions,
+): Discover {
   return async (target) => {
     const address = 'address' in target ? target.address : null;
     const domain = address?.domain ?? ('domain' in target ? target.domain : '');

@@ -20,6 +20,9 @@ export function createErrorHandler(logger: Logger) {
     }
     logger.error({ err: error, reqId: req.id }, 'unhandled error');
     if (res.headersSent) return;
-    res.status(500).type('text/plain').send(`Internal error (request ${String(req.id)}).\n`);
+    res
+      .status(500)
+      .type('text/plain')
+      .send(`Internal error (request ${typeof req.id === 'string' ? req.id : 'unknown'}).\n`);
   };
 }

@@ -21,7 +21,9 @@ export function readTlsFiles(config: AppConfig, configDir: string): { cert: Buff
     try {
       return readFileSync(path);
     } catch (error) {
-      problems.push(`server.https.${key}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix the path or remove server.https`);
+      problems.push(
+        `server.https.${key}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix the path or remove server.https`,
+      );
       return Buffer.alloc(0);
     }
   };
@@ -33,11 +35,17 @@ export function readTlsFiles(config: AppConfig, configDir: string): { cert: Buff
  * Creates the plain-HTTP listener and, when configured, the HTTPS one, with the timeouts that keep
  * slow or idle clients from holding sockets.
  */
-export function createListeners(app: Express, config: AppConfig, tls: { cert: Buffer; key: Buffer } | null): Listener[] {
+export function createListeners(
+  app: Express,
+  config: AppConfig,
+  tls: { cert: Buffer; key: Buffer } | null,
+): Listener[] {
   // Node enforces headers/request timeouts on a sweep, every 30 s by default: too slow to matter
   // against a slowloris client, so sweep at least as often as the shortest timeout allows.
   const connectionsCheckingInterval = Math.min(1000, Math.floor(config.server.headersTimeoutMs / 2));
-  const listeners: Listener[] = [{ server: http.createServer({ connectionsCheckingInterval }, app), port: config.server.port, scheme: 'http' }];
+  const listeners: Listener[] = [
+    { server: http.createServer({ connectionsCheckingInterval }, app), port: config.server.port, scheme: 'http' },
+  ];
   if (tls !== null && config.server.https !== null) {
     const server = https.createServer({ cert: tls.cert, key: tls.key, connectionsCheckingInterval }, app);
     listeners.push({ server, port: config.server.https.port, scheme: 'https' });

@@ -8,7 +8,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       // Outlook and phones send Basic credentials this service never checks; they are never written.
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'], remove: true },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'],
+        remove: true,
+      },
     },
     destination,
   );
@@ -31,12 +34,17 @@ export function createRequestLogger(logger: Logger): HttpLogger {
     logger,
     genReqId: (req, res) => {
       const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+      const id =
+        typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
       res.setHeader('X-Request-Id', id);
       return id;
     },
     serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: maskAddresses(req.url.split('?')[0] ?? '') }),
+      req: (req: { id: unknown; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: maskAddresses(req.url.split('?')[0] ?? ''),
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customProps: (_req, res) => ({ ...outcomeOf(res as unknown as { locals?: Record<string, unknown> }) }),

@@ -11,11 +11,20 @@ export interface RateLimitSettings {
  * Per-IP limiter: shared through Redis by every instance when Redis is configured, with an
  * in-memory insurance limiter that takes over while Redis is unreachable; in memory otherwise.
  */
-export function createRateLimiter(settings: RateLimitSettings, redis: Redis | Cluster | null, keyPrefix: string): RateLimiterAbstract {
+export function createRateLimiter(
+  settings: RateLimitSettings,
+  redis: Redis | Cluster | null,
+  keyPrefix: string,
+): RateLimiterAbstract {
   const options = { points: settings.points, duration: settings.durationSeconds, keyPrefix: `${keyPrefix}:rl` };
   const memory = new RateLimiterMemory(options);
   if (redis === null) return memory;
-  return new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory, rejectIfRedisNotReady: true });
+  return new RateLimiterRedis({
+    ...options,
+    storeClient: redis,
+    insuranceLimiter: memory,
+    rejectIfRedisNotReady: true,
+  });
 }
 
 /** Called when a client is over its limit; renders the protocol's own body. */
@@ -27,7 +36,10 @@ export function rateLimitMiddleware(limiter: RateLimiterAbstract, onLimited: OnR
       await limiter.consume(req.ip ?? 'unknown', 1);
       next();
     } catch (rejection: unknown) {
-      if (!(rejection instanceof RateLimiterRes)) return next(); // limiter failure: never block traffic because of it
+      if (!(rejection instanceof RateLimiterRes)) {
+        next();
+        return;
+      } // limiter failure: never block traffic because of it
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       res.status(429).set('Retry-After', String(retryAfterSeconds));
       onLimited(req, res, retryAfterSeconds);

@@ -43,10 +43,12 @@ const MAX_ADDRESS_LENGTH = 254;
 const MAX_LOCAL_PART_LENGTH = 64;
 const MAX_DOMAIN_LENGTH = 253;
 // C0 controls, DEL, C1 controls, and the Unicode line/paragraph separators.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 // RFC 5322 dot-atom of atext; RFC 6531 adds any non-ASCII character (UTF8-non-ascii). Surrogates
 // (no UTF-8 form) and U+FFFE/U+FFFF (not XML characters: plist refuses them) are left out.
-const DOT_ATOM_LOCAL_PART = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]+)*$/u;
+const DOT_ATOM_LOCAL_PART =
+  /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]+)*$/u;
 const LDH_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** Parses an untrusted address (query string, XML body, path segment) into its normal form. */

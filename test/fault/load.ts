@@ -8,7 +8,15 @@ import type { DirectoryData } from '../../src/directory/directory-data';
 import type { AccessType } from '../../src/model/access-type';
 import { parsed } from '../postgres/fixture';
 import { exampleConfig, FIXED_NOW } from '../support/app';
-import { hasNode, listAt, nodeAt, parseProfile, parseXmlDocument, requestFixtureFor, textAt } from '../support/documents';
+import {
+  hasNode,
+  listAt,
+  nodeAt,
+  parseProfile,
+  parseXmlDocument,
+  requestFixtureFor,
+  textAt,
+} from '../support/documents';
 import { AUTODISCOVER_XML } from '../support/http';
 
 /**
@@ -35,7 +43,10 @@ export function faultAccounts(): { data: DirectoryData; listed: readonly Mailbox
   const unlisted: Mailbox[] = [];
   domains.forEach(({ domain, defaultAccessType }, d) => {
     for (let i = 0; i < 100; i += 1) {
-      listed.push({ address: `user${String(i).padStart(3, '0')}@${domain}`, accessType: (i + d) % 3 === 0 ? 'business' : 'pop' });
+      listed.push({
+        address: `user${String(i).padStart(3, '0')}@${domain}`,
+        accessType: (i + d) % 3 === 0 ? 'business' : 'pop',
+      });
     }
     for (let i = 0; i < 10; i += 1) unlisted.push({ address: `unlisted${i}@${domain}`, accessType: defaultAccessType });
   });
@@ -64,7 +75,10 @@ type Verdict = 'correct' | 'temporary' | 'other-5xx' | 'wrong';
 
 /** The service as main.ts builds it, on the example config (rate limit off: one client IP sends thousands). */
 export function faultConfig(): AppConfig {
-  return { ...structuredClone(exampleConfig().config), rateLimit: { enabled: false, points: 120, durationSeconds: 60 } };
+  return {
+    ...structuredClone(exampleConfig().config),
+    rateLimit: { enabled: false, points: 120, durationSeconds: 60 },
+  };
 }
 
 /** buildApp(...).listen on a free loopback port, and a keep-alive agent with `concurrency` sockets. */
@@ -121,7 +135,9 @@ function send(port: number, agent: http.Agent, ask: Ask, timeoutMs: number): Pro
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
@@ -135,10 +151,15 @@ function send(port: number, agent: http.Agent, ask: Ask, timeoutMs: number): Pro
 function judge(ask: Ask, answer: HttpAnswer): { verdict: Verdict; why: string } {
   const { address, accessType } = ask.mailbox;
   const business = accessType === 'business';
-  const fail = (why: string) => ({ verdict: 'wrong' as const, why: `${ask.endpoint} ${address} (${accessType}): ${why}` });
+  const fail = (why: string) => ({
+    verdict: 'wrong' as const,
+    why: `${ask.endpoint} ${address} (${accessType}): ${why}`,
+  });
   const designed503 = answer.status === 503 && /^\d+$/.test(answer.headers['retry-after'] ?? '');
   if (answer.status >= 500) {
-    return designed503 ? { verdict: 'temporary', why: '' } : { verdict: 'other-5xx', why: `${ask.endpoint} ${address}: HTTP ${answer.status} ${answer.body.slice(0, 200)}` };
+    return designed503
+      ? { verdict: 'temporary', why: '' }
+      : { verdict: 'other-5xx', why: `${ask.endpoint} ${address}: HTTP ${answer.status} ${answer.body.slice(0, 200)}` };
   }
   try {
     switch (ask.endpoint) {
@@ -153,14 +174,22 @@ function judge(ask: Ask, answer: HttpAnswer): { verdict: Verdict; why: string } 
         const type = textAt(first, 'Type');
         if (type !== (business ? 'EXPR' : 'IMAP')) return fail(`first Protocol is ${type}`);
         if (textAt(first, 'LoginName') !== address) return fail(`LoginName ${textAt(first, 'LoginName')}`);
-        if (textAt(document, 'Autodiscover/Response/User/AutoDiscoverSMTPAddress') !== address) return fail('another AutoDiscoverSMTPAddress');
+        if (textAt(document, 'Autodiscover/Response/User/AutoDiscoverSMTPAddress') !== address)
+          return fail('another AutoDiscoverSMTPAddress');
         return { verdict: 'correct', why: '' };
       }
       case 'autodiscover-json': {
         const json: unknown = JSON.parse(answer.body);
-        const expected = business ? { status: 200, key: 'Protocol', value: 'ActiveSync' } : { status: 400, key: 'ErrorCode', value: 'InvalidProtocol' };
+        const expected = business
+          ? { status: 200, key: 'Protocol', value: 'ActiveSync' }
+          : { status: 400, key: 'ErrorCode', value: 'InvalidProtocol' };
         if (answer.status !== expected.status) return fail(`HTTP ${answer.status} ${answer.body}`);
-        if (typeof json !== 'object' || json === null || (json as Record<string, unknown>)[expected.key] !== expected.value) return fail(answer.body);
+        if (
+          typeof json !== 'object' ||
+          json === null ||
+          (json as Record<string, unknown>)[expected.key] !== expected.value
+        )
+          return fail(answer.body);
         return { verdict: 'correct', why: '' };
       }
       case 'autoconfig': {
@@ -175,13 +204,17 @@ function judge(ask: Ask, answer: HttpAnswer): { verdict: Verdict; why: string } 
         if (answer.status !== 200) return fail(`HTTP ${answer.status}`);
         const payload = nodeAt(parseProfile(answer.body), 'PayloadContent[0]');
         const type = nodeAt(payload, 'PayloadType');
-        if (type !== (business ? 'com.apple.eas.account' : 'com.apple.mail.managed')) return fail(`PayloadType ${String(type)}`);
-        if (nodeAt(payload, 'EmailAddress') !== address) return fail(`EmailAddress ${String(nodeAt(payload, 'EmailAddress'))}`);
+        if (type !== (business ? 'com.apple.eas.account' : 'com.apple.mail.managed'))
+          return fail(`PayloadType ${String(type)}`);
+        if (nodeAt(payload, 'EmailAddress') !== address)
+          return fail(`EmailAddress ${String(nodeAt(payload, 'EmailAddress'))}`);
         return { verdict: 'correct', why: '' };
       }
     }
   } catch (error) {
-    return fail(`unreadable answer (${error instanceof Error ? error.message : String(error)}): ${answer.body.slice(0, 200)}`);
+    return fail(
+      `unreadable answer (${error instanceof Error ? error.message : String(error)}): ${answer.body.slice(0, 200)}`,
+    );
   }
 }
 
@@ -201,7 +234,9 @@ export class Tally {
     this.requests += 1;
     if ('error' in outcome) {
       this.lost += 1;
-      this.note(`${ask.endpoint} ${ask.mailbox.address}: lost (${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)})`);
+      this.note(
+        `${ask.endpoint} ${ask.mailbox.address}: lost (${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)})`,
+      );
       return;
     }
     if (outcome.answer.status >= 500) this.fiveXx += 1;
@@ -217,7 +252,9 @@ export class Tally {
       else this.correct += 1;
     } else {
       this.wrong += 1;
-      this.note(`${ask.endpoint} ${ask.mailbox.address}: ${verdict === 'temporary' ? 'temporary error, expected its settings' : 'settings, expected the temporary error'}`);
+      this.note(
+        `${ask.endpoint} ${ask.mailbox.address}: ${verdict === 'temporary' ? 'temporary error, expected its settings' : 'settings, expected the temporary error'}`,
+      );
     }
   }
 
@@ -237,7 +274,13 @@ export interface LoadTarget {
  */
 export async function runLoad(
   target: LoadTarget,
-  options: { concurrency: number; maxRequests: number; timeoutMs: number; tally: Tally; nextAsk: (index: number) => Ask | undefined },
+  options: {
+    concurrency: number;
+    maxRequests: number;
+    timeoutMs: number;
+    tally: Tally;
+    nextAsk: (index: number) => Ask | undefined;
+  },
 ): Promise<void> {
   let issued = 0;
   const worker = async (): Promise<void> => {
@@ -259,7 +302,11 @@ export async function runLoad(
  * Ask number `index` of a deterministic mix: consecutive asks go to mailboxes spread by a stride
  * (prime to the list's length), and each round through the list moves every mailbox to the next endpoint.
  */
-export function mixedAsk(index: number, mailboxes: readonly Mailbox[], expectTemporary: (mailbox: Mailbox) => boolean = () => false): Ask {
+export function mixedAsk(
+  index: number,
+  mailboxes: readonly Mailbox[],
+  expectTemporary: (mailbox: Mailbox) => boolean = () => false,
+): Ask {
   const count = mailboxes.length;
   const endpoint = ENDPOINTS[((index % count) + Math.floor(index / count)) % ENDPOINTS.length] ?? 'autoconfig';
   const mailbox = mailboxes[(index * 7919) % count];

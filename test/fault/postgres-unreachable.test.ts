@@ -40,7 +40,10 @@ describeWithPostgres('fault: PostgreSQL unreachable under load', () => {
     const proxied = new URL(database);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
-    const source = new PostgresDirectory(settingsFor(schema, { url: proxied.toString(), connectionTimeoutMs: 2000 }), pino({ level: 'silent' }));
+    const source = new PostgresDirectory(
+      settingsFor(schema, { url: proxied.toString(), connectionTimeoutMs: 2000 }),
+      pino({ level: 'silent' }),
+    );
     const now = (): number => Date.now() + skewMs;
     const policy = { ttlSeconds: TTL_SECONDS, negativeTtlSeconds: TTL_SECONDS, staleGraceSeconds: 3600 };
     directory = new CachedDirectory(source, new MemoryLookupCache(10_000, now), policy, now);
@@ -56,9 +59,20 @@ describeWithPostgres('fault: PostgreSQL unreachable under load', () => {
   test('warm, cut, restored › warm answers kept, cold ones the designed temporary error, then correct; 0 other 5xx, 0 wrong, 0 lost', async () => {
     if (service === undefined || proxy === undefined) throw new Error('set up in beforeAll');
     const tally = new Tally();
-    const phase = async (count: number, mailboxes: readonly Mailbox[], expectTemporary: (mailbox: Mailbox) => boolean, s: NonNullable<typeof service>) => {
+    const phase = async (
+      count: number,
+      mailboxes: readonly Mailbox[],
+      expectTemporary: (mailbox: Mailbox) => boolean,
+      s: NonNullable<typeof service>,
+    ) => {
       const asks: Ask[] = Array.from({ length: count }, (_, index) => mixedAsk(index, mailboxes, expectTemporary));
-      await runLoad(s, { concurrency: CONCURRENCY, maxRequests: count, timeoutMs: 10_000, tally, nextAsk: (index) => asks[index] });
+      await runLoad(s, {
+        concurrency: CONCURRENCY,
+        maxRequests: count,
+        timeoutMs: 10_000,
+        tally,
+        nextAsk: (index) => asks[index],
+      });
       return asks.filter((ask) => ask.expectTemporary).length;
     };
 
@@ -83,7 +97,11 @@ describeWithPostgres('fault: PostgreSQL unreachable under load', () => {
       ),
     );
     expect(tally.problems).toEqual([]);
-    expect({ otherFiveXx: tally.otherFiveXx, wrong: tally.wrong, lost: tally.lost }).toEqual({ otherFiveXx: 0, wrong: 0, lost: 0 });
+    expect({ otherFiveXx: tally.otherFiveXx, wrong: tally.wrong, lost: tally.lost }).toEqual({
+      otherFiveXx: 0,
+      wrong: 0,
+      lost: 0,
+    });
     expect(tally.temporary).toBe(coldDuringCut);
     expect(coldDuringCut).toBeGreaterThan(0);
     expect(tally.correct).toBe(tally.requests - coldDuringCut);

@@ -18,8 +18,11 @@ import { faultAccounts, listen, mixedAsk, runLoad, summaryLine, Tally } from './
 
 const REDIS_SERVER_FOUND = spawnSync('redis-server', ['--version']).error === undefined;
 if (!REDIS_SERVER_FOUND) {
-  if (process.env['CI'] === 'true') throw new Error('CI=true but the redis-server binary is not on PATH; test/fault/redis-restart.test.ts needs it');
-  process.stderr.write('\n[fault] SKIPPING test/fault/redis-restart.test.ts: no redis-server binary on PATH. Install Redis and rerun.\n');
+  if (process.env['CI'] === 'true')
+    throw new Error('CI=true but the redis-server binary is not on PATH; test/fault/redis-restart.test.ts needs it');
+  process.stderr.write(
+    '\n[fault] SKIPPING test/fault/redis-restart.test.ts: no redis-server binary on PATH. Install Redis and rerun.\n',
+  );
 }
 const describeWithRedisServer: jest.Describe = REDIS_SERVER_FOUND ? describe : describe.skip;
 
@@ -38,7 +41,9 @@ async function freePort(): Promise<number> {
 }
 
 function startRedisServer(port: number): ChildProcess {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
 }
 
 async function stop(child: ChildProcess | undefined): Promise<void> {
@@ -66,9 +71,16 @@ describeWithRedisServer('fault: Redis killed and restarted under load', () => {
     inspector = new Redis({ host: '127.0.0.1', port, connectionName: `${prefix}:inspector` });
     inspector.on('error', () => undefined);
     await inspector.ping();
-    const cache = RedisLookupCache.connect(redisSchema.parse({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix }), logger);
+    const cache = RedisLookupCache.connect(
+      redisSchema.parse({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix }),
+      logger,
+    );
     // ttl 1 s: answers keep expiring, so lookups go on reading and writing Redis throughout.
-    directory = new CachedDirectory(FileDirectory.fromData(data), cache, { ttlSeconds: 1, negativeTtlSeconds: 1, staleGraceSeconds: 30 });
+    directory = new CachedDirectory(FileDirectory.fromData(data), cache, {
+      ttlSeconds: 1,
+      negativeTtlSeconds: 1,
+      staleGraceSeconds: 30,
+    });
     await cache.ready(5000);
     service = await listen(directory, CONCURRENCY);
   });
@@ -81,7 +93,8 @@ describeWithRedisServer('fault: Redis killed and restarted under load', () => {
   });
 
   test('about 3000 requests across the restart › 0 5xx, 0 wrong, 0 lost; the cache is used again afterwards', async () => {
-    if (service === undefined || directory === undefined || inspector === undefined) throw new Error('set up in beforeAll');
+    if (service === undefined || directory === undefined || inspector === undefined)
+      throw new Error('set up in beforeAll');
     const tally = new Tally();
     let stopped = false;
     const load = runLoad(service, {
@@ -101,9 +114,17 @@ describeWithRedisServer('fault: Redis killed and restarted under load', () => {
       redisServer = startRedisServer(port);
       await inspector?.ping();
       // The cache's own connections come back with their back-off (at most 2 s between attempts).
-      await waitFor(() => lines.some((line) => line.level === INFO && line.msg === 'Redis cache available again'), 'the cache to reconnect', 20_000);
+      await waitFor(
+        () => lines.some((line) => line.level === INFO && line.msg === 'Redis cache available again'),
+        'the cache to reconnect',
+        20_000,
+      );
       const recoveredAt = tally.requests;
-      await waitFor(() => tally.requests >= Math.max(MIN_REQUESTS, recoveredAt + AFTER_RECOVERY), 'requests after the recovery', 20_000);
+      await waitFor(
+        () => tally.requests >= Math.max(MIN_REQUESTS, recoveredAt + AFTER_RECOVERY),
+        'requests after the recovery',
+        20_000,
+      );
       return { before, down, recoveredAt };
     };
     const phases = await restart().finally(() => {

@@ -14,7 +14,13 @@ import { parseDomainName, parseEmailAddress, type EmailAddress } from '../../src
 import type { BusinessMailSettings, MailSettings } from '../../src/model/mail-settings';
 import { resolveSettings } from '../../src/model/resolve';
 import { renderAutoconfig } from '../../src/protocols/autoconfig/render';
-import { answerJsonProtocol, invalidProtocol, JSON_ERRORS, JSON_PROTOCOLS, type JsonAnswer } from '../../src/protocols/autodiscover-json/render';
+import {
+  answerJsonProtocol,
+  invalidProtocol,
+  JSON_ERRORS,
+  JSON_PROTOCOLS,
+  type JsonAnswer,
+} from '../../src/protocols/autodiscover-json/render';
 import type { ResponseSchema } from '../../src/protocols/autodiscover/parse-request';
 import { renderMobileSyncResponse, renderOutlookResponse } from '../../src/protocols/autodiscover/render';
 import { renderAutodiscoverError, type AutodiscoverErrorCode } from '../../src/protocols/autodiscover/render-error';
@@ -22,7 +28,13 @@ import { renderAppleProfile, type ProfileSettings } from '../../src/protocols/mo
 import { exampleConfig, FIXED_NOW } from '../support/app';
 
 /** Folder names under test/golden/, one per wire format. */
-export const GOLDEN_PROTOCOLS = ['autodiscover', 'mobilesync', 'autodiscover-json', 'autoconfig', 'mobileconfig'] as const;
+export const GOLDEN_PROTOCOLS = [
+  'autodiscover',
+  'mobilesync',
+  'autodiscover-json',
+  'autoconfig',
+  'mobileconfig',
+] as const;
 export type GoldenProtocol = (typeof GOLDEN_PROTOCOLS)[number];
 
 export const GOLDEN_EXTENSION: Readonly<Record<GoldenProtocol, string>> = {
@@ -63,7 +75,10 @@ const BASE_CONFIG = exampleConfig().config;
 export const CONFIGS = {
   example: BASE_CONFIG,
   pop3Preferred: configWith((config) => ({ ...config, popAccess: { ...config.popAccess, preferredIncoming: 'pop3' } })),
-  outlookRedirect: configWith((config) => ({ ...config, businessMail: { ...config.businessMail, outlookMode: 'redirect' } })),
+  outlookRedirect: configWith((config) => ({
+    ...config,
+    businessMail: { ...config.businessMail, outlookMode: 'redirect' },
+  })),
 } as const;
 
 function configWith(change: (config: AppConfig) => AppConfig): AppConfig {
@@ -98,7 +113,12 @@ export function mailboxSettings(address: string, answer: MailboxAnswer): MailSet
 function domainSettings(domain: string, accessType: AccessType): MailSettings {
   const parsed = parseDomainName(domain);
   if (!parsed.ok) throw new Error(`golden case domain ${JSON.stringify(domain)} is invalid`);
-  return resolveSettings(buildProviderProfile(BASE_CONFIG), { accessType, domain: parsed.value.ascii, address: null, displayName: null });
+  return resolveSettings(buildProviderProfile(BASE_CONFIG), {
+    accessType,
+    domain: parsed.value.ascii,
+    address: null,
+    displayName: null,
+  });
 }
 
 function businessOnly(settings: MailSettings): BusinessMailSettings {
@@ -113,13 +133,22 @@ export function renderProfileFor(address: string, answer: MailboxAnswer): string
 
 // ---- Outlook POX (outlook schema) --------------------------------------------------------------
 
-const outlook = (name: string, address: string, answer: MailboxAnswer, clientFollowsRedirectUrl = true): GoldenCase => ({
+const outlook = (
+  name: string,
+  address: string,
+  answer: MailboxAnswer,
+  clientFollowsRedirectUrl = true,
+): GoldenCase => ({
   protocol: 'autodiscover',
   name,
   render: () => renderOutlookResponse(mailboxSettings(address, answer), { clientFollowsRedirectUrl }),
 });
 
-const autodiscoverError = (protocol: 'autodiscover' | 'mobilesync', code: AutodiscoverErrorCode, schema: ResponseSchema | null): GoldenCase => ({
+const autodiscoverError = (
+  protocol: 'autodiscover' | 'mobilesync',
+  code: AutodiscoverErrorCode,
+  schema: ResponseSchema | null,
+): GoldenCase => ({
   protocol,
   name: `error-${code}`,
   render: () => renderAutodiscoverError(code, schema, { now: FIXED_NOW, serverId: ERROR_SERVER_ID }),
@@ -131,10 +160,18 @@ const OUTLOOK_CASES: readonly GoldenCase[] = [
   outlook('unknown-mailbox-pop-domain', UNKNOWN_AT_POP_DOMAIN, { accessType: 'pop' }),
   outlook('unknown-mailbox-business-domain', UNKNOWN_AT_BUSINESS_DOMAIN, { accessType: 'business' }),
   outlook('business-redirect-outlook', BUSINESS_USER, { accessType: 'business', config: CONFIGS.outlookRedirect }),
-  outlook('business-redirect-thunderbird', BUSINESS_USER, { accessType: 'business', config: CONFIGS.outlookRedirect }, false),
+  outlook(
+    'business-redirect-thunderbird',
+    BUSINESS_USER,
+    { accessType: 'business', config: CONFIGS.outlookRedirect },
+    false,
+  ),
   outlook('pop3-preferred', POP_USER, { accessType: 'pop', config: CONFIGS.pop3Preferred }),
   outlook('pop-access-display-name-escaped', POP_USER, { accessType: 'pop', displayName: HOSTILE_DISPLAY_NAME }),
-  outlook('business-mail-display-name-escaped', BUSINESS_USER, { accessType: 'business', displayName: HOSTILE_DISPLAY_NAME }),
+  outlook('business-mail-display-name-escaped', BUSINESS_USER, {
+    accessType: 'business',
+    displayName: HOSTILE_DISPLAY_NAME,
+  }),
   outlook('idn-domain', IDN_USER, { accessType: 'pop' }),
   // Unknown domain, and a LegacyDN-only request: Outlook's schema, Response in the root namespace.
   autodiscoverError('autodiscover', 500, 'outlook'),
@@ -155,7 +192,10 @@ const mobileSync = (name: string, address: string, answer: MailboxAnswer): Golde
 const MOBILESYNC_CASES: readonly GoldenCase[] = [
   mobileSync('business-mail', BUSINESS_USER, { accessType: 'business' }),
   mobileSync('unknown-mailbox-business-domain', UNKNOWN_AT_BUSINESS_DOMAIN, { accessType: 'business' }),
-  mobileSync('business-mail-display-name-escaped', BUSINESS_USER, { accessType: 'business', displayName: HOSTILE_DISPLAY_NAME }),
+  mobileSync('business-mail-display-name-escaped', BUSINESS_USER, {
+    accessType: 'business',
+    displayName: HOSTILE_DISPLAY_NAME,
+  }),
   mobileSync('idn-domain', IDN_USER, { accessType: 'business' }),
   // POP access has no ActiveSync: 501, "address known, no configuration for it".
   autodiscoverError('mobilesync', 501, 'mobilesync'),
@@ -205,13 +245,17 @@ const AUTOCONFIG_CASES: readonly GoldenCase[] = [
   autoconfig('pop-access', () => mailboxSettings(POP_USER, { accessType: 'pop' })),
   autoconfig('business-mail', () => mailboxSettings(BUSINESS_USER, { accessType: 'business' })),
   autoconfig('unknown-mailbox-pop-domain', () => mailboxSettings(UNKNOWN_AT_POP_DOMAIN, { accessType: 'pop' })),
-  autoconfig('unknown-mailbox-business-domain', () => mailboxSettings(UNKNOWN_AT_BUSINESS_DOMAIN, { accessType: 'business' })),
+  autoconfig('unknown-mailbox-business-domain', () =>
+    mailboxSettings(UNKNOWN_AT_BUSINESS_DOMAIN, { accessType: 'business' }),
+  ),
   // No emailaddress parameter: the domain's settings, with %EMAILADDRESS% for Thunderbird to fill in.
   autoconfig('placeholders-pop-domain', () => domainSettings('example.com', 'pop')),
   autoconfig('placeholders-business-domain', () => domainSettings('example.org', 'business')),
   autoconfig('pop3-preferred', () => mailboxSettings(POP_USER, { accessType: 'pop', config: CONFIGS.pop3Preferred })),
   // Display names never reach autoconfig: the same file as pop-access, proving nothing leaks.
-  autoconfig('pop-access-display-name-revealed', () => mailboxSettings(POP_USER, { accessType: 'pop', displayName: HOSTILE_DISPLAY_NAME })),
+  autoconfig('pop-access-display-name-revealed', () =>
+    mailboxSettings(POP_USER, { accessType: 'pop', displayName: HOSTILE_DISPLAY_NAME }),
+  ),
   autoconfig('idn-domain', () => mailboxSettings(IDN_USER, { accessType: 'pop' })),
 ];
 

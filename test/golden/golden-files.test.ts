@@ -8,7 +8,11 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import plist from 'plist';
 import { JSON_PROTOCOLS } from '../../src/protocols/autodiscover-json/render';
-import { MOBILESYNC_RESPONSE_SCHEMA, OUTLOOK_RESPONSE_SCHEMA, RESPONSE_NAMESPACE } from '../../src/protocols/autodiscover/paths';
+import {
+  MOBILESYNC_RESPONSE_SCHEMA,
+  OUTLOOK_RESPONSE_SCHEMA,
+  RESPONSE_NAMESPACE,
+} from '../../src/protocols/autodiscover/paths';
 import {
   BUSINESS_USER,
   ERROR_SERVER_ID,
@@ -49,7 +53,8 @@ function listAt(value: unknown, ...keys: readonly (string | number)[]): readonly
 
 function stringAt(value: unknown, ...keys: readonly (string | number)[]): string {
   const found = at(value, ...keys);
-  if (typeof found !== 'string') throw new Error(`expected a string at ${keys.join('.')}, got ${JSON.stringify(found)}`);
+  if (typeof found !== 'string')
+    throw new Error(`expected a string at ${keys.join('.')}, got ${JSON.stringify(found)}`);
   return found;
 }
 
@@ -107,7 +112,8 @@ function goldenCase(protocol: GoldenProtocol, name: string): GoldenCase {
   return found;
 }
 
-const named = (cases: readonly GoldenCase[]): (readonly [string, GoldenCase])[] => cases.map((c) => [c.name, c] as const);
+const named = (cases: readonly GoldenCase[]): (readonly [string, GoldenCase])[] =>
+  cases.map((c) => [c.name, c] as const);
 const isError = (c: GoldenCase): boolean => c.name.startsWith('error-');
 
 // ---- every file ----------------------------------------------------------------------------------
@@ -135,12 +141,35 @@ describe.each(GOLDEN_CASES.map((c) => [goldenPathOf(c), c] as const))('%s', (_fi
 // ---- Outlook POX, outlook schema (PROTOCOLS 3.3-3.8) ---------------------------------------------
 
 /** Child order of the PROTOCOLS 3.5 example; SMTP adds UsePOPAuth and SMTPLast. */
-const POX_MAIL_ORDER = ['Type', 'Server', 'Port', 'LoginName', 'DomainRequired', 'SPA', 'SSL', 'Encryption', 'AuthRequired'];
+const POX_MAIL_ORDER = [
+  'Type',
+  'Server',
+  'Port',
+  'LoginName',
+  'DomainRequired',
+  'SPA',
+  'SSL',
+  'Encryption',
+  'AuthRequired',
+];
 /** PROTOCOLS 3.6 design 2, without the domain fields (the provider's logon is a UPN). */
-const POX_EXPR_ORDER = ['Type', 'Server', 'SSL', 'AuthPackage', 'LoginName', 'DomainRequired', 'DomainName', 'ASUrl', 'EwsUrl', 'OOFUrl'];
+const POX_EXPR_ORDER = [
+  'Type',
+  'Server',
+  'SSL',
+  'AuthPackage',
+  'LoginName',
+  'DomainRequired',
+  'DomainName',
+  'ASUrl',
+  'EwsUrl',
+  'OOFUrl',
+];
 
 function protocolTypes(document: unknown): string[] {
-  return listAt(document, 'Autodiscover', 'Response', 'Account', 'Protocol').map((protocol) => stringAt(protocol, 'Type'));
+  return listAt(document, 'Autodiscover', 'Response', 'Account', 'Protocol').map((protocol) =>
+    stringAt(protocol, 'Type'),
+  );
 }
 
 describe('autodiscover (outlook schema)', () => {
@@ -149,7 +178,9 @@ describe('autodiscover (outlook schema)', () => {
       const document = parseXml(c);
       expect(at(document, 'Autodiscover', '@_xmlns')).toBe(RESPONSE_NAMESPACE);
       expect(at(document, 'Autodiscover', 'Response', '@_xmlns')).toBe(OUTLOOK_RESPONSE_SCHEMA);
-      expect(OUTLOOK_RESPONSE_SCHEMA).toBe('http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a');
+      expect(OUTLOOK_RESPONSE_SCHEMA).toBe(
+        'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a',
+      );
     });
 
     test('orders every Protocol as the PROTOCOLS examples do, Type first', () => {
@@ -185,8 +216,16 @@ describe('autodiscover (outlook schema)', () => {
       ['SMTP', '587', 'TLS'],
     ]);
     expect(protocols.map((p) => at(p, 'LoginName'))).toEqual([POP_USER, POP_USER, POP_USER]);
-    expect(childOrderOf(goldenCase('autodiscover', 'pop-access'), 'Protocol')).toEqual([POX_MAIL_ORDER, POX_MAIL_ORDER, [...POX_MAIL_ORDER, 'UsePOPAuth', 'SMTPLast']]);
-    expect([at(protocols, 2, 'UsePOPAuth'), at(protocols, 2, 'SMTPLast'), at(protocols, 2, 'AuthRequired')]).toEqual(['on', 'off', 'on']);
+    expect(childOrderOf(goldenCase('autodiscover', 'pop-access'), 'Protocol')).toEqual([
+      POX_MAIL_ORDER,
+      POX_MAIL_ORDER,
+      [...POX_MAIL_ORDER, 'UsePOPAuth', 'SMTPLast'],
+    ]);
+    expect([at(protocols, 2, 'UsePOPAuth'), at(protocols, 2, 'SMTPLast'), at(protocols, 2, 'AuthRequired')]).toEqual([
+      'on',
+      'off',
+      'on',
+    ]);
     expect(at(document, 'Autodiscover', 'Response', 'User', 'AutoDiscoverSMTPAddress')).toBe(POP_USER);
     expect(at(document, 'Autodiscover', 'Response', 'User', 'DisplayName')).toBeUndefined();
   });
@@ -204,7 +243,9 @@ describe('autodiscover (outlook schema)', () => {
       const [expr, web] = listAt(document, 'Autodiscover', 'Response', 'Account', 'Protocol');
       expect(childOrderOf(c, 'Protocol')[0]).toEqual(POX_EXPR_ORDER);
       expect(at(expr, 'EwsUrl')).toBe('https://mamutmail.com/EWS/Exchange.asmx');
-      expect(at(expr, 'LoginName')).toBe(stringAt(document, 'Autodiscover', 'Response', 'User', 'AutoDiscoverSMTPAddress'));
+      expect(at(expr, 'LoginName')).toBe(
+        stringAt(document, 'Autodiscover', 'Response', 'User', 'AutoDiscoverSMTPAddress'),
+      );
       // The seed: "if asked for a domain, enter hosting01"; the UPN login needs none (DomainRequired off).
       expect(at(expr, 'DomainName')).toBe('hosting01');
       expect(at(expr, 'DomainRequired')).toBe('off');
@@ -216,7 +257,12 @@ describe('autodiscover (outlook schema)', () => {
   );
 
   test('business-redirect-outlook: redirectUrl to the platform, no Protocol', () => {
-    const account = at(parseXml(goldenCase('autodiscover', 'business-redirect-outlook')), 'Autodiscover', 'Response', 'Account');
+    const account = at(
+      parseXml(goldenCase('autodiscover', 'business-redirect-outlook')),
+      'Autodiscover',
+      'Response',
+      'Account',
+    );
     expect(at(account, 'Action')).toBe('redirectUrl');
     expect(at(account, 'RedirectUrl')).toBe('https://mamutmail.com/Autodiscover/Autodiscover.xml');
     expect(at(account, 'Protocol')).toBeUndefined();
@@ -228,17 +274,25 @@ describe('autodiscover (outlook schema)', () => {
     expect(at(document, 'Autodiscover', 'Response', 'User', 'AutoDiscoverSMTPAddress')).toBe('nobody@example.com');
   });
 
-  test.each(['pop-access-display-name-escaped', 'business-mail-display-name-escaped'])('%s: the display name survives escaping', (name) => {
-    const c = goldenCase('autodiscover', name);
-    expect(at(parseXml(c), 'Autodiscover', 'Response', 'User', 'DisplayName')).toBe(HOSTILE_DISPLAY_NAME);
-    expect(goldenText(c)).not.toContain(']]>');
-  });
+  test.each(['pop-access-display-name-escaped', 'business-mail-display-name-escaped'])(
+    '%s: the display name survives escaping',
+    (name) => {
+      const c = goldenCase('autodiscover', name);
+      expect(at(parseXml(c), 'Autodiscover', 'Response', 'User', 'DisplayName')).toBe(HOSTILE_DISPLAY_NAME);
+      expect(goldenText(c)).not.toContain(']]>');
+    },
+  );
 
   test('idn-domain: the punycode address everywhere, no raw Unicode', () => {
     const c = goldenCase('autodiscover', 'idn-domain');
     const document = parseXml(c);
-    expect(at(document, 'Autodiscover', 'Response', 'User', 'AutoDiscoverSMTPAddress')).toBe('user@xn--bcher-kva.example');
-    expect(at(document, 'Autodiscover', 'Response', 'Account', 'Protocol', 0, 'LoginName')).toBe('user@xn--bcher-kva.example');
+    expect(at(document, 'Autodiscover', 'Response', 'User', 'AutoDiscoverSMTPAddress')).toBe(
+      'user@xn--bcher-kva.example',
+    );
+    expect(at(document, 'Autodiscover', 'Response', 'Account', 'Protocol', 0, 'LoginName')).toBe(
+      'user@xn--bcher-kva.example',
+    );
+    // eslint-disable-next-line no-control-regex -- tab, LF and CR are the control characters the answer may carry
     expect(goldenText(c)).toMatch(/^[\x09\x0a\x0d\x20-\x7e]*$/);
   });
 });
@@ -274,20 +328,23 @@ describe.each([
 // ---- Exchange ActiveSync, mobilesync schema (PROTOCOLS 4) ----------------------------------------
 
 describe('mobilesync', () => {
-  test.each(named(casesOf('mobilesync', (c) => !isError(c))))('%s: Action/Settings/Server of Type MobileSync', (_name, c) => {
-    const document = parseXml(c);
-    const response = at(document, 'Autodiscover', 'Response');
-    expect(at(document, 'Autodiscover', '@_xmlns')).toBe(RESPONSE_NAMESPACE);
-    expect(at(response, '@_xmlns')).toBe(MOBILESYNC_RESPONSE_SCHEMA);
-    expect(at(response, 'Culture')).toBe('en:us');
-    expect(stringAt(response, 'User', 'EMailAddress')).toMatch(/^[^@]+@[a-z0-9.-]+$/);
-    const server = at(response, 'Action', 'Settings', 'Server');
-    expect(at(server, 'Type')).toBe('MobileSync');
-    // AOSP reads host and port of Url; the path is the EAS endpoint.
-    expect(at(server, 'Url')).toBe('https://mamutmail.com/Microsoft-Server-ActiveSync');
-    expect(at(server, 'Name')).toBe(at(server, 'Url'));
-    expect(childOrderOf(c, 'Response')[0]).toEqual(['Culture', 'User', 'Action']);
-  });
+  test.each(named(casesOf('mobilesync', (c) => !isError(c))))(
+    '%s: Action/Settings/Server of Type MobileSync',
+    (_name, c) => {
+      const document = parseXml(c);
+      const response = at(document, 'Autodiscover', 'Response');
+      expect(at(document, 'Autodiscover', '@_xmlns')).toBe(RESPONSE_NAMESPACE);
+      expect(at(response, '@_xmlns')).toBe(MOBILESYNC_RESPONSE_SCHEMA);
+      expect(at(response, 'Culture')).toBe('en:us');
+      expect(stringAt(response, 'User', 'EMailAddress')).toMatch(/^[^@]+@[a-z0-9.-]+$/);
+      const server = at(response, 'Action', 'Settings', 'Server');
+      expect(at(server, 'Type')).toBe('MobileSync');
+      // AOSP reads host and port of Url; the path is the EAS endpoint.
+      expect(at(server, 'Url')).toBe('https://mamutmail.com/Microsoft-Server-ActiveSync');
+      expect(at(server, 'Name')).toBe(at(server, 'Url'));
+      expect(childOrderOf(c, 'Response')[0]).toEqual(['Culture', 'User', 'Action']);
+    },
+  );
 
   test('business-mail-display-name-escaped: the display name survives escaping', () => {
     const document = parseXml(goldenCase('mobilesync', 'business-mail-display-name-escaped'));
@@ -296,7 +353,9 @@ describe('mobilesync', () => {
   });
 
   test('idn-domain: the punycode address', () => {
-    expect(at(parseXml(goldenCase('mobilesync', 'idn-domain')), 'Autodiscover', 'Response', 'User', 'EMailAddress')).toBe('user@xn--bcher-kva.example');
+    expect(
+      at(parseXml(goldenCase('mobilesync', 'idn-domain')), 'Autodiscover', 'Response', 'User', 'EMailAddress'),
+    ).toBe('user@xn--bcher-kva.example');
   });
 });
 
@@ -308,27 +367,50 @@ function jsonOf(name: string): { status: unknown; body: unknown } {
 }
 
 describe('autodiscover-json', () => {
-  test.each(named(casesOf('autodiscover-json')))('%s: {Protocol, Url} on 200, {ErrorCode, ErrorMessage} otherwise', (name) => {
-    const { status, body } = jsonOf(name);
-    const keys = typeof body === 'object' && body !== null ? Object.keys(body).sort() : [];
-    if (status === 200) {
-      expect(keys).toEqual(['Protocol', 'Url']);
-      expect(JSON_PROTOCOLS).toContain(at(body, 'Protocol'));
-      expect(stringAt(body, 'Url')).toMatch(/^https:\/\//);
-    } else {
-      expect([400, 404, 503]).toContain(status);
-      expect(keys).toEqual(['ErrorCode', 'ErrorMessage']);
-      expect(stringAt(body, 'ErrorCode')).toMatch(/^[A-Z][A-Za-z]+$/);
-    }
-  });
+  test.each(named(casesOf('autodiscover-json')))(
+    '%s: {Protocol, Url} on 200, {ErrorCode, ErrorMessage} otherwise',
+    (name) => {
+      const { status, body } = jsonOf(name);
+      const keys = typeof body === 'object' && body !== null ? Object.keys(body).sort() : [];
+      if (status === 200) {
+        expect(keys).toEqual(['Protocol', 'Url']);
+        expect(JSON_PROTOCOLS).toContain(at(body, 'Protocol'));
+        expect(stringAt(body, 'Url')).toMatch(/^https:\/\//);
+      } else {
+        expect([400, 404, 503]).toContain(status);
+        expect(keys).toEqual(['ErrorCode', 'ErrorMessage']);
+        expect(stringAt(body, 'ErrorCode')).toMatch(/^[A-Z][A-Za-z]+$/);
+      }
+    },
+  );
 
   test.each([
-    ['pop-access-autodiscoverv1', 200, 'AutodiscoverV1', 'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml'],
-    ['business-mail-autodiscoverv1', 200, 'AutodiscoverV1', 'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml'],
+    [
+      'pop-access-autodiscoverv1',
+      200,
+      'AutodiscoverV1',
+      'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml',
+    ],
+    [
+      'business-mail-autodiscoverv1',
+      200,
+      'AutodiscoverV1',
+      'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml',
+    ],
     ['business-mail-activesync', 200, 'ActiveSync', 'https://mamutmail.com/Microsoft-Server-ActiveSync'],
     ['business-mail-ews', 200, 'Ews', 'https://mamutmail.com/EWS/Exchange.asmx'],
-    ['unknown-mailbox-business-domain-activesync', 200, 'ActiveSync', 'https://mamutmail.com/Microsoft-Server-ActiveSync'],
-    ['protocol-name-case-insensitive', 200, 'AutodiscoverV1', 'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml'],
+    [
+      'unknown-mailbox-business-domain-activesync',
+      200,
+      'ActiveSync',
+      'https://mamutmail.com/Microsoft-Server-ActiveSync',
+    ],
+    [
+      'protocol-name-case-insensitive',
+      200,
+      'AutodiscoverV1',
+      'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml',
+    ],
   ])('%s: %i %s', (name, status, protocol, url) => {
     expect(jsonOf(name)).toEqual({ status, body: { Protocol: protocol, Url: url } });
   });
@@ -337,7 +419,12 @@ describe('autodiscover-json', () => {
     ['pop-access-activesync', 400, 'InvalidProtocol', "Supported values are 'AutodiscoverV1'"],
     ['pop-access-ews', 400, 'InvalidProtocol', "Supported values are 'AutodiscoverV1'"],
     ['unknown-mailbox-pop-domain-activesync', 400, 'InvalidProtocol', "Supported values are 'AutodiscoverV1'"],
-    ['unknown-protocol', 400, 'InvalidProtocol', "'Rest' is invalid. Supported values are 'AutodiscoverV1,ActiveSync,Ews'"],
+    [
+      'unknown-protocol',
+      400,
+      'InvalidProtocol',
+      "'Rest' is invalid. Supported values are 'AutodiscoverV1,ActiveSync,Ews'",
+    ],
     ['error-invalid-address', 400, 'InvalidUser', 'has no "@"'],
     ['error-not-hosted', 404, 'UserNotFound', 'No mail service'],
     ['error-unavailable', 503, 'TemporarilyUnavailable', 'try again later'],
@@ -406,7 +493,9 @@ describe('autoconfig', () => {
     const [imap, pop3] = serversOf(document, 'incomingServer');
     expect(at(imap, 'pop3')).toBeUndefined();
     expect(at(pop3, 'pop3')).toEqual({ leaveMessagesOnServer: 'true', daysToLeaveMessagesOnServer: '14' });
-    expect(serversOf(document, 'outgoingServer').map((server) => [at(server, 'port'), at(server, 'socketType')])).toEqual([
+    expect(
+      serversOf(document, 'outgoingServer').map((server) => [at(server, 'port'), at(server, 'socketType')]),
+    ).toEqual([
       ['587', 'STARTTLS'],
       ['465', 'SSL'],
     ]);
@@ -422,7 +511,9 @@ describe('autoconfig', () => {
   });
 
   test('pop-access-display-name-revealed: display names never reach autoconfig', () => {
-    expect(goldenText(goldenCase('autoconfig', 'pop-access-display-name-revealed'))).toBe(goldenText(goldenCase('autoconfig', 'pop-access')));
+    expect(goldenText(goldenCase('autoconfig', 'pop-access-display-name-revealed'))).toBe(
+      goldenText(goldenCase('autoconfig', 'pop-access')),
+    );
   });
 });
 
@@ -474,7 +565,9 @@ describe('mobileconfig', () => {
       expect(['com.apple.mail.managed', 'com.apple.eas.account']).toContain(at(payload, 'PayloadType'));
       expect(at(payload, 'PayloadVersion')).toBe(1);
       expect(stringAt(payload, 'PayloadIdentifier')).toMatch(REVERSE_DNS);
-      expect(stringAt(payload, 'PayloadIdentifier').startsWith(`${stringAt(profile, 'PayloadIdentifier')}.`)).toBe(true);
+      expect(stringAt(payload, 'PayloadIdentifier').startsWith(`${stringAt(profile, 'PayloadIdentifier')}.`)).toBe(
+        true,
+      );
       expect(stringAt(payload, 'PayloadUUID')).toMatch(UUID_V5);
       expect(at(payload, 'PayloadUUID')).not.toBe(at(profile, 'PayloadUUID'));
       expect(at(payload, 'IncomingPassword')).toBeUndefined();
@@ -488,18 +581,35 @@ describe('mobileconfig', () => {
     ['pop3-preferred', 'EmailTypePOP', 995, POP_USER],
     ['idn-domain-pop-access', 'EmailTypeIMAP', 993, 'user@xn--bcher-kva.example'],
     ['local-part-with-symbols', 'EmailTypeIMAP', 993, 'first.last+news@example.com'],
-  ])('%s: com.apple.mail.managed, %s on %i, SMTP 465 implicit TLS, login %s', (name, accountType, incomingPort, address) => {
-    const payload = listAt(profileOf(name), 'PayloadContent')[0];
-    expect(at(payload, 'PayloadType')).toBe('com.apple.mail.managed');
-    expect(at(payload, 'EmailAccountType')).toBe(accountType);
-    expect(at(payload, 'EmailAddress')).toBe(address);
-    expect([at(payload, 'IncomingMailServerHostName'), at(payload, 'IncomingMailServerPortNumber'), at(payload, 'IncomingMailServerUseSSL')]).toEqual(['mamutmail.com', incomingPort, true]);
-    expect([at(payload, 'OutgoingMailServerHostName'), at(payload, 'OutgoingMailServerPortNumber'), at(payload, 'OutgoingMailServerUseSSL')]).toEqual(['mamutmail.com', 465, true]);
-    expect([at(payload, 'IncomingMailServerAuthentication'), at(payload, 'OutgoingMailServerAuthentication')]).toEqual(['EmailAuthPassword', 'EmailAuthPassword']);
-    expect([at(payload, 'IncomingMailServerUsername'), at(payload, 'OutgoingMailServerUsername')]).toEqual([address, address]);
-    expect(at(payload, 'OutgoingPasswordSameAsIncomingPassword')).toBe(true);
-    expect(at(payload, 'EmailAccountName')).toBeUndefined();
-  });
+  ])(
+    '%s: com.apple.mail.managed, %s on %i, SMTP 465 implicit TLS, login %s',
+    (name, accountType, incomingPort, address) => {
+      const payload = listAt(profileOf(name), 'PayloadContent')[0];
+      expect(at(payload, 'PayloadType')).toBe('com.apple.mail.managed');
+      expect(at(payload, 'EmailAccountType')).toBe(accountType);
+      expect(at(payload, 'EmailAddress')).toBe(address);
+      expect([
+        at(payload, 'IncomingMailServerHostName'),
+        at(payload, 'IncomingMailServerPortNumber'),
+        at(payload, 'IncomingMailServerUseSSL'),
+      ]).toEqual(['mamutmail.com', incomingPort, true]);
+      expect([
+        at(payload, 'OutgoingMailServerHostName'),
+        at(payload, 'OutgoingMailServerPortNumber'),
+        at(payload, 'OutgoingMailServerUseSSL'),
+      ]).toEqual(['mamutmail.com', 465, true]);
+      expect([
+        at(payload, 'IncomingMailServerAuthentication'),
+        at(payload, 'OutgoingMailServerAuthentication'),
+      ]).toEqual(['EmailAuthPassword', 'EmailAuthPassword']);
+      expect([at(payload, 'IncomingMailServerUsername'), at(payload, 'OutgoingMailServerUsername')]).toEqual([
+        address,
+        address,
+      ]);
+      expect(at(payload, 'OutgoingPasswordSameAsIncomingPassword')).toBe(true);
+      expect(at(payload, 'EmailAccountName')).toBeUndefined();
+    },
+  );
 
   test.each([
     ['business-mail', BUSINESS_USER],
@@ -515,11 +625,15 @@ describe('mobileconfig', () => {
   });
 
   test('pop-access-display-name-escaped: EmailAccountName survives escaping', () => {
-    expect(at(listAt(profileOf('pop-access-display-name-escaped'), 'PayloadContent')[0], 'EmailAccountName')).toBe(HOSTILE_DISPLAY_NAME);
+    expect(at(listAt(profileOf('pop-access-display-name-escaped'), 'PayloadContent')[0], 'EmailAccountName')).toBe(
+      HOSTILE_DISPLAY_NAME,
+    );
   });
 
   test('local-part-with-symbols: a reverse-DNS identifier with a hash suffix', () => {
-    expect(at(profileOf('local-part-with-symbols'), 'PayloadIdentifier')).toMatch(/^com\.mamutmail\.autoconfig\.example\.com\.first-last-news-[0-9a-f]{8}$/);
+    expect(at(profileOf('local-part-with-symbols'), 'PayloadIdentifier')).toMatch(
+      /^com\.mamutmail\.autoconfig\.example\.com\.first-last-news-[0-9a-f]{8}$/,
+    );
   });
 
   test('UUIDs are stable per address and unique across addresses', () => {
@@ -530,13 +644,18 @@ describe('mobileconfig', () => {
     for (const group of byAddress.values()) {
       expect(new Set(group.map((ids) => ids.profileUuid)).size).toBe(1);
       for (const ids of group) {
-        expect(group.filter((other) => other.payloadType === ids.payloadType).map((other) => other.payloadUuid)).toEqual(
-          group.filter((other) => other.payloadType === ids.payloadType).map(() => ids.payloadUuid),
-        );
+        expect(
+          group.filter((other) => other.payloadType === ids.payloadType).map((other) => other.payloadUuid),
+        ).toEqual(group.filter((other) => other.payloadType === ids.payloadType).map(() => ids.payloadUuid));
       }
     }
     // Different addresses, or different payloads: no UUID is ever shared.
-    const distinct = new Set(all.flatMap((ids) => [`${ids.address} profile ${ids.profileUuid}`, `${ids.address} ${ids.payloadType} ${ids.payloadUuid}`]));
+    const distinct = new Set(
+      all.flatMap((ids) => [
+        `${ids.address} profile ${ids.profileUuid}`,
+        `${ids.address} ${ids.payloadType} ${ids.payloadUuid}`,
+      ]),
+    );
     const uuids = new Set(all.flatMap((ids) => [ids.profileUuid, ids.payloadUuid]));
     expect(uuids.size).toBe(distinct.size);
   });

@@ -37,21 +37,26 @@ describe('golden cases', () => {
 describe.each(GOLDEN_PROTOCOLS)('%s renderer', (protocol) => {
   const cases = GOLDEN_CASES.filter((goldenCase) => goldenCase.protocol === protocol);
 
-  test.each(cases.map((goldenCase) => [goldenCase.name, goldenCase] as const))('%s matches its golden file', (_name, goldenCase) => {
-    const file = path.join(GOLDEN_DIR, goldenPathOf(goldenCase));
-    const rendered = goldenCase.render();
-    // Pure: the same input gives the same bytes (no clock, no randomness, no environment).
-    expect(goldenCase.render()).toBe(rendered);
-    if (UPDATE) {
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, rendered, 'utf8');
-    }
-    if (!existsSync(file)) {
-      throw new Error(`missing golden file ${path.relative(process.cwd(), file)}; create it with UPDATE_GOLDEN=1 npx jest test/golden and review it`);
-    }
-    const expected = readFileSync(file);
-    // Text comparison for a readable diff, then bytes (a BOM or a re-encoding would slip through text).
-    expect(rendered).toBe(expected.toString('utf8'));
-    expect(Buffer.from(rendered, 'utf8').equals(expected)).toBe(true);
-  });
+  test.each(cases.map((goldenCase) => [goldenCase.name, goldenCase] as const))(
+    '%s matches its golden file',
+    (_name, goldenCase) => {
+      const file = path.join(GOLDEN_DIR, goldenPathOf(goldenCase));
+      const rendered = goldenCase.render();
+      // Pure: the same input gives the same bytes (no clock, no randomness, no environment).
+      expect(goldenCase.render()).toBe(rendered);
+      if (UPDATE) {
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, rendered, 'utf8');
+      }
+      if (!existsSync(file)) {
+        throw new Error(
+          `missing golden file ${path.relative(process.cwd(), file)}; create it with UPDATE_GOLDEN=1 npx jest test/golden and review it`,
+        );
+      }
+      const expected = readFileSync(file);
+      // Text comparison for a readable diff, then bytes (a BOM or a re-encoding would slip through text).
+      expect(rendered).toBe(expected.toString('utf8'));
+      expect(Buffer.from(rendered, 'utf8').equals(expected)).toBe(true);
+    },
+  );
 });

@@ -6,7 +6,14 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import { createListeners } from '../../src/http/listen';
 import { exampleApp, exampleConfig } from '../support/app';
 import type { TestResponse } from '../support/http';
-import { autodiscoverErrorCodeOf, autodiscoverRequestBody, expectNoInternals, postBytes, readXml, xmlText } from '../support/hostile';
+import {
+  autodiscoverErrorCodeOf,
+  autodiscoverRequestBody,
+  expectNoInternals,
+  postBytes,
+  readXml,
+  xmlText,
+} from '../support/hostile';
 
 /**
  * Hostile Autodiscover bodies (test/hostile/corpus/, plus large ones generated here) POSTed with
@@ -41,7 +48,9 @@ const CONTENT_TYPES: ReadonlyArray<string | null> = [
 
 const app = exampleApp();
 // The largest limit config allows, so the big bodies below reach the parser instead of the 413.
-const bigBodyApp = exampleApp({ config: (config) => ({ ...config, server: { ...config.server, maxBodyBytes: 1024 * 1024 } }) });
+const bigBodyApp = exampleApp({
+  config: (config) => ({ ...config, server: { ...config.server, maxBodyBytes: 1024 * 1024 } }),
+});
 
 let requestsSent = 0;
 let serverErrorsSeen = 0;
@@ -71,33 +80,62 @@ function expectSettingsForPopUser(res: TestResponse): void {
 
 afterAll(() => {
   // The count the report quotes; a 5xx anywhere has already failed its own test.
-  process.stdout.write(`[hostile corpus] ${CORPUS.length} files, ${requestsSent} requests, ${serverErrorsSeen} answers with a 5xx status\n`);
+  process.stdout.write(
+    `[hostile corpus] ${CORPUS.length} files, ${requestsSent} requests, ${serverErrorsSeen} answers with a 5xx status\n`,
+  );
 });
 
 describe('hostile corpus › every file, every Content-Type', () => {
   test('the corpus holds the cases issue 4 names and every settings case exists', () => {
     expect(CORPUS.length).toBeGreaterThanOrEqual(50);
     for (const name of ANSWERED_WITH_SETTINGS) expect(CORPUS).toContain(name);
-    for (const must of ['billion-laughs.xml', 'xxe-file-passwd.xml', 'xxe-parameter-entity.xml', 'doctype-only.xml', 'truncated.xml', 'wrong-namespace.xml', 'utf8-bom.xml', 'utf16le-bom.xml', 'utf16be-bom.xml', 'random-binary.bin', 'nul-byte-in-address.xml', 'cdata-address.xml', 'comments-inside-address.xml', 'processing-instructions.xml', 'duplicate-attributes-flood.xml']) {
+    for (const must of [
+      'billion-laughs.xml',
+      'xxe-file-passwd.xml',
+      'xxe-parameter-entity.xml',
+      'doctype-only.xml',
+      'truncated.xml',
+      'wrong-namespace.xml',
+      'utf8-bom.xml',
+      'utf16le-bom.xml',
+      'utf16be-bom.xml',
+      'random-binary.bin',
+      'nul-byte-in-address.xml',
+      'cdata-address.xml',
+      'comments-inside-address.xml',
+      'processing-instructions.xml',
+      'duplicate-attributes-flood.xml',
+    ]) {
       expect(CORPUS).toContain(must);
     }
   });
 
-  test.each(CORPUS)('%s › status < 500, a well-formed Autodiscover answer, nothing internal, whatever the Content-Type', async (name) => {
-    const body = corpusFile(name);
-    for (const contentType of CONTENT_TYPES) {
-      const res = await post(app, body, contentType === null ? {} : { 'Content-Type': contentType });
-      if (ANSWERED_WITH_SETTINGS.has(name)) expectSettingsForPopUser(res);
-      else expectError(res, '600');
-    }
-  });
+  test.each(CORPUS)(
+    '%s › status < 500, a well-formed Autodiscover answer, nothing internal, whatever the Content-Type',
+    async (name) => {
+      const body = corpusFile(name);
+      for (const contentType of CONTENT_TYPES) {
+        const res = await post(app, body, contentType === null ? {} : { 'Content-Type': contentType });
+        if (ANSWERED_WITH_SETTINGS.has(name)) expectSettingsForPopUser(res);
+        else expectError(res, '600');
+      }
+    },
+  );
 
-  test.each(CORPUS)('%s › compressed (gzip, deflate) or unknown Content-Encoding › 415, still an Autodiscover error 600 document', async (name) => {
-    const body = corpusFile(name);
-    for (const [encoding, bytes] of [['gzip', gzipSync(body)], ['deflate', deflateSync(body)], ['gzip', body], ['br', body]] as const) {
-      expectError(await post(app, bytes, { 'Content-Type': 'text/xml', 'Content-Encoding': encoding }), '600', 415);
-    }
-  });
+  test.each(CORPUS)(
+    '%s › compressed (gzip, deflate) or unknown Content-Encoding › 415, still an Autodiscover error 600 document',
+    async (name) => {
+      const body = corpusFile(name);
+      for (const [encoding, bytes] of [
+        ['gzip', gzipSync(body)],
+        ['deflate', deflateSync(body)],
+        ['gzip', body],
+        ['br', body],
+      ] as const) {
+        expectError(await post(app, bytes, { 'Content-Type': 'text/xml', 'Content-Encoding': encoding }), '600', 415);
+      }
+    },
+  );
 });
 
 describe('hostile corpus › large bodies, generated', () => {
@@ -106,29 +144,43 @@ describe('hostile corpus › large bodies, generated', () => {
   const cases: ReadonlyArray<readonly [string, () => Buffer]> = [
     ['1 MiB of "a"', () => Buffer.alloc(1024 * 1024, 'a')],
     ['1 MiB of binary', () => Buffer.from(Array.from({ length: 1024 * 1024 }, (_, i) => (i * 7919) % 256))],
-    ['a valid request padded to 1 MiB with whitespace', () => Buffer.concat([Buffer.from(validRequest), Buffer.alloc(1024 * 1024, ' ')])],
+    [
+      'a valid request padded to 1 MiB with whitespace',
+      () => Buffer.concat([Buffer.from(validRequest), Buffer.alloc(1024 * 1024, ' ')]),
+    ],
     ['10 000-deep nesting', () => deep(10_000)],
-    ['a billion-laughs DTD of 100 KiB', () => Buffer.from(`<!DOCTYPE a [${'<!ENTITY x "&x;&x;">'.repeat(5000)}]><a>&x;</a>`)],
+    [
+      'a billion-laughs DTD of 100 KiB',
+      () => Buffer.from(`<!DOCTYPE a [${'<!ENTITY x "&x;&x;">'.repeat(5000)}]><a>&x;</a>`),
+    ],
   ];
 
   test.each(cases)('%s › default 8 KiB limit › 413 with an Autodiscover error 600 document', async (_label, make) => {
     expectError(await post(app, make()), '600', 413);
   });
 
-  test.each([...cases.filter(([label]) => !label.includes('1 MiB')), ['100 000-deep unclosed nesting', () => Buffer.from('<a>'.repeat(100_000))] as const, ['just under 1 MiB of binary', () => Buffer.from(Array.from({ length: 1024 * 1024 - 1 }, (_, i) => (i * 7919) % 256))] as const])(
-    '%s › with a 1 MiB limit the parser sees it › error 600',
-    async (_label, make) => {
-      expectError(await post(bigBodyApp, make()), '600');
-    },
-  );
+  test.each([
+    ...cases.filter(([label]) => !label.includes('1 MiB')),
+    ['100 000-deep unclosed nesting', () => Buffer.from('<a>'.repeat(100_000))] as const,
+    [
+      'just under 1 MiB of binary',
+      () => Buffer.from(Array.from({ length: 1024 * 1024 - 1 }, (_, i) => (i * 7919) % 256)),
+    ] as const,
+  ])('%s › with a 1 MiB limit the parser sees it › error 600', async (_label, make) => {
+    expectError(await post(bigBodyApp, make()), '600');
+  });
 
   test('50 000 distinct attributes (≈540 KB) on a valid request › attributes ignored, settings answered', async () => {
     const attributes = Array.from({ length: 50_000 }, (_, i) => `a${i}="x"`).join(' ');
-    expectSettingsForPopUser(await post(bigBodyApp, Buffer.from(validRequest.replace('<Autodiscover ', `<Autodiscover ${attributes} `))));
+    expectSettingsForPopUser(
+      await post(bigBodyApp, Buffer.from(validRequest.replace('<Autodiscover ', `<Autodiscover ${attributes} `))),
+    );
   });
 
   test('100 000 empty sibling elements (≈400 KB) before the address › settings answered', async () => {
-    expectSettingsForPopUser(await post(bigBodyApp, Buffer.from(validRequest.replace('<Request>', `<Request>${'<x/>'.repeat(100_000)}`))));
+    expectSettingsForPopUser(
+      await post(bigBodyApp, Buffer.from(validRequest.replace('<Request>', `<Request>${'<x/>'.repeat(100_000)}`))),
+    );
   });
 });
 
@@ -143,7 +195,12 @@ describe('hostile connections › server timeouts end stalled requests', () => {
   beforeAll(async () => {
     // The production listener (src/http/listen.ts createListeners) with small timeouts.
     const { config } = exampleConfig();
-    const timeouts = { ...config.server, headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: 300 };
+    const timeouts = {
+      ...config.server,
+      headersTimeoutMs: HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: 300,
+    };
     const [listener] = createListeners(app, { ...config, server: timeouts }, null);
     if (listener === undefined) throw new Error('createListeners made no listener');
     server = listener.server;
@@ -176,16 +233,21 @@ describe('hostile connections › server timeouts end stalled requests', () => {
     });
   }
 
-  const head = (extra: string): string => `POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: autodiscover.example.com\r\n${extra}`;
+  const head = (extra: string): string =>
+    `POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: autodiscover.example.com\r\n${extra}`;
 
   test('headers sent, body stalls halfway › 408 and the connection closed', async () => {
-    const { reply, closedByServer } = await exchange(`${head('Content-Type: text/xml\r\nContent-Length: 500\r\n\r\n')}<?xml version="1.0"?><Autodiscover>`);
+    const { reply, closedByServer } = await exchange(
+      `${head('Content-Type: text/xml\r\nContent-Length: 500\r\n\r\n')}<?xml version="1.0"?><Autodiscover>`,
+    );
     expect(closedByServer).toBe(true);
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   test('headers never finished (slowloris) › 408 and the connection closed', async () => {
-    const { reply, closedByServer } = await exchange('POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: autodiscover.example.com\r\nX-Slow: ');
+    const { reply, closedByServer } = await exchange(
+      'POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: autodiscover.example.com\r\nX-Slow: ',
+    );
     expect(closedByServer).toBe(true);
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
   });
@@ -197,14 +259,18 @@ describe('hostile connections › server timeouts end stalled requests', () => {
   });
 
   test('Content-Length of 10 MiB, nothing sent › ends with 408 at the request timeout (body-parser drains before it answers 413)', async () => {
-    const { reply, closedByServer } = await exchange(head('Content-Type: text/xml\r\nContent-Length: 10485760\r\n\r\n'));
+    const { reply, closedByServer } = await exchange(
+      head('Content-Type: text/xml\r\nContent-Length: 10485760\r\n\r\n'),
+    );
     expect(closedByServer).toBe(true);
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   test('2 MiB body sent in full › 413 with an Autodiscover error 600 document', async () => {
     const size = 2 * 1024 * 1024;
-    const { reply } = await exchange(`${head(`Content-Type: text/xml\r\nConnection: close\r\nContent-Length: ${size}\r\n\r\n`)}${'a'.repeat(size)}`);
+    const { reply } = await exchange(
+      `${head(`Content-Type: text/xml\r\nConnection: close\r\nContent-Length: ${size}\r\n\r\n`)}${'a'.repeat(size)}`,
+    );
     expect(reply).toMatch(/^HTTP\/1\.1 413 /);
     const body = reply.slice(reply.indexOf('\r\n\r\n') + 4);
     expect(xmlText(readXml(body), 'Autodiscover/Response/Error/ErrorCode')).toBe('600');
@@ -212,7 +278,9 @@ describe('hostile connections › server timeouts end stalled requests', () => {
 
   test('a complete request on the same server › answered normally', async () => {
     const body = autodiscoverRequestBody('pop.user@example.com', 'outlook');
-    const { reply } = await exchange(`${head(`Content-Type: text/xml\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`)}${body}`);
+    const { reply } = await exchange(
+      `${head(`Content-Type: text/xml\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`)}${body}`,
+    );
     expect(reply).toMatch(/^HTTP\/1\.1 200 /);
     expect(reply).toContain('<AutoDiscoverSMTPAddress>pop.user@example.com</AutoDiscoverSMTPAddress>');
   });

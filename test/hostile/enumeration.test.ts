@@ -48,38 +48,70 @@ function comparable(res: TestResponse, address: string): Comparable {
     // Apple profile identifiers and UUIDs are derived from the address so a re-download replaces the profile.
     .replace(/[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}/g, '{uuid}')
     .replace(new RegExp(`(autoconfig\\.${domain.replaceAll('.', '\\.')}\\.)[a-z0-9-]+`, 'g'), '$1{local}');
-  const { 'content-type': contentType, 'cache-control': cacheControl, 'content-disposition': disposition } = res.headers as Record<string, unknown>;
+  const {
+    'content-type': contentType,
+    'cache-control': cacheControl,
+    'content-disposition': disposition,
+  } = res.headers as Record<string, unknown>;
   return { status: res.status, headers: { contentType, cacheControl, disposition }, body };
 }
 
-async function compare(endpoint: Endpoint, first: readonly [Express, string], second: readonly [Express, string]): Promise<[Comparable, Comparable]> {
+async function compare(
+  endpoint: Endpoint,
+  first: readonly [Express, string],
+  second: readonly [Express, string],
+): Promise<[Comparable, Comparable]> {
   const [a, b] = await Promise.all([endpoint.send(first[0], first[1]), endpoint.send(second[0], second[1])]);
   return [comparable(a, first[1]), comparable(b, second[1])];
 }
 
 describe('enumeration › a listed mailbox with its domain default answers like an unlisted one', () => {
-  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))('%s › pop.user@example.com (listed) = nobody@example.com (unlisted), address aside', async (_name, endpoint) => {
-    const [listed, unlisted] = await compare(endpoint, [exampleAccounts, 'pop.user@example.com'], [exampleAccounts, 'nobody@example.com']);
-    expect(listed.status).toBeLessThan(500);
-    expect(listed).toEqual(unlisted);
-  });
+  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))(
+    '%s › pop.user@example.com (listed) = nobody@example.com (unlisted), address aside',
+    async (_name, endpoint) => {
+      const [listed, unlisted] = await compare(
+        endpoint,
+        [exampleAccounts, 'pop.user@example.com'],
+        [exampleAccounts, 'nobody@example.com'],
+      );
+      expect(listed.status).toBeLessThan(500);
+      expect(listed).toEqual(unlisted);
+    },
+  );
 
-  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))('%s › known.user@example.org (listed, Business Mail) = nobody@example.org, address aside', async (_name, endpoint) => {
-    const [listed, unlisted] = await compare(endpoint, [businessListed, 'known.user@example.org'], [businessListed, 'nobody@example.org']);
-    expect(listed).toEqual(unlisted);
-  });
+  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))(
+    '%s › known.user@example.org (listed, Business Mail) = nobody@example.org, address aside',
+    async (_name, endpoint) => {
+      const [listed, unlisted] = await compare(
+        endpoint,
+        [businessListed, 'known.user@example.org'],
+        [businessListed, 'nobody@example.org'],
+      );
+      expect(listed).toEqual(unlisted);
+    },
+  );
 
-  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))('%s › pop.user@example.com, listed or not › byte-identical', async (_name, endpoint) => {
-    const [listed, unlisted] = await Promise.all([endpoint.send(exampleAccounts, 'pop.user@example.com'), endpoint.send(nobodyListed, 'pop.user@example.com')]);
-    expect(listed.status).toBe(unlisted.status);
-    expect(listed.headers['content-type']).toBe(unlisted.headers['content-type']);
-    expect(listed.text).toBe(unlisted.text);
-  });
+  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))(
+    '%s › pop.user@example.com, listed or not › byte-identical',
+    async (_name, endpoint) => {
+      const [listed, unlisted] = await Promise.all([
+        endpoint.send(exampleAccounts, 'pop.user@example.com'),
+        endpoint.send(nobodyListed, 'pop.user@example.com'),
+      ]);
+      expect(listed.status).toBe(unlisted.status);
+      expect(listed.headers['content-type']).toBe(unlisted.headers['content-type']);
+      expect(listed.text).toBe(unlisted.text);
+    },
+  );
 
   test('the comparison is not blind: business.user@example.com (listed as Business Mail in a POP domain) differs from nobody@example.com', async () => {
     const endpoint = ENDPOINTS[0];
     if (endpoint === undefined) throw new Error('no endpoints');
-    const [listed, unlisted] = await compare(endpoint, [exampleAccounts, 'business.user@example.com'], [exampleAccounts, 'nobody@example.com']);
+    const [listed, unlisted] = await compare(
+      endpoint,
+      [exampleAccounts, 'business.user@example.com'],
+      [exampleAccounts, 'nobody@example.com'],
+    );
     expect(listed.body).not.toBe(unlisted.body);
   });
 });
@@ -88,15 +120,19 @@ describe('enumeration › display names stay private by default', () => {
   const listed = ['pop.user@example.com', 'business.user@example.com'];
   const NAMES = /Pop User|Business User/;
 
-  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))('%s › neither "Pop User" nor "Business User" appears', async (_name, endpoint) => {
-    for (const address of listed) {
-      const res = await endpoint.send(exampleAccounts, address);
-      expect(res.status).toBeLessThan(500);
-      expect(res.text).not.toMatch(NAMES);
-      // (An error document, such as mobilesync's 501 for POP access, has no user to read.)
-      if (res.status === 200 && !res.text.includes('<ErrorCode>')) expect(endpoint.read(res).displayNames).toEqual([]);
-    }
-  });
+  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))(
+    '%s › neither "Pop User" nor "Business User" appears',
+    async (_name, endpoint) => {
+      for (const address of listed) {
+        const res = await endpoint.send(exampleAccounts, address);
+        expect(res.status).toBeLessThan(500);
+        expect(res.text).not.toMatch(NAMES);
+        // (An error document, such as mobilesync's 501 for POP access, has no user to read.)
+        if (res.status === 200 && !res.text.includes('<ErrorCode>'))
+          expect(endpoint.read(res).displayNames).toEqual([]);
+      }
+    },
+  );
 
   test('the check is not blind: with privacy.revealDisplayNames the POX answer names the user', async () => {
     const endpoint = ENDPOINTS[0];
@@ -107,14 +143,23 @@ describe('enumeration › display names stay private by default', () => {
 });
 
 describe('enumeration › foreign domains always get the not-found answer, the same for every address', () => {
-  const FOREIGN = ['someone@foreign.test', 'pop.user@example.net', 'pop.user@mail.example.com', 'pop.user@example.com.attacker.test', 'kari@bücher.example'];
+  const FOREIGN = [
+    'someone@foreign.test',
+    'pop.user@example.net',
+    'pop.user@mail.example.com',
+    'pop.user@example.com.attacker.test',
+    'kari@bücher.example',
+  ];
 
-  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))('%s › not found, and byte-identical for every foreign address', async (_name, endpoint) => {
-    const answers = await Promise.all(FOREIGN.map((address) => endpoint.send(exampleAccounts, address)));
-    for (const res of answers) expectErrorAnswer(endpoint, res, NOT_FOUND);
-    expect(new Set(answers.map((res) => res.text)).size).toBe(1);
-    for (const [index, res] of answers.entries()) expect(res.text).not.toContain(FOREIGN[index]);
-  });
+  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))(
+    '%s › not found, and byte-identical for every foreign address',
+    async (_name, endpoint) => {
+      const answers = await Promise.all(FOREIGN.map((address) => endpoint.send(exampleAccounts, address)));
+      for (const res of answers) expectErrorAnswer(endpoint, res, NOT_FOUND);
+      expect(new Set(answers.map((res) => res.text)).size).toBe(1);
+      for (const [index, res] of answers.entries()) expect(res.text).not.toContain(FOREIGN[index]);
+    },
+  );
 
   test('autoconfig without an address › the Host decides: served domain answered, foreign one 404', async () => {
     const hosted = await request(exampleAccounts).get('/mail/config-v1.1.xml').set('Host', 'autoconfig.example.com');

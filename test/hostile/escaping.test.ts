@@ -127,29 +127,39 @@ describe('escaping › addresses that try to break out are refused cleanly every
 });
 
 describe('escaping › quoted local parts are refused in words', () => {
-  test.each(ENDPOINTS.filter((endpoint) => !endpoint.name.startsWith('POST')).map((endpoint) => [endpoint.name, endpoint] as const))(
-    '%s › "john doe"@example.com › the answer says quoted local parts are not supported',
-    async (_name, endpoint) => {
-      const res = await send(endpoint, '"john doe"@example.com');
-      expect(res.status).toBe(400);
-      expect(res.text).toMatch(/quoted local parts .* are not supported/);
-    },
-  );
+  test.each(
+    ENDPOINTS.filter((endpoint) => !endpoint.name.startsWith('POST')).map(
+      (endpoint) => [endpoint.name, endpoint] as const,
+    ),
+  )('%s › "john doe"@example.com › the answer says quoted local parts are not supported', async (_name, endpoint) => {
+    const res = await send(endpoint, '"john doe"@example.com');
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/quoted local parts .* are not supported/);
+  });
 });
 
 describe('escaping › display names with markup and unicode, when config reveals them', () => {
-  const carriers = ENDPOINTS.filter((endpoint) => endpoint.name.startsWith('POST') || endpoint.name.includes('mobileconfig'));
+  const carriers = ENDPOINTS.filter(
+    (endpoint) => endpoint.name.startsWith('POST') || endpoint.name.includes('mobileconfig'),
+  );
   for (const endpoint of carriers) {
-    test.each(['named.pop@example.com', 'named.business@example.org'])(`${endpoint.name} › %s › the name comes back intact`, async (address) => {
-      const res = await send(endpoint, address, revealingApp);
-      if (isMobileSync(endpoint) && address.endsWith('example.com')) return expectCarries(endpoint, res, address);
-      const answer = endpoint.read(res);
-      expect(answer.address).toBe(address);
-      // Apple's profile carries the name only in the POP payload (EAS has no name key).
-      if (endpoint.name.includes('mobileconfig') && address.endsWith('example.org')) expect(answer.displayNames).toEqual([]);
-      else expect(answer.displayNames).toEqual([HOSTILE_NAME]);
-      expect(res.text).not.toContain(HOSTILE_NAME);
-    });
+    test.each(['named.pop@example.com', 'named.business@example.org'])(
+      `${endpoint.name} › %s › the name comes back intact`,
+      async (address) => {
+        const res = await send(endpoint, address, revealingApp);
+        if (isMobileSync(endpoint) && address.endsWith('example.com')) {
+          expectCarries(endpoint, res, address);
+          return;
+        }
+        const answer = endpoint.read(res);
+        expect(answer.address).toBe(address);
+        // Apple's profile carries the name only in the POP payload (EAS has no name key).
+        if (endpoint.name.includes('mobileconfig') && address.endsWith('example.org'))
+          expect(answer.displayNames).toEqual([]);
+        else expect(answer.displayNames).toEqual([HOSTILE_NAME]);
+        expect(res.text).not.toContain(HOSTILE_NAME);
+      },
+    );
   }
 });
 
@@ -158,17 +168,24 @@ describe('escaping › HTTP headers', () => {
     ['pop.user@example.com', 'example.com'],
     ['kari@bücher.example', 'xn--bcher-kva.example'],
     ["a'&%0d%0a@example.com", 'example.com'],
-  ])('mobileconfig for %s › one Content-Disposition, the file name from the ASCII domain, no CR/LF', async (address, domain) => {
-    const res = await request(app).get(`/mobileconfig?emailaddress=${encodeURIComponent(address)}`);
-    expect(res.status).toBe(200);
-    // Node keeps only the first of repeated Content-Disposition headers; the raw list shows them all.
-    const rawHeaders = (res as TestResponse & { res?: { rawHeaders?: readonly string[] } }).res?.rawHeaders ?? [];
-    expect(rawHeaders.length).toBeGreaterThan(0);
-    expect(rawHeaders.filter((name, index) => index % 2 === 0 && name.toLowerCase() === 'content-disposition')).toHaveLength(1);
-    // RFC 6266: a token needs no quotes (content-disposition writes `filename=example.com.mobileconfig`).
-    expect(res.headers['content-disposition']).toMatch(new RegExp(`^attachment; filename=("?)${domain.replaceAll('.', '\\.')}\\.mobileconfig\\1$`));
-    expect(res.headers['content-disposition']).not.toMatch(/[\r\n]/);
-  });
+  ])(
+    'mobileconfig for %s › one Content-Disposition, the file name from the ASCII domain, no CR/LF',
+    async (address, domain) => {
+      const res = await request(app).get(`/mobileconfig?emailaddress=${encodeURIComponent(address)}`);
+      expect(res.status).toBe(200);
+      // Node keeps only the first of repeated Content-Disposition headers; the raw list shows them all.
+      const rawHeaders = (res as TestResponse & { res?: { rawHeaders?: readonly string[] } }).res?.rawHeaders ?? [];
+      expect(rawHeaders.length).toBeGreaterThan(0);
+      expect(
+        rawHeaders.filter((name, index) => index % 2 === 0 && name.toLowerCase() === 'content-disposition'),
+      ).toHaveLength(1);
+      // RFC 6266: a token needs no quotes (content-disposition writes `filename=example.com.mobileconfig`).
+      expect(res.headers['content-disposition']).toMatch(
+        new RegExp(`^attachment; filename=("?)${domain.replaceAll('.', '\\.')}\\.mobileconfig\\1$`),
+      );
+      expect(res.headers['content-disposition']).not.toMatch(/[\r\n]/);
+    },
+  );
 
   test('a hostile X-Request-Id is replaced, a plain one kept', async () => {
     const hostile = await request(app).get('/healthz').set('X-Request-Id', '<script>"\'&');
@@ -180,13 +197,18 @@ describe('escaping › HTTP headers', () => {
   test.each(['<script>"\'&]]>', 'Ews\r\nX-Injected: 1', 'AutodiscoverV1 😀', '%0d%0a', '\u0000'])(
     'JSON Protocol=%j › 400 InvalidProtocol whose message JSON.parse gives back with the value intact',
     async (protocol) => {
-      const res = await request(app).get(`/autodiscover/autodiscover.json?Email=pop.user%40example.com&Protocol=${encodeURIComponent(protocol)}`);
+      const res = await request(app).get(
+        `/autodiscover/autodiscover.json?Email=pop.user%40example.com&Protocol=${encodeURIComponent(protocol)}`,
+      );
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-injected']).toBeUndefined();
       const body: unknown = JSON.parse(res.text);
-      expect(body).toEqual({ ErrorCode: 'InvalidProtocol', ErrorMessage: expect.stringContaining(`'${protocol}'`) });
+      expect(body).toEqual({
+        ErrorCode: 'InvalidProtocol',
+        ErrorMessage: expect.stringContaining(`'${protocol}'`) as unknown,
+      });
     },
   );
 });

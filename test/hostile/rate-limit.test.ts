@@ -3,11 +3,20 @@ import request from 'supertest';
 import type { AppConfig } from '../../src/config/schema';
 import { exampleApp } from '../support/app';
 import type { TestResponse } from '../support/http';
-import { autodiscoverErrorCodeOf, ENDPOINTS, expectNoInternals, isAutodiscoverXml, type Endpoint } from '../support/hostile';
+import {
+  autodiscoverErrorCodeOf,
+  ENDPOINTS,
+  expectNoInternals,
+  isAutodiscoverXml,
+  type Endpoint,
+} from '../support/hostile';
 
 /** 5 requests per IP per minute: the 6th is over the limit. */
 const LIMIT = 5;
-const limited = (config: AppConfig): AppConfig => ({ ...config, rateLimit: { enabled: true, points: LIMIT, durationSeconds: 60 } });
+const limited = (config: AppConfig): AppConfig => ({
+  ...config,
+  rateLimit: { enabled: true, points: LIMIT, durationSeconds: 60 },
+});
 const limitedApp = (): Express => exampleApp({ config: limited });
 
 /** Sends the allowed requests and returns the first one over the limit. */
@@ -28,7 +37,7 @@ function expectTooManyRequests(res: TestResponse, format: 'autodiscover' | 'json
     expect(autodiscoverErrorCodeOf(res)).toBe('603');
   } else if (format === 'json') {
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(JSON.parse(res.text)).toEqual({ ErrorCode: 'TooManyRequests', ErrorMessage: expect.any(String) });
+    expect(JSON.parse(res.text)).toEqual({ ErrorCode: 'TooManyRequests', ErrorMessage: expect.any(String) as unknown });
   } else {
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(res.text.trim()).not.toBe('');
@@ -42,15 +51,30 @@ function formatOf(endpoint: Endpoint): 'autodiscover' | 'json' | 'text' {
 }
 
 describe('rate limit › the request over the per-IP limit gets 429 with Retry-After, in the protocol’s format', () => {
-  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))('%s › 6th request › 429', async (_name, endpoint) => {
-    const app = limitedApp();
-    expectTooManyRequests(await overTheLimit(() => endpoint.send(app, 'pop.user@example.com')), formatOf(endpoint));
-  });
+  test.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))(
+    '%s › 6th request › 429',
+    async (_name, endpoint) => {
+      const app = limitedApp();
+      expectTooManyRequests(await overTheLimit(() => endpoint.send(app, 'pop.user@example.com')), formatOf(endpoint));
+    },
+  );
 
   test.each([
-    ['GET /Autodiscover/Autodiscover.xml (Outlook probe, capitalised)', '/Autodiscover/Autodiscover.xml', 'autodiscover'],
-    ['GET /AUTODISCOVER/AUTODISCOVER.JSON/v1.0/…', '/AUTODISCOVER/AUTODISCOVER.JSON/v1.0/pop.user@example.com?Protocol=AutodiscoverV1', 'json'],
-    ['GET /.well-known/autoconfig/mail/config-v1.1.xml without an address', '/.well-known/autoconfig/mail/config-v1.1.xml', 'text'],
+    [
+      'GET /Autodiscover/Autodiscover.xml (Outlook probe, capitalised)',
+      '/Autodiscover/Autodiscover.xml',
+      'autodiscover',
+    ],
+    [
+      'GET /AUTODISCOVER/AUTODISCOVER.JSON/v1.0/…',
+      '/AUTODISCOVER/AUTODISCOVER.JSON/v1.0/pop.user@example.com?Protocol=AutodiscoverV1',
+      'json',
+    ],
+    [
+      'GET /.well-known/autoconfig/mail/config-v1.1.xml without an address',
+      '/.well-known/autoconfig/mail/config-v1.1.xml',
+      'text',
+    ],
   ] as const)('%s › limited too, body in its format', async (_label, path, format) => {
     const app = limitedApp();
     expectTooManyRequests(await overTheLimit(() => request(app).get(path)), format);
@@ -58,7 +82,8 @@ describe('rate limit › the request over the per-IP limit gets 429 with Retry-A
 
   test('the limit counts every discovery endpoint together', async () => {
     const app = limitedApp();
-    for (const endpoint of ENDPOINTS.slice(0, LIMIT)) expect((await endpoint.send(app, 'pop.user@example.com')).status).not.toBe(429);
+    for (const endpoint of ENDPOINTS.slice(0, LIMIT))
+      expect((await endpoint.send(app, 'pop.user@example.com')).status).not.toBe(429);
     const json = ENDPOINTS.find((endpoint) => formatOf(endpoint) === 'json');
     if (json === undefined) throw new Error('no JSON endpoint');
     expectTooManyRequests(await json.send(app, 'nobody@example.org'), 'json');
@@ -71,8 +96,11 @@ describe('rate limit › the request over the per-IP limit gets 429 with Retry-A
   });
 
   test('per IP: behind a trusted proxy, another client address still gets answers', async () => {
-    const app = exampleApp({ config: (config) => ({ ...limited(config), server: { ...config.server, trustProxy: true } }) });
-    const from = (ip: string) => () => request(app).get('/mobileconfig?emailaddress=pop.user%40example.com').set('X-Forwarded-For', ip);
+    const app = exampleApp({
+      config: (config) => ({ ...limited(config), server: { ...config.server, trustProxy: true } }),
+    });
+    const from = (ip: string) => () =>
+      request(app).get('/mobileconfig?emailaddress=pop.user%40example.com').set('X-Forwarded-For', ip);
     expectTooManyRequests(await overTheLimit(from('203.0.113.7')), 'text');
     expect((await from('203.0.113.8')()).status).toBe(200);
   });

@@ -34,7 +34,10 @@ const LOCAL_PARTS = ['pop.user', 'business.user', 'nobody', 'first=last', 'first
 const logLines: string[] = [];
 const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
 const app = buildApp({
-  config: { ...structuredClone(exampleConfig().config), rateLimit: { enabled: false, points: 120, durationSeconds: 60 } },
+  config: {
+    ...structuredClone(exampleConfig().config),
+    rateLimit: { enabled: false, points: 120, durationSeconds: 60 },
+  },
   directory: exampleDirectory(),
   logger,
   now: () => FIXED_NOW,
@@ -84,7 +87,16 @@ describe('secrets › Basic credentials are never checked, answered with 401, or
   test('createLogger redacts credential headers even if a serializer ever passes headers through', () => {
     const lines: string[] = [];
     createLogger('info', { write: (line: string) => void lines.push(line) }).info(
-      { req: { headers: { authorization: `Basic ${BASIC_TOKEN}`, cookie: `session=${PASSWORD}`, 'proxy-authorization': `Basic ${BASIC_TOKEN}`, host: 'autodiscover.example.com' } } },
+      {
+        req: {
+          headers: {
+            authorization: `Basic ${BASIC_TOKEN}`,
+            cookie: `session=${PASSWORD}`,
+            'proxy-authorization': `Basic ${BASIC_TOKEN}`,
+            host: 'autodiscover.example.com',
+          },
+        },
+      },
       'request',
     );
     expect(lines.join('')).not.toContain(BASIC_TOKEN);

@@ -53,8 +53,18 @@ const JANE: AccountQuery = { domain: 'example.com', mailbox: 'jane+news@example.
 
 describe('answers', () => {
   test('a known mailbox › its own type and name; the values are percent-encoded into the template', async () => {
-    respond = (res) => json(res, 200, { hosted: true, defaultAccessType: 'pop', account: { accessType: 'business', displayName: 'Jane Doe' } });
-    expect(await directory().lookup(JANE)).toEqual({ hosted: true, accessType: 'business', mailbox: 'known', displayName: 'Jane Doe' });
+    respond = (res) =>
+      json(res, 200, {
+        hosted: true,
+        defaultAccessType: 'pop',
+        account: { accessType: 'business', displayName: 'Jane Doe' },
+      });
+    expect(await directory().lookup(JANE)).toEqual({
+      hosted: true,
+      accessType: 'business',
+      mailbox: 'known',
+      displayName: 'Jane Doe',
+    });
     expect(received).toHaveLength(1);
     expect(received[0]?.url.search).toBe('?domain=example.com&address=jane%2Bnews%40example.com');
     expect(received[0]?.headers['accept']).toBe('application/json');
@@ -63,7 +73,12 @@ describe('answers', () => {
 
   test('an account without a display name › null', async () => {
     respond = (res) => json(res, 200, { hosted: true, defaultAccessType: 'pop', account: { accessType: 'business' } });
-    expect(await directory().lookup(JANE)).toEqual({ hosted: true, accessType: 'business', mailbox: 'known', displayName: null });
+    expect(await directory().lookup(JANE)).toEqual({
+      hosted: true,
+      accessType: 'business',
+      mailbox: 'known',
+      displayName: null,
+    });
   });
 
   test.each([
@@ -71,7 +86,12 @@ describe('answers', () => {
     ['account absent', { hosted: true, defaultAccessType: 'business' }],
   ])('an unknown mailbox (%s) › the domain default', async (_name, body) => {
     respond = (res) => json(res, 200, body);
-    expect(await directory().lookup(JANE)).toEqual({ hosted: true, accessType: 'business', mailbox: 'unknown', displayName: null });
+    expect(await directory().lookup(JANE)).toEqual({
+      hosted: true,
+      accessType: 'business',
+      mailbox: 'unknown',
+      displayName: null,
+    });
   });
 
   test('a domain-only query › {address} is empty and any account is ignored', async () => {
@@ -96,7 +116,8 @@ describe('answers', () => {
   });
 
   test('extra keys in the answer › ignored', async () => {
-    respond = (res) => json(res, 200, { hosted: true, defaultAccessType: 'pop', account: null, plan: 'gold', updatedAt: 1 });
+    respond = (res) =>
+      json(res, 200, { hosted: true, defaultAccessType: 'pop', account: null, plan: 'gold', updatedAt: 1 });
     expect(await directory().lookup(JANE)).toMatchObject({ hosted: true, mailbox: 'unknown' });
   });
 
@@ -106,17 +127,22 @@ describe('answers', () => {
   });
 
   test('a path placeholder › encoded as one path segment', async () => {
-    await directory({ urlTemplate: `http://127.0.0.1:${port}/domains/{domain}/mailboxes/{address}` }).lookup({ domain: 'example.com', mailbox: 'a/b@example.com' });
+    await directory({ urlTemplate: `http://127.0.0.1:${port}/domains/{domain}/mailboxes/{address}` }).lookup({
+      domain: 'example.com',
+      mailbox: 'a/b@example.com',
+    });
     expect(received[0]?.url.pathname).toBe('/domains/example.com/mailboxes/a%2Fb%40example.com');
   });
 });
 
 describe('failures › DirectoryUnavailableError naming the host, never the address', () => {
   async function failure(settings: Partial<HttpDirectorySettings> = {}): Promise<DirectoryUnavailableError> {
-    const error: unknown = await directory(settings).lookup(JANE).then(
-      () => new Error('expected the lookup to fail'),
-      (thrown: unknown) => thrown,
-    );
+    const error: unknown = await directory(settings)
+      .lookup(JANE)
+      .then(
+        () => new Error('expected the lookup to fail'),
+        (thrown: unknown) => thrown,
+      );
     if (!(error instanceof DirectoryUnavailableError)) throw error;
     expect(error.message).not.toContain('jane');
     return error;
@@ -129,12 +155,16 @@ describe('failures › DirectoryUnavailableError naming the host, never the addr
     [403, 'Forbidden'],
   ])('HTTP %i › unavailable', async (status, text) => {
     respond = (res) => res.writeHead(status).end(text);
-    expect((await failure()).message).toBe(`HTTP directory at 127.0.0.1:${port} answered HTTP ${status}; expected 200 or 404`);
+    expect((await failure()).message).toBe(
+      `HTTP directory at 127.0.0.1:${port} answered HTTP ${status}; expected 200 or 404`,
+    );
   });
 
   test('no answer within the timeout › unavailable', async () => {
     respond = () => undefined; // never answers; the socket is destroyed in afterAll
-    expect((await failure({ timeoutMs: 200 })).message).toBe(`HTTP directory at 127.0.0.1:${port} did not answer within 200 ms`);
+    expect((await failure({ timeoutMs: 200 })).message).toBe(
+      `HTTP directory at 127.0.0.1:${port} did not answer within 200 ms`,
+    );
   });
 
   test('headers in time, body too slow › unavailable', async () => {
@@ -142,7 +172,9 @@ describe('failures › DirectoryUnavailableError naming the host, never the addr
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"hosted": true, ');
     };
-    expect((await failure({ timeoutMs: 200 })).message).toBe(`HTTP directory at 127.0.0.1:${port} did not answer within 200 ms`);
+    expect((await failure({ timeoutMs: 200 })).message).toBe(
+      `HTTP directory at 127.0.0.1:${port} did not answer within 200 ms`,
+    );
   });
 
   test('a body that is not JSON › unavailable', async () => {
@@ -151,9 +183,17 @@ describe('failures › DirectoryUnavailableError naming the host, never the addr
   });
 
   test.each([
-    ['an unknown access type', { hosted: true, defaultAccessType: 'imap' }, 'response: defaultAccessType must be "pop" (POP access) or "business" (Business Mail)'],
+    [
+      'an unknown access type',
+      { hosted: true, defaultAccessType: 'imap' },
+      'response: defaultAccessType must be "pop" (POP access) or "business" (Business Mail)',
+    ],
     ['no hosted flag', { defaultAccessType: 'pop' }, 'response: hosted'],
-    ['a control character in a display name', { hosted: true, defaultAccessType: 'pop', account: { accessType: 'pop', displayName: 'a\u0007b' } }, 'account.displayName must not contain control characters'],
+    [
+      'a control character in a display name',
+      { hosted: true, defaultAccessType: 'pop', account: { accessType: 'pop', displayName: 'a\u0007b' } },
+      'account.displayName must not contain control characters',
+    ],
     ['an array', [], 'response:'],
   ])('%s › unavailable, with the reason', async (_name, body, reason) => {
     respond = (res) => json(res, 200, body);
@@ -161,8 +201,11 @@ describe('failures › DirectoryUnavailableError naming the host, never the addr
   });
 
   test('a declared body over maxResponseBytes › unavailable', async () => {
-    respond = (res) => json(res, 200, { hosted: true, defaultAccessType: 'pop', account: null, padding: 'x'.repeat(5000) });
-    expect((await failure()).message).toBe(`HTTP directory at 127.0.0.1:${port} answered more than 4096 bytes (directory.maxResponseBytes)`);
+    respond = (res) =>
+      json(res, 200, { hosted: true, defaultAccessType: 'pop', account: null, padding: 'x'.repeat(5000) });
+    expect((await failure()).message).toBe(
+      `HTTP directory at 127.0.0.1:${port} answered more than 4096 bytes (directory.maxResponseBytes)`,
+    );
   });
 
   test('a chunked body growing past maxResponseBytes › unavailable, stops reading', async () => {
@@ -172,12 +215,16 @@ describe('failures › DirectoryUnavailableError naming the host, never the addr
       res.write('x'.repeat(3000));
       // never ends: the reader must give up on size, not wait for the end
     };
-    expect((await failure()).message).toBe(`HTTP directory at 127.0.0.1:${port} answered more than 4096 bytes (directory.maxResponseBytes)`);
+    expect((await failure()).message).toBe(
+      `HTTP directory at 127.0.0.1:${port} answered more than 4096 bytes (directory.maxResponseBytes)`,
+    );
   });
 
   test('a redirect › unavailable (the token is never sent elsewhere)', async () => {
     respond = (res) => res.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' }).end();
-    expect((await failure({ bearerToken: 'secret' })).message).toBe(`HTTP directory at 127.0.0.1:${port} answered HTTP 302; expected 200 or 404`);
+    expect((await failure({ bearerToken: 'secret' })).message).toBe(
+      `HTTP directory at 127.0.0.1:${port} answered HTTP 302; expected 200 or 404`,
+    );
   });
 
   test('nothing listening › unavailable', async () => {
@@ -199,5 +246,7 @@ test('through the app › settings while the endpoint answers, 603/503 while it 
   const failed = await request(app).get('/mail/config-v1.1.xml?emailaddress=jane%40example.com');
   expect(failed.status).toBe(503);
   expect(failed.text).not.toContain('api.js');
-  expect((await request(app).get('/autodiscover/autodiscover.json/v1.0/jane@example.com?Protocol=AutodiscoverV1')).status).toBe(503);
+  expect(
+    (await request(app).get('/autodiscover/autodiscover.json/v1.0/jane@example.com?Protocol=AutodiscoverV1')).status,
+  ).toBe(503);
 });

@@ -6,7 +6,11 @@ import type { TestResponse } from '../support/http';
 const app = exampleApp();
 const { config } = exampleConfig();
 
-const PATHS = ['/mail/config-v1.1.xml', '/.well-known/autoconfig/mail/config-v1.1.xml', '/v1.1/mail/config-v1.1.xml'] as const;
+const PATHS = [
+  '/mail/config-v1.1.xml',
+  '/.well-known/autoconfig/mail/config-v1.1.xml',
+  '/v1.1/mail/config-v1.1.xml',
+] as const;
 
 /** The clientConfig document after checking status, Content-Type, no BOM and well-formedness. */
 function clientConfigOf(res: TestResponse): unknown {
@@ -42,12 +46,14 @@ describe.each(PATHS)('GET %s?emailaddress=', (path) => {
       authentication: 'password-cleartext',
       username: 'pop.user@example.com',
     });
-    expectTexts(nodeAt(document, 'clientConfig/emailProvider/incomingServer[1]'), { port: '995', 'pop3/leaveMessagesOnServer': 'true' });
+    expectTexts(nodeAt(document, 'clientConfig/emailProvider/incomingServer[1]'), {
+      port: '995',
+      'pop3/leaveMessagesOnServer': 'true',
+    });
     const outgoing = listAt(document, 'clientConfig/emailProvider/outgoingServer');
-    expect(outgoing.map((server) => `${textAt(server, '@type')}:${textAt(server, 'port')}:${textAt(server, 'socketType')}`)).toEqual([
-      'smtp:587:STARTTLS',
-      'smtp:465:SSL',
-    ]);
+    expect(
+      outgoing.map((server) => `${textAt(server, '@type')}:${textAt(server, 'port')}:${textAt(server, 'socketType')}`),
+    ).toEqual(['smtp:587:STARTTLS', 'smtp:465:SSL']);
     // K-9 aborts the whole file on a plain server.
     expect([...incoming, ...outgoing].map((server) => textAt(server, 'socketType'))).not.toContain('plain');
   });
@@ -65,7 +71,10 @@ describe.each(PATHS)('GET %s?emailaddress=', (path) => {
       exchangeURL: config.businessMail.ewsUrl,
       easURL: config.businessMail.activeSyncUrl,
     });
-    expectTexts(nodeAt(document, 'clientConfig/emailProvider/outgoingServer[0]'), { '@type': 'smtp', username: 'business.user@example.com' });
+    expectTexts(nodeAt(document, 'clientConfig/emailProvider/outgoingServer[0]'), {
+      '@type': 'smtp',
+      username: 'business.user@example.com',
+    });
   });
 
   test('unknown mailbox at a hosted domain › success: the domain default (example.org is Business Mail)', async () => {
@@ -95,14 +104,18 @@ describe('GET /mail/config-v1.1.xml without emailaddress › the domain from the
   );
 
   test('Host autoconfig.example.org on the .well-known path › success: exchange placeholder answer', async () => {
-    const res = await request(app).get('/.well-known/autoconfig/mail/config-v1.1.xml').set('Host', 'autoconfig.example.org');
+    const res = await request(app)
+      .get('/.well-known/autoconfig/mail/config-v1.1.xml')
+      .set('Host', 'autoconfig.example.org');
     const document = clientConfigOf(res);
     expect(textAt(document, 'clientConfig/emailProvider/incomingServer/@type')).toBe('exchange');
     expect(textAt(document, 'clientConfig/emailProvider/incomingServer/username')).toBe('%EMAILADDRESS%');
   });
 
   test('empty emailaddress= › success: treated as missing, domain from Host', async () => {
-    const document = clientConfigOf(await request(app).get('/mail/config-v1.1.xml?emailaddress=').set('Host', 'autoconfig.example.com'));
+    const document = clientConfigOf(
+      await request(app).get('/mail/config-v1.1.xml?emailaddress=').set('Host', 'autoconfig.example.com'),
+    );
     expect(textAt(document, 'clientConfig/emailProvider/domain')).toBe('example.com');
   });
 

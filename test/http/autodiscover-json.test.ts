@@ -37,18 +37,24 @@ describe.each([
     ['autodiscoverv1', 'AutodiscoverV1', config.autodiscover.publicUrl],
     ['ACTIVESYNC', 'ActiveSync', config.businessMail.activeSyncUrl],
     ['Ews', 'Ews', config.businessMail.ewsUrl],
-  ])('Business user, Protocol=%s (case-insensitive) › success: %s URL, canonical spelling', async (asked, protocol, expectedUrl) => {
-    const body = jsonOf(await request(app).get(url('business.user@example.com', asked)), 200);
-    expect(body).toEqual({ Protocol: protocol, Url: expectedUrl });
-  });
+  ])(
+    'Business user, Protocol=%s (case-insensitive) › success: %s URL, canonical spelling',
+    async (asked, protocol, expectedUrl) => {
+      const body = jsonOf(await request(app).get(url('business.user@example.com', asked)), 200);
+      expect(body).toEqual({ Protocol: protocol, Url: expectedUrl });
+    },
+  );
 
-  test.each(['ActiveSync', 'Ews'])('POP user, Protocol=%s › failure: 400 InvalidProtocol listing only AutodiscoverV1', async (protocol) => {
-    const body = jsonOf(await request(app).get(url('pop.user@example.com', protocol)), 400);
-    expect(body).toEqual({
-      ErrorCode: 'InvalidProtocol',
-      ErrorMessage: `The given protocol value '${protocol}' is invalid. Supported values are 'AutodiscoverV1'`,
-    });
-  });
+  test.each(['ActiveSync', 'Ews'])(
+    'POP user, Protocol=%s › failure: 400 InvalidProtocol listing only AutodiscoverV1',
+    async (protocol) => {
+      const body = jsonOf(await request(app).get(url('pop.user@example.com', protocol)), 400);
+      expect(body).toEqual({
+        ErrorCode: 'InvalidProtocol',
+        ErrorMessage: `The given protocol value '${protocol}' is invalid. Supported values are 'AutodiscoverV1'`,
+      });
+    },
+  );
 
   test('unknown protocol (Rest) › failure: 400 InvalidProtocol', async () => {
     const body = jsonOf(await request(app).get(url('business.user@example.com', 'Rest')), 400);
@@ -71,7 +77,9 @@ describe.each([
 
 describe('GET /autodiscover/autodiscover.json › edge cases', () => {
   test('capitalised path /AutoDiscover/AutoDiscover.json/v1.0/{address} › success', async () => {
-    const res = await request(app).get('/AutoDiscover/AutoDiscover.json/v1.0/business.user@example.com?Protocol=ActiveSync');
+    const res = await request(app).get(
+      '/AutoDiscover/AutoDiscover.json/v1.0/business.user@example.com?Protocol=ActiveSync',
+    );
     expect(jsonOf(res, 200)).toEqual({ Protocol: 'ActiveSync', Url: config.businessMail.activeSyncUrl });
   });
 

@@ -6,7 +6,7 @@ import { autodiscoverErrorCode, expectNoInternals, failingDirectory, postAutodis
 
 const SECRET = 'db-primary.internal:5432 password=hunter2';
 
-describe.each([
+describe.each<[string, Error]>([
   ['DirectoryUnavailableError', new DirectoryUnavailableError(`cannot reach ${SECRET}`)],
   ['plain Error (a bug)', new Error(`unexpected ${SECRET}`)],
 ])('account directory throws %s', (_label, error) => {
@@ -30,12 +30,14 @@ describe.each([
   });
 
   test('GET /autodiscover/autodiscover.json › failure: 503 JSON with Retry-After, no internals', async () => {
-    const res = await request(app).get('/autodiscover/autodiscover.json/v1.0/pop.user@example.com?Protocol=AutodiscoverV1');
+    const res = await request(app).get(
+      '/autodiscover/autodiscover.json/v1.0/pop.user@example.com?Protocol=AutodiscoverV1',
+    );
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
     expect(res.headers['content-type']).toMatch(/^application\/json\b/);
     const body: unknown = JSON.parse(res.text);
-    expect(body).toEqual({ ErrorCode: expect.any(String), ErrorMessage: expect.any(String) });
+    expect(body).toEqual({ ErrorCode: expect.any(String) as unknown, ErrorMessage: expect.any(String) as unknown });
     expectNoInternals(res.text, SECRET);
   });
 

@@ -26,8 +26,14 @@ describe('no X-Powered-By on any answer', () => {
     ['POST autodiscover (settings)', () => postAutodiscover(app, requestFixture('outlook-desktop-crlf.xml'))],
     ['POST autodiscover (error 600)', () => postAutodiscover(app, Buffer.alloc(0))],
     ['POST autodiscover (413)', () => postAutodiscover(app, Buffer.alloc(2 * 1024 * 1024, 0x20))],
-    ['GET autodiscover.json (200)', () => request(app).get('/autodiscover/autodiscover.json?Email=pop.user%40example.com&Protocol=AutodiscoverV1')],
-    ['GET autodiscover.json (404)', () => request(app).get('/autodiscover/autodiscover.json?Email=x%40foreign.test&Protocol=AutodiscoverV1')],
+    [
+      'GET autodiscover.json (200)',
+      () => request(app).get('/autodiscover/autodiscover.json?Email=pop.user%40example.com&Protocol=AutodiscoverV1'),
+    ],
+    [
+      'GET autodiscover.json (404)',
+      () => request(app).get('/autodiscover/autodiscover.json?Email=x%40foreign.test&Protocol=AutodiscoverV1'),
+    ],
     ['GET autoconfig (200)', () => request(app).get('/mail/config-v1.1.xml?emailaddress=pop.user%40example.com')],
     ['GET autoconfig (400)', () => request(app).get('/mail/config-v1.1.xml?emailaddress=bad')],
     ['GET mobileconfig (200)', () => request(app).get('/mobileconfig?emailaddress=pop.user%40example.com')],

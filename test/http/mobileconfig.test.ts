@@ -17,7 +17,9 @@ function payloadOf(res: TestResponse): unknown {
   expect(nodeAt(profile, 'PayloadType')).toBe('Configuration');
   expect(nodeAt(profile, 'PayloadVersion')).toBe(1);
   expect(nodeAt(profile, 'PayloadIdentifier')).toEqual(expect.stringMatching(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/));
-  expect(nodeAt(profile, 'PayloadUUID')).toEqual(expect.stringMatching(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/));
+  expect(nodeAt(profile, 'PayloadUUID')).toEqual(
+    expect.stringMatching(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/),
+  );
   expect(listAt(profile, 'PayloadContent')).toHaveLength(1);
   return nodeAt(profile, 'PayloadContent[0]');
 }

@@ -32,17 +32,53 @@ describeWithPostgres('PostgreSQL directory › lookups', () => {
   afterAll(() => directory.close());
 
   test.each<[string, AccountQuery, object]>([
-    ['known mailbox', queryFor('pop.user@example.com'), { hosted: true, accessType: 'pop', mailbox: 'known', displayName: 'Pop User' }],
-    ['known Business Mail mailbox', queryFor('business.user@example.com'), { hosted: true, accessType: 'business', mailbox: 'known', displayName: 'Business User' }],
-    ['unknown mailbox › the domain default', queryFor('nobody@example.org'), { hosted: true, accessType: 'business', mailbox: 'unknown', displayName: null }],
-    ['unknown mailbox in a POP domain', queryFor('nobody@example.com'), { hosted: true, accessType: 'pop', mailbox: 'unknown', displayName: null }],
+    [
+      'known mailbox',
+      queryFor('pop.user@example.com'),
+      { hosted: true, accessType: 'pop', mailbox: 'known', displayName: 'Pop User' },
+    ],
+    [
+      'known Business Mail mailbox',
+      queryFor('business.user@example.com'),
+      { hosted: true, accessType: 'business', mailbox: 'known', displayName: 'Business User' },
+    ],
+    [
+      'unknown mailbox › the domain default',
+      queryFor('nobody@example.org'),
+      { hosted: true, accessType: 'business', mailbox: 'unknown', displayName: null },
+    ],
+    [
+      'unknown mailbox in a POP domain',
+      queryFor('nobody@example.com'),
+      { hosted: true, accessType: 'pop', mailbox: 'unknown', displayName: null },
+    ],
     ['domain not hosted', queryFor('someone@example.net'), { hosted: false }],
-    ['domain only (autoconfig by Host)', { domain: 'example.org', mailbox: null }, { hosted: true, accessType: 'business', mailbox: 'not-asked', displayName: null }],
+    [
+      'domain only (autoconfig by Host)',
+      { domain: 'example.org', mailbox: null },
+      { hosted: true, accessType: 'business', mailbox: 'not-asked', displayName: null },
+    ],
     ['domain only, not hosted', { domain: 'example.net', mailbox: null }, { hosted: false }],
-    ['mailbox in another case', queryFor('JANE.DOE@Example.ORG'), { hosted: true, accessType: 'pop', mailbox: 'known', displayName: null }],
-    ['IDN domain in Unicode', queryFor('max@BÜCHER.example'), { hosted: true, accessType: 'pop', mailbox: 'known', displayName: 'Max Müller' }],
-    ['IDN domain in punycode', queryFor('Max@xn--bcher-kva.example'), { hosted: true, accessType: 'pop', mailbox: 'known', displayName: 'Max Müller' }],
-    ['unknown mailbox at the IDN domain', queryFor('anna@bücher.example'), { hosted: true, accessType: 'business', mailbox: 'unknown', displayName: null }],
+    [
+      'mailbox in another case',
+      queryFor('JANE.DOE@Example.ORG'),
+      { hosted: true, accessType: 'pop', mailbox: 'known', displayName: null },
+    ],
+    [
+      'IDN domain in Unicode',
+      queryFor('max@BÜCHER.example'),
+      { hosted: true, accessType: 'pop', mailbox: 'known', displayName: 'Max Müller' },
+    ],
+    [
+      'IDN domain in punycode',
+      queryFor('Max@xn--bcher-kva.example'),
+      { hosted: true, accessType: 'pop', mailbox: 'known', displayName: 'Max Müller' },
+    ],
+    [
+      'unknown mailbox at the IDN domain',
+      queryFor('anna@bücher.example'),
+      { hosted: true, accessType: 'business', mailbox: 'unknown', displayName: null },
+    ],
   ])('%s', async (_name, query, expected) => {
     const answer = await directory.lookup(query);
     expect(answer).toEqual(expected);
@@ -51,8 +87,12 @@ describeWithPostgres('PostgreSQL directory › lookups', () => {
   });
 
   test('concurrent lookups share the pool', async () => {
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, index) => directory.lookup(queryFor(`user${index}@example.com`))));
-    expect(new Set(answers.map((answer) => JSON.stringify(answer)))).toEqual(new Set([JSON.stringify({ hosted: true, accessType: 'pop', mailbox: 'unknown', displayName: null })]));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, index) => directory.lookup(queryFor(`user${index}@example.com`))),
+    );
+    expect(new Set(answers.map((answer) => JSON.stringify(answer)))).toEqual(
+      new Set([JSON.stringify({ hosted: true, accessType: 'pop', mailbox: 'unknown', displayName: null })]),
+    );
   });
 
   test('check() on migrated tables › ok', async () => {
@@ -65,7 +105,9 @@ describeWithPostgres('PostgreSQL directory › migration and seed', () => {
 
   test('migrating again › harmless, rows kept', async () => {
     await migrate(admin(), schema);
-    const { rows } = await admin().query<{ count: string }>(`SELECT count(*) FROM ${quoteIdentifier(schema)}.mail_accounts`);
+    const { rows } = await admin().query<{ count: string }>(
+      `SELECT count(*) FROM ${quoteIdentifier(schema)}.mail_accounts`,
+    );
     expect(rows[0]?.count).toBe('4');
   });
 
@@ -77,8 +119,16 @@ describeWithPostgres('PostgreSQL directory › migration and seed', () => {
         accounts: [{ address: 'pop.user@example.com', accessType: 'business', displayName: 'Renamed' }],
       });
       expect(await seed(admin(), schema, changed, { replace: false })).toEqual({ domains: 1, accounts: 1 });
-      expect(await directory.lookup(queryFor('pop.user@example.com'))).toEqual({ hosted: true, accessType: 'business', mailbox: 'known', displayName: 'Renamed' });
-      expect(await directory.lookup(queryFor('nobody@example.com'))).toMatchObject({ accessType: 'business', mailbox: 'unknown' });
+      expect(await directory.lookup(queryFor('pop.user@example.com'))).toEqual({
+        hosted: true,
+        accessType: 'business',
+        mailbox: 'known',
+        displayName: 'Renamed',
+      });
+      expect(await directory.lookup(queryFor('nobody@example.com'))).toMatchObject({
+        accessType: 'business',
+        mailbox: 'unknown',
+      });
       expect(await directory.lookup(queryFor('max@bücher.example'))).toMatchObject({ mailbox: 'known' });
 
       await seed(admin(), schema, changed, { replace: true });
@@ -91,11 +141,21 @@ describeWithPostgres('PostgreSQL directory › migration and seed', () => {
 
   test('the tables refuse what a lookup could never find', async () => {
     const s = quoteIdentifier(schema);
-    await expect(admin().query(`INSERT INTO ${s}.mail_domains VALUES ('Example.NET', 'pop')`)).rejects.toMatchObject({ code: '23514' });
-    await expect(admin().query(`INSERT INTO ${s}.mail_domains VALUES ('example.net', 'imap')`)).rejects.toMatchObject({ code: '23514' });
-    await expect(admin().query(`INSERT INTO ${s}.mail_accounts VALUES ('Jane@example.com', 'example.com', 'pop', NULL)`)).rejects.toMatchObject({ code: '23514' });
-    await expect(admin().query(`INSERT INTO ${s}.mail_accounts VALUES ('jane@example.org', 'example.com', 'pop', NULL)`)).rejects.toMatchObject({ code: '23514' });
-    await expect(admin().query(`INSERT INTO ${s}.mail_accounts VALUES ('jane@example.net', 'example.net', 'pop', NULL)`)).rejects.toMatchObject({ code: '23503' });
+    await expect(admin().query(`INSERT INTO ${s}.mail_domains VALUES ('Example.NET', 'pop')`)).rejects.toMatchObject({
+      code: '23514',
+    });
+    await expect(admin().query(`INSERT INTO ${s}.mail_domains VALUES ('example.net', 'imap')`)).rejects.toMatchObject({
+      code: '23514',
+    });
+    await expect(
+      admin().query(`INSERT INTO ${s}.mail_accounts VALUES ('Jane@example.com', 'example.com', 'pop', NULL)`),
+    ).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      admin().query(`INSERT INTO ${s}.mail_accounts VALUES ('jane@example.org', 'example.com', 'pop', NULL)`),
+    ).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      admin().query(`INSERT INTO ${s}.mail_accounts VALUES ('jane@example.net', 'example.net', 'pop', NULL)`),
+    ).rejects.toMatchObject({ code: '23503' });
   });
 
   test('check() before migrating › a start-up problem naming npm run db:migrate', async () => {
@@ -103,7 +163,9 @@ describeWithPostgres('PostgreSQL directory › migration and seed', () => {
     try {
       const checked = await directory.check();
       expect(checked.ok).toBe(false);
-      expect(checked.ok ? '' : checked.error).toMatch(/does not exist \(42P01\); create the tables with "npm run db:migrate"$/);
+      expect(checked.ok ? '' : checked.error).toMatch(
+        /does not exist \(42P01\); create the tables with "npm run db:migrate"$/,
+      );
     } finally {
       await directory.close();
     }
@@ -131,20 +193,29 @@ describeWithPostgres('npm run db:migrate / db:seed', () => {
     });
 
   test('migrate, then seed the example account file › the service answers from the tables', async () => {
-    expect((await npm('db:migrate')).stdout).toBe(`schema "${schema}": tables mail_domains and mail_accounts are in place\n`);
-    expect((await npm('db:seed', '--', 'config/accounts.json')).stdout).toMatch(/: 2 domain\(s\) and 2 account\(s\) loaded from .*config\/accounts\.json\n$/);
+    expect((await npm('db:migrate')).stdout).toBe(
+      `schema "${schema}": tables mail_domains and mail_accounts are in place\n`,
+    );
+    expect((await npm('db:seed', '--', 'config/accounts.json')).stdout).toMatch(
+      /: 2 domain\(s\) and 2 account\(s\) loaded from .*config\/accounts\.json\n$/,
+    );
     const directory = new PostgresDirectory(settingsFor(schema), silent);
     try {
-      expect(await directory.lookup(queryFor('business.user@example.com'))).toMatchObject({ accessType: 'business', mailbox: 'known' });
+      expect(await directory.lookup(queryFor('business.user@example.com'))).toMatchObject({
+        accessType: 'business',
+        mailbox: 'known',
+      });
     } finally {
       await directory.close();
     }
   });
 
   test('seed without migrating the schema named › exit 1 with the fix', async () => {
-    await expect(npm('db:seed', '--', 'config/accounts.json', '--schema', uniqueTestNamespace('pg_cli_missing'))).rejects.toMatchObject({
+    await expect(
+      npm('db:seed', '--', 'config/accounts.json', '--schema', uniqueTestNamespace('pg_cli_missing')),
+    ).rejects.toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('does not exist (42P01); create the tables with "npm run db:migrate"'),
+      stderr: expect.stringContaining('does not exist (42P01); create the tables with "npm run db:migrate"') as unknown,
     });
   });
 });

@@ -27,8 +27,12 @@ function urlWithPort(port: number): string {
 async function askEveryEndpoint(directory: AccountDirectory) {
   const app = exampleApp({ directory });
   return {
-    autodiscover: await postAutodiscover(app, requestFixture('outlook-desktop-crlf.xml'), { 'Content-Type': 'text/xml' }),
-    autodiscoverJson: await request(app).get('/autodiscover/autodiscover.json/v1.0/pop.user@example.com?Protocol=AutodiscoverV1'),
+    autodiscover: await postAutodiscover(app, requestFixture('outlook-desktop-crlf.xml'), {
+      'Content-Type': 'text/xml',
+    }),
+    autodiscoverJson: await request(app).get(
+      '/autodiscover/autodiscover.json/v1.0/pop.user@example.com?Protocol=AutodiscoverV1',
+    ),
     autoconfig: await request(app).get('/mail/config-v1.1.xml?emailaddress=pop.user%40example.com'),
     mobileconfig: await request(app).get('/mobileconfig?emailaddress=pop.user%40example.com'),
   };
@@ -59,7 +63,10 @@ describeWithPostgres('PostgreSQL unreachable', () => {
 
   test('the server accepts but never answers › connection timeout, DirectoryUnavailableError', async () => {
     const hung = await silentServer();
-    const directory = new PostgresDirectory(settingsFor(schema, { url: urlWithPort(hung.port), connectionTimeoutMs: 300 }), silent);
+    const directory = new PostgresDirectory(
+      settingsFor(schema, { url: urlWithPort(hung.port), connectionTimeoutMs: 300 }),
+      silent,
+    );
     try {
       await expect(directory.lookup(POP_USER)).rejects.toThrow(DirectoryUnavailableError);
     } finally {
@@ -76,7 +83,9 @@ describeWithPostgres('PostgreSQL unreachable', () => {
       locker = await admin().connect();
       await locker.query('BEGIN');
       await locker.query(`LOCK TABLE ${quoteIdentifier(schema)}.mail_accounts IN ACCESS EXCLUSIVE MODE`);
-      await expect(directory.lookup(POP_USER)).rejects.toThrow(/canceling statement due to statement timeout \(57014\)/);
+      await expect(directory.lookup(POP_USER)).rejects.toThrow(
+        /canceling statement due to statement timeout \(57014\)/,
+      );
       await locker.query('ROLLBACK');
       expect(await directory.lookup(POP_USER)).toMatchObject({ mailbox: 'known' });
     } finally {
@@ -97,8 +106,15 @@ describeWithPostgres('PostgreSQL unreachable', () => {
       );
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((row) => row.terminated)).toBe(true);
-      expect(await directory.lookup(POP_USER)).toEqual({ hosted: true, accessType: 'pop', mailbox: 'known', displayName: 'Pop User' });
-      expect(await directory.lookup({ domain: 'example.org', mailbox: null })).toMatchObject({ accessType: 'business' });
+      expect(await directory.lookup(POP_USER)).toEqual({
+        hosted: true,
+        accessType: 'pop',
+        mailbox: 'known',
+        displayName: 'Pop User',
+      });
+      expect(await directory.lookup({ domain: 'example.org', mailbox: null })).toMatchObject({
+        accessType: 'business',
+      });
     } finally {
       await directory.close();
     }
@@ -135,7 +151,10 @@ describeWithPostgres('PostgreSQL unreachable', () => {
       expect(stale.autodiscoverJson.status).toBe(200);
       expect(stale.autodiscover.text).not.toContain('<ErrorCode>');
       // A mailbox never asked before has no cached answer: temporary error.
-      expect((await request(exampleApp({ directory })).get('/mail/config-v1.1.xml?emailaddress=new.user%40example.com')).status).toBe(503);
+      expect(
+        (await request(exampleApp({ directory })).get('/mail/config-v1.1.xml?emailaddress=new.user%40example.com'))
+          .status,
+      ).toBe(503);
 
       now += 600_000; // past the grace period too
       expectTemporaryErrors(await askEveryEndpoint(directory));

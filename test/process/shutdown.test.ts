@@ -14,7 +14,9 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -26,17 +28,22 @@ interface Started {
 }
 
 function start(env: Record<string, string>): Started {
-  const child = spawn(TSX, ['src/main.ts'], { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TSX, ['src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
 
 async function waitForOutput(started: Started, text: string): Promise<void> {
   for (let i = 0; i < 200 && !started.output().includes(text); i++) await new Promise((r) => setTimeout(r, 50));
-  if (!started.output().includes(text)) throw new Error(`process never printed ${JSON.stringify(text)}:\n${started.output()}`);
+  if (!started.output().includes(text))
+    throw new Error(`process never printed ${JSON.stringify(text)}:\n${started.output()}`);
 }
 
 const OUTLOOK_REQUEST =
@@ -56,11 +63,20 @@ test('SIGTERM › finishes the in-flight request, then exits 0', async () => {
 
   // Send the headers and half the body, signal, then finish the body: the answer must still come.
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/autodiscover/autodiscover.xml', headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(OUTLOOK_REQUEST) } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/autodiscover/autodiscover.xml',
+        headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(OUTLOOK_REQUEST) },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.write(OUTLOOK_REQUEST.slice(0, 100));
     setTimeout(() => {

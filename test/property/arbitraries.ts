@@ -10,7 +10,24 @@ import { parseEmailAddress, type EmailAddress } from '../../src/model/email-addr
 /** Runs per property: enough to find the edge cases, small enough for a fast suite. */
 export const RUNS = 300;
 
-export const MARKUP_PIECES = ['<', '>', '&', '"', "'", ']]>', '<![CDATA[', '<!--', '-->', '&amp;', '&lt;', '&#64;', '%0d%0a', '\r\n', '\u0000', '\ufeff'];
+export const MARKUP_PIECES = [
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  ']]>',
+  '<![CDATA[',
+  '<!--',
+  '-->',
+  '&amp;',
+  '&lt;',
+  '&#64;',
+  '%0d%0a',
+  '\r\n',
+  '\u0000',
+  '\ufeff',
+];
 
 /** Any UTF-16 code unit, lone surrogates included (fast-check's own units never produce those). */
 export const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit));
@@ -24,16 +41,45 @@ export const anyString = fc.oneof(
 
 const ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
 const ASCII_ATEXT = `abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789${ATEXT_SPECIALS}`;
-const UNICODE_LETTERS = ['ü', 'é', 'ß', 'ø', 'ñ', 'ж', 'д', 'λ', '例', 'え', 'テ', 'ス', 'ト', '한', '😀', 'ı', 'İ', 'Å', 'e\u0301'];
+const UNICODE_LETTERS = [
+  'ü',
+  'é',
+  'ß',
+  'ø',
+  'ñ',
+  'ж',
+  'д',
+  'λ',
+  '例',
+  'え',
+  'テ',
+  'ス',
+  'ト',
+  '한',
+  '😀',
+  'ı',
+  'İ',
+  'Å',
+  'e\u0301',
+];
 
-const atextChar = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...ASCII_ATEXT.split('')) }, { weight: 1, arbitrary: fc.constantFrom(...UNICODE_LETTERS) });
+const atextChar = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...ASCII_ATEXT.split('')) },
+  { weight: 1, arbitrary: fc.constantFrom(...UNICODE_LETTERS) },
+);
 const atom = fc.array(atextChar, { minLength: 1, maxLength: 12 }).map((chars) => chars.join(''));
 /** Dot-atom local parts, the form the parser accepts; length is left to the parser. */
 export const localPart = fc.array(atom, { minLength: 1, maxLength: 5 }).map((atoms) => atoms.join('.'));
 
 const ldhLabel = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?$/);
 const unicodeLabel = fc
-  .array(fc.oneof(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split('')), fc.constantFrom('ü', 'é', 'ß', 'ø', 'ñ', 'ж', 'д', '例', 'え', 'テ', 'ス', 'ト')), { minLength: 1, maxLength: 12 })
+  .array(
+    fc.oneof(
+      fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split('')),
+      fc.constantFrom('ü', 'é', 'ß', 'ø', 'ñ', 'ж', 'д', '例', 'え', 'テ', 'ス', 'ト'),
+    ),
+    { minLength: 1, maxLength: 12 },
+  )
   .map((chars) => chars.join(''));
 const tld = fc.constantFrom('com', 'org', 'example', 'test', 'museum', 'xn--zckzah', 'テスト', 'рф');
 
@@ -43,7 +89,21 @@ export const domainName = fc
   .map(([labels, top]) => [...labels, top].join('.'));
 
 /** Characters that are not markup but still must not reach an answer, or only in a known form. */
-export const TRICKY_UNICODE = ['\ud800', '\udfff', '\ufffe', '\uffff', '\ufffd', '\u200b', '\u202e', '\u00a0', '\u3000', '\u0085', '\u2028', '\u00ad', '\ufeff'];
+export const TRICKY_UNICODE = [
+  '\ud800',
+  '\udfff',
+  '\ufffe',
+  '\uffff',
+  '\ufffd',
+  '\u200b',
+  '\u202e',
+  '\u00a0',
+  '\u3000',
+  '\u0085',
+  '\u2028',
+  '\u00ad',
+  '\ufeff',
+];
 
 /** Near the length limits with multi-byte characters: octets and UTF-16 units disagree there. */
 const longAddress = fc
@@ -57,7 +117,12 @@ const longAddress = fc
 export const addressLike = fc.oneof(
   fc.tuple(localPart, domainName).map(([local, domain]) => `${local}@${domain}`),
   fc
-    .tuple(fc.array(fc.oneof(atextChar, fc.constantFrom(...MARKUP_PIECES, ...TRICKY_UNICODE, ' ', '@', '.', '"', '\t')), { maxLength: 20 }), domainName)
+    .tuple(
+      fc.array(fc.oneof(atextChar, fc.constantFrom(...MARKUP_PIECES, ...TRICKY_UNICODE, ' ', '@', '.', '"', '\t')), {
+        maxLength: 20,
+      }),
+      domainName,
+    )
     .map(([chars, domain]) => `${chars.join('')}@${domain}`),
   longAddress,
   fc.tuple(anyString, fc.constantFrom('@', '@@', ''), anyString).map(([a, at, b]) => `${a}${at}${b}`),
@@ -73,7 +138,12 @@ export const validAddress: fc.Arbitrary<EmailAddress> = fc
 /** Display names the directory accepts (its own schema decides), biased towards markup. */
 export const displayName = fc
   .oneof(
-    fc.array(fc.oneof(fc.constantFrom(...MARKUP_PIECES, ' ', 'Jane', 'Ø', '例え', '😀', '\ufffe', '\uffff', '\ud800')), { maxLength: 12 }).map((parts) => parts.join('')),
+    fc
+      .array(
+        fc.oneof(fc.constantFrom(...MARKUP_PIECES, ' ', 'Jane', 'Ø', '例え', '😀', '\ufffe', '\uffff', '\ud800')),
+        { maxLength: 12 },
+      )
+      .map((parts) => parts.join('')),
     anyString,
   )
   .filter((text) => directoryDisplayName.safeParse(text).success);
@@ -83,7 +153,11 @@ export function caseVariant(text: string, mask: readonly boolean[]): string {
   return Array.from(text)
     .map((char, index) => {
       const upper = char.toUpperCase();
-      return mask[index % Math.max(mask.length, 1)] === true && upper.toLowerCase() === char && Array.from(upper).length === 1 ? upper : char;
+      return mask[index % Math.max(mask.length, 1)] === true &&
+        upper.toLowerCase() === char &&
+        Array.from(upper).length === 1
+        ? upper
+        : char;
     })
     .join('');
 }

@@ -50,12 +50,17 @@ describe('parseEmailAddress › properties', () => {
 
   test('upper/lower-case variants of the domain give the same lookupKey', () => {
     fc.assert(
-      fc.property(localPart, domainName, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (local, domain, mask) => {
-        const original = accepted(`${local}@${domain}`);
-        const variant = accepted(`${local}@${caseVariant(domain, mask)}`);
-        expect(variant?.lookupKey).toBe(original?.lookupKey);
-        expect(accepted(`${local}@${domain.toLowerCase()}`)?.domain).toBe(original?.domain);
-      }),
+      fc.property(
+        localPart,
+        domainName,
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+        (local, domain, mask) => {
+          const original = accepted(`${local}@${domain}`);
+          const variant = accepted(`${local}@${caseVariant(domain, mask)}`);
+          expect(variant?.lookupKey).toBe(original?.lookupKey);
+          expect(accepted(`${local}@${domain.toLowerCase()}`)?.domain).toBe(original?.domain);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

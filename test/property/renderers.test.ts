@@ -7,7 +7,11 @@ import { resolveSettings } from '../../src/model/resolve';
 import { renderAutoconfig } from '../../src/protocols/autoconfig/render';
 import { answerJsonProtocol } from '../../src/protocols/autodiscover-json/render';
 import { renderMobileSyncResponse, renderOutlookResponse } from '../../src/protocols/autodiscover/render';
-import { AUTODISCOVER_ERRORS, renderAutodiscoverError, type AutodiscoverErrorCode } from '../../src/protocols/autodiscover/render-error';
+import {
+  AUTODISCOVER_ERRORS,
+  renderAutodiscoverError,
+  type AutodiscoverErrorCode,
+} from '../../src/protocols/autodiscover/render-error';
 import { renderAppleProfile, type ProfileSettings } from '../../src/protocols/mobileconfig/render';
 import { exampleConfig } from '../support/app';
 import { hasNode, nodeAt } from '../support/documents';
@@ -16,13 +20,21 @@ import { anyString, displayName, RUNS, validAddress } from './arbitraries';
 
 const { config } = exampleConfig();
 const profile = buildProviderProfile(config);
-const redirectProfile = buildProviderProfile({ ...config, businessMail: { ...config.businessMail, outlookMode: 'redirect' } });
+const redirectProfile = buildProviderProfile({
+  ...config,
+  businessMail: { ...config.businessMail, outlookMode: 'redirect' },
+});
 
 const accessType = fc.constantFrom<AccessType>('pop', 'business');
 const maybeDisplayName = fc.option(displayName, { nil: null });
 
 function settingsFor(address: EmailAddress, name: string | null, type: AccessType, redirect = false): MailSettings {
-  return resolveSettings(redirect ? redirectProfile : profile, { accessType: type, domain: address.domain, address, displayName: name });
+  return resolveSettings(redirect ? redirectProfile : profile, {
+    accessType: type,
+    domain: address.domain,
+    address,
+    displayName: name,
+  });
 }
 
 /** What the answer must say back: the display name only when there is one, as XML can carry it. */
@@ -44,14 +56,25 @@ afterAll(() => jest.restoreAllMocks());
 describe('renderers › every answer parses back to the address and display name it was given', () => {
   test('Outlook POX: well-formed, AutoDiscoverSMTPAddress, DisplayName and LoginName intact', () => {
     fc.assert(
-      fc.property(validAddress, maybeDisplayName, accessType, fc.boolean(), fc.boolean(), (address, name, type, redirect, followsRedirect) => {
-        const document = readXml(renderOutlookResponse(settingsFor(address, name, type, redirect), { clientFollowsRedirectUrl: followsRedirect }));
-        expect(xmlText(document, 'Autodiscover/Response/User/AutoDiscoverSMTPAddress')).toBe(address.address);
-        expectDisplayName(document, 'Autodiscover/Response/User/DisplayName', name);
-        if (hasNode(document, 'Autodiscover/Response/Account/Protocol')) {
-          expect(xmlText(document, 'Autodiscover/Response/Account/Protocol[0]/LoginName')).toBe(address.address);
-        }
-      }),
+      fc.property(
+        validAddress,
+        maybeDisplayName,
+        accessType,
+        fc.boolean(),
+        fc.boolean(),
+        (address, name, type, redirect, followsRedirect) => {
+          const document = readXml(
+            renderOutlookResponse(settingsFor(address, name, type, redirect), {
+              clientFollowsRedirectUrl: followsRedirect,
+            }),
+          );
+          expect(xmlText(document, 'Autodiscover/Response/User/AutoDiscoverSMTPAddress')).toBe(address.address);
+          expectDisplayName(document, 'Autodiscover/Response/User/DisplayName', name);
+          if (hasNode(document, 'Autodiscover/Response/Account/Protocol')) {
+            expect(xmlText(document, 'Autodiscover/Response/Account/Protocol[0]/LoginName')).toBe(address.address);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -104,7 +127,9 @@ describe('renderers › every answer parses back to the address and display name
         for (const identifier of [nodeAt(profileDocument, 'PayloadIdentifier'), nodeAt(payload, 'PayloadIdentifier')]) {
           expect(identifier).toMatch(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/);
         }
-        expect(nodeAt(profileDocument, 'PayloadUUID')).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
+        expect(nodeAt(profileDocument, 'PayloadUUID')).toMatch(
+          /^[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/,
+        );
       }),
       { numRuns: RUNS },
     );

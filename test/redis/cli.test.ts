@@ -26,7 +26,8 @@ function cli(args: readonly string[], env: Record<string, string>): Promise<CliR
       process.execPath,
       ['--import', 'tsx', CLI, ...args],
       { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'silent', ...env }, timeout: 20_000 },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
     );
   });
 }
@@ -35,7 +36,10 @@ let folder: string;
 beforeAll(() => {
   folder = mkdtempSync(path.join(tmpdir(), 'cache-cli-'));
   const accounts = path.join(REPO_ROOT, 'config/accounts.json');
-  writeFileSync(path.join(folder, 'config.json'), JSON.stringify({ directory: { type: 'file', file: accounts }, cache: { redis: { keyPrefix: prefix } } }));
+  writeFileSync(
+    path.join(folder, 'config.json'),
+    JSON.stringify({ directory: { type: 'file', file: accounts }, cache: { redis: { keyPrefix: prefix } } }),
+  );
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -76,7 +80,10 @@ describeWithRedis('npm run cache:invalidate › Redis', () => {
     await redis.set(`${prefix}:v1:example.com|jane@example.com`, '{}');
     await redis.set(`${prefix}:v1:example.com|`, '{}');
     await redis.set(`${prefix}:v1:example.org|`, '{}');
-    const run = await cli(['--domain', 'Example.COM'], { CONFIG_FILE: path.join(folder, 'config.json'), REDIS_URL: TEST_REDIS_URL ?? '' });
+    const run = await cli(['--domain', 'Example.COM'], {
+      CONFIG_FILE: path.join(folder, 'config.json'),
+      REDIS_URL: TEST_REDIS_URL ?? '',
+    });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain('domain example.com: deleted 2 cached answer(s)');
     expect(await redis.exists(`${prefix}:v1:example.com|jane@example.com`, `${prefix}:v1:example.com|`)).toBe(0);

@@ -2,7 +2,14 @@ import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { describeWithRedis, uniqueTestNamespace } from '../support/backends';
 import { MutableDirectory, type AccountsInput } from '../support/mutable-directory';
-import { deleteKeysWithPrefix, inspector, offeredAccessType, redisInstance, TEST_ADMIN_TOKEN, testRedisConfig } from './support';
+import {
+  deleteKeysWithPrefix,
+  inspector,
+  offeredAccessType,
+  redisInstance,
+  TEST_ADMIN_TOKEN,
+  testRedisConfig,
+} from './support';
 
 const prefix = uniqueTestNamespace('invalidation');
 

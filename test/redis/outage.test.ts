@@ -25,15 +25,19 @@ const ACCOUNTS: AccountsInput = {
   accounts: [{ address: 'jane@example.com', accessType: 'business' }],
 };
 
-const outageWarnings = (lines: readonly LogLine[]) => lines.filter((line) => line.level === WARN && line.msg.startsWith('Redis cache unavailable'));
-const recoveries = (lines: readonly LogLine[]) => lines.filter((line) => line.level === INFO && line.msg === 'Redis cache available again');
+const outageWarnings = (lines: readonly LogLine[]) =>
+  lines.filter((line) => line.level === WARN && line.msg.startsWith('Redis cache unavailable'));
+const recoveries = (lines: readonly LogLine[]) =>
+  lines.filter((line) => line.level === INFO && line.msg === 'Redis cache available again');
 
 type Instance = ReturnType<typeof redisInstance>;
 
 /** GETs autoconfig for jane `times` times at once; every answer must be a correct 200. */
 async function askJane(instance: Instance, times: number): Promise<void> {
   const answers = await Promise.all(
-    Array.from({ length: times }, () => request(instance.app).get('/mail/config-v1.1.xml').query({ emailaddress: 'jane@example.com' })),
+    Array.from({ length: times }, () =>
+      request(instance.app).get('/mail/config-v1.1.xml').query({ emailaddress: 'jane@example.com' }),
+    ),
   );
   for (const res of answers) {
     expect(res.status).toBe(200);
@@ -63,7 +67,10 @@ describeWithRedis('Redis connections killed mid-test (CLIENT KILL ID)', () => {
     expect(source.lookups).toBe(1);
 
     // Only this instance's connections: TYPE normal would also cut the other test files' clients.
-    const ids = [...(await clientIdsNamed(redis, `${prefix}:cache`)), ...(await clientIdsNamed(redis, `${prefix}:invalidations`))];
+    const ids = [
+      ...(await clientIdsNamed(redis, `${prefix}:cache`)),
+      ...(await clientIdsNamed(redis, `${prefix}:invalidations`)),
+    ];
     expect(ids).toHaveLength(2);
     for (const id of ids) await redis.client('KILL', 'ID', id);
     await waitFor(() => outageWarnings(lines).length > 0, 'the outage warning');
@@ -91,7 +98,11 @@ describe('Redis unreachable (closed port 127.0.0.1:1)', () => {
   let instance: Instance;
 
   beforeAll(() => {
-    instance = redisInstance(source, testRedisConfig(uniqueTestNamespace('closed_port'), { url: 'redis://127.0.0.1:1' }), logger);
+    instance = redisInstance(
+      source,
+      testRedisConfig(uniqueTestNamespace('closed_port'), { url: 'redis://127.0.0.1:1' }),
+      logger,
+    );
   });
   afterAll(async () => {
     await instance.directory.close();
@@ -111,7 +122,10 @@ describe('Redis unreachable (closed port 127.0.0.1:1)', () => {
       .set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`)
       .send({ address: 'jane@example.com' });
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({ error: 'CacheUnavailable', message: expect.stringContaining('nothing was dropped') });
+    expect(res.body).toEqual({
+      error: 'CacheUnavailable',
+      message: expect.stringContaining('nothing was dropped') as unknown,
+    });
   });
 });
 
@@ -123,7 +137,11 @@ describe('Redis too slow (connects, then never answers a command)', () => {
 
   beforeAll(async () => {
     stalling = await startStallingRedis();
-    instance = redisInstance(source, testRedisConfig(uniqueTestNamespace('stalling'), { url: stalling.url, commandTimeoutMs: 50 }), logger);
+    instance = redisInstance(
+      source,
+      testRedisConfig(uniqueTestNamespace('stalling'), { url: stalling.url, commandTimeoutMs: 50 }),
+      logger,
+    );
     await instance.cache.ready(5000);
   });
   afterAll(async () => {

@@ -127,7 +127,8 @@ describeWithRedis('RedisLookupCache › real Redis', () => {
   test('invalidate domain › more keys than one SCAN batch › all dropped', async () => {
     const cache = await open();
     const pipeline = redis.pipeline();
-    for (let index = 0; index < 1200; index += 1) pipeline.set(`${prefix}:v1:big.example|user${index}@big.example`, '{}', 'EX', 60);
+    for (let index = 0; index < 1200; index += 1)
+      pipeline.set(`${prefix}:v1:big.example|user${index}@big.example`, '{}', 'EX', 60);
     await pipeline.exec();
     const report = await cache.invalidateEverywhere({ domain: 'big.example' });
     expect(report.deletedKeys).toBe(1200);
@@ -215,7 +216,12 @@ describeWithRedis('CachedDirectory › RedisLookupCache', () => {
     const unknownMailbox = { domain: 'example.com', mailbox: 'nobody@example.com' };
     const unknownDomain = { domain: 'not-hosted.example', mailbox: 'x@not-hosted.example' };
     await directory.lookup(jane);
-    await expect(directory.lookup(unknownMailbox)).resolves.toEqual({ hosted: true, accessType: 'pop', mailbox: 'unknown', displayName: null });
+    await expect(directory.lookup(unknownMailbox)).resolves.toEqual({
+      hosted: true,
+      accessType: 'pop',
+      mailbox: 'unknown',
+      displayName: null,
+    });
     await expect(directory.lookup(unknownDomain)).resolves.toEqual({ hosted: false });
     expect(source.lookups).toBe(3);
 

@@ -16,7 +16,8 @@ export function testRedisConfig(keyPrefix: string, overrides: Record<string, unk
 
 /** A plain client for looking inside Redis and cleaning up. */
 export function inspector(): Redis {
-  if (TEST_REDIS_URL === undefined) throw new Error('TEST_REDIS_URL is not set (describeWithRedis should have skipped)');
+  if (TEST_REDIS_URL === undefined)
+    throw new Error('TEST_REDIS_URL is not set (describeWithRedis should have skipped)');
   return new Redis(TEST_REDIS_URL, { connectionName: 'mail-autodiscover-test-inspector' });
 }
 
@@ -57,7 +58,11 @@ export const WARN = 40;
 export const INFO = 30;
 
 /** Polls until `condition` holds (a wait for an event, not a timing assertion); fails after `timeoutMs`. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -81,7 +86,8 @@ export async function startStallingRedis(): Promise<{ url: string; close: () => 
         const command = name.toUpperCase();
         if (command === 'CLIENT') socket.write('+OK\r\n');
         else if (command === 'INFO') socket.write(bulk('redis_version:7.0.0\r\nloading:0\r\n'));
-        else if (command === 'SUBSCRIBE') args.forEach((channel, index) => socket.write(`*3\r\n${bulk('subscribe')}${bulk(channel)}:${index + 1}\r\n`));
+        else if (command === 'SUBSCRIBE')
+          args.forEach((channel, index) => socket.write(`*3\r\n${bulk('subscribe')}${bulk(channel)}:${index + 1}\r\n`));
         // anything else: no answer, ever
       }
     });
@@ -119,14 +125,24 @@ export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
  * One service instance as main.ts composes it, on the example config, with its own CachedDirectory
  * and RedisLookupCache in front of `source` (shared by the instances of a test, like a database).
  */
-export function redisInstance(source: AccountDirectory, redis: RedisConfig, logger: Logger = pino({ level: 'silent' })) {
+export function redisInstance(
+  source: AccountDirectory,
+  redis: RedisConfig,
+  logger: Logger = pino({ level: 'silent' }),
+) {
   const config = structuredClone(exampleConfig().config);
   config.admin.token = TEST_ADMIN_TOKEN;
   config.rateLimit.enabled = false;
   config.cache.redis = redis;
   const cache = RedisLookupCache.connect(redis, logger);
   const directory = new CachedDirectory(source, cache, config.cache);
-  const app = buildApp({ config, directory, logger, now: () => FIXED_NOW, invalidate: (scope) => directory.invalidate(scope) });
+  const app = buildApp({
+    config,
+    directory,
+    logger,
+    now: () => FIXED_NOW,
+    invalidate: (scope) => directory.invalidate(scope),
+  });
   return { app, cache, directory };
 }
 

@@ -27,10 +27,19 @@ export function exampleDirectory(): AccountDirectory {
 }
 
 /** buildApp on the example config, a silent logger and a fixed clock; overrides patch config sections. */
-export function exampleApp(options: { config?: (config: AppConfig) => AppConfig; directory?: AccountDirectory; rateLimiter?: RateLimiterAbstract } = {}) {
+export function exampleApp(
+  options: {
+    config?: (config: AppConfig) => AppConfig;
+    directory?: AccountDirectory;
+    rateLimiter?: RateLimiterAbstract;
+  } = {},
+) {
   // The per-IP limit would trip on suites that send hundreds of requests from 127.0.0.1; the
   // rate-limit tests switch it back on through `config`.
-  const base = { ...structuredClone(exampleConfig().config), rateLimit: { enabled: false, points: 120, durationSeconds: 60 } };
+  const base = {
+    ...structuredClone(exampleConfig().config),
+    rateLimit: { enabled: false, points: 120, durationSeconds: 60 },
+  };
   const config = options.config ? options.config(base) : base;
   return buildApp({
     config,

@@ -18,8 +18,18 @@ export function manualClock(start = 1_700_000_000_000): ManualClock {
 }
 
 export const POP_KNOWN: DirectoryAnswer = { hosted: true, accessType: 'pop', mailbox: 'known', displayName: null };
-export const BUSINESS_KNOWN: DirectoryAnswer = { hosted: true, accessType: 'business', mailbox: 'known', displayName: null };
-export const POP_UNKNOWN_MAILBOX: DirectoryAnswer = { hosted: true, accessType: 'pop', mailbox: 'unknown', displayName: null };
+export const BUSINESS_KNOWN: DirectoryAnswer = {
+  hosted: true,
+  accessType: 'business',
+  mailbox: 'known',
+  displayName: null,
+};
+export const POP_UNKNOWN_MAILBOX: DirectoryAnswer = {
+  hosted: true,
+  accessType: 'pop',
+  mailbox: 'unknown',
+  displayName: null,
+};
 export const NOT_HOSTED_ANSWER: DirectoryAnswer = { hosted: false };
 
 export const mailboxQuery = (address: string): AccountQuery => ({

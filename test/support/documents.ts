@@ -18,9 +18,11 @@ const parser = new XMLParser({
 
 /** Checks the answer is one well-formed UTF-8 document with the declaration first (no BOM), then parses it. */
 export function parseXmlDocument(text: string): unknown {
-  if (!text.startsWith('<?xml')) throw new Error(`the document does not start with "<?xml": ${JSON.stringify(text.slice(0, 40))}`);
+  if (!text.startsWith('<?xml'))
+    throw new Error(`the document does not start with "<?xml": ${JSON.stringify(text.slice(0, 40))}`);
   const validation = XMLValidator.validate(text);
-  if (validation !== true) throw new Error(`not well-formed XML (${validation.err.code}: ${validation.err.msg}):\n${text}`);
+  if (validation !== true)
+    throw new Error(`not well-formed XML (${validation.err.code}: ${validation.err.msg}):\n${text}`);
   return parser.parse(text);
 }
 
@@ -76,13 +78,17 @@ export function listAt(root: unknown, pathText: string): unknown[] {
  * shows every mismatch in one diff. A missing path shows as `undefined`.
  */
 export function expectTexts(root: unknown, expected: Readonly<Record<string, string>>): void {
-  const actual = Object.fromEntries(Object.keys(expected).map((key) => [key, hasNode(root, key) ? textAt(root, key) : undefined]));
+  const actual = Object.fromEntries(
+    Object.keys(expected).map((key) => [key, hasNode(root, key) ? textAt(root, key) : undefined]),
+  );
   expect(actual).toEqual(expected);
 }
 
 /** The same for typed values (plist integers and booleans): `{ IncomingMailServerPortNumber: 993 }`. */
 export function expectValues(root: unknown, expected: Readonly<Record<string, unknown>>): void {
-  const actual = Object.fromEntries(Object.keys(expected).map((key) => [key, hasNode(root, key) ? nodeAt(root, key) : undefined]));
+  const actual = Object.fromEntries(
+    Object.keys(expected).map((key) => [key, hasNode(root, key) ? nodeAt(root, key) : undefined]),
+  );
   expect(actual).toEqual(expected);
 }
 

@@ -8,7 +8,11 @@ import net from 'node:net';
 export default async function globalSetup(): Promise<void> {
   const backends = [
     { name: 'Redis', env: 'TEST_REDIS_URL', url: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379' },
-    { name: 'PostgreSQL', env: 'TEST_POSTGRES_URL', url: process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' },
+    {
+      name: 'PostgreSQL',
+      env: 'TEST_POSTGRES_URL',
+      url: process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+    },
   ];
   const missing: string[] = [];
   for (const backend of backends) {
@@ -17,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
     if (reachable) {
       process.env[backend.env] = backend.url;
     } else {
-      delete process.env[backend.env];
+      Reflect.deleteProperty(process.env, backend.env);
       missing.push(`${backend.name} at ${url.host}`);
     }
   }
@@ -26,7 +30,9 @@ export default async function globalSetup(): Promise<void> {
   if (process.env['CI'] === 'true') {
     throw new Error(`CI=true but ${list} is not reachable; .ci/run starts the services the tests need`);
   }
-  process.stderr.write(`\n[backends] SKIPPING the integration suites for ${list}: not reachable. Start it and rerun (see README "Tests").\n`);
+  process.stderr.write(
+    `\n[backends] SKIPPING the integration suites for ${list}: not reachable. Start it and rerun (see README "Tests").\n`,
+  );
 }
 
 function canConnect(host: string, port: number): Promise<boolean> {

@@ -31,8 +31,12 @@ export interface RequestShape {
  */
 export function autodiscoverRequestBody(address: string, schema: ResponseSchema, shape: RequestShape = {}): string {
   // Through the writer as plane-15 private-use characters (which it leaves alone), then back.
-  const hidden = Array.from(address, (char) => (ILLEGAL_XML_CHARACTER.test(char) ? String.fromCodePoint(0xf0000 + (char.codePointAt(0) ?? 0)) : char)).join('');
-  return buildRequest(hidden, schema, shape).replace(/[\u{f0000}-\u{fffff}]/gu, (char) => String.fromCharCode((char.codePointAt(0) ?? 0) - 0xf0000));
+  const hidden = Array.from(address, (char) =>
+    ILLEGAL_XML_CHARACTER.test(char) ? String.fromCodePoint(0xf0000 + (char.codePointAt(0) ?? 0)) : char,
+  ).join('');
+  return buildRequest(hidden, schema, shape).replace(/[\u{f0000}-\u{fffff}]/gu, (char) =>
+    String.fromCharCode((char.codePointAt(0) ?? 0) - 0xf0000),
+  );
 }
 
 function buildRequest(address: string, schema: ResponseSchema, shape: RequestShape): string {
@@ -52,6 +56,7 @@ function buildRequest(address: string, schema: ResponseSchema, shape: RequestSha
 
 // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. A lone
 // surrogate is matched as one code point under the `u` flag, so it falls outside every range.
+// eslint-disable-next-line no-control-regex -- the XML 1.0 Char production names tab, LF and CR
 const ILLEGAL_XML_CHARACTER = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
 
 /** `text` as an XML answer can carry it: each character XML 1.0 forbids replaced by U+FFFD. */
@@ -62,7 +67,9 @@ export function asXmlCarriesIt(text: string): string {
 /** The first character XML 1.0 forbids (fast-xml-parser's validator does not look), or null. */
 export function illegalXmlCharacter(text: string): string | null {
   const match = ILLEGAL_XML_CHARACTER.exec(text);
-  return match === null ? null : `U+${(match[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')} at ${match.index}`;
+  return match === null
+    ? null
+    : `U+${(match[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')} at ${match.index}`;
 }
 
 const strictParser = new XMLParser({
@@ -80,11 +87,13 @@ const strictParser = new XMLParser({
  * XML 1.0 allows. Returns the parsed tree, text kept untrimmed.
  */
 export function readXml(text: string): unknown {
-  if (!text.startsWith('<?xml')) throw new Error(`the document does not start with "<?xml": ${JSON.stringify(text.slice(0, 40))}`);
+  if (!text.startsWith('<?xml'))
+    throw new Error(`the document does not start with "<?xml": ${JSON.stringify(text.slice(0, 40))}`);
   const illegal = illegalXmlCharacter(text);
   if (illegal !== null) throw new Error(`character XML 1.0 forbids (${illegal}) in:\n${text}`);
   const validation = XMLValidator.validate(text);
-  if (validation !== true) throw new Error(`not well-formed XML (${validation.err.code}: ${validation.err.msg}):\n${text}`);
+  if (validation !== true)
+    throw new Error(`not well-formed XML (${validation.err.code}: ${validation.err.msg}):\n${text}`);
   return strictParser.parse(text);
 }
 
@@ -179,13 +188,16 @@ function optionalText(document: unknown, path: string): string[] {
 function readAutodiscover(res: TestResponse, userPath: string, addressElement: string): Answer {
   expect(res.headers['content-type']).toBe('text/xml; charset=utf-8');
   const document = readXml(res.text);
-  return { address: xmlText(document, `${userPath}/${addressElement}`), displayNames: optionalText(document, `${userPath}/DisplayName`) };
+  return {
+    address: xmlText(document, `${userPath}/${addressElement}`),
+    displayNames: optionalText(document, `${userPath}/DisplayName`),
+  };
 }
 
 function readJson(res: TestResponse): Answer {
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   const body: unknown = JSON.parse(res.text);
-  expect(body).toEqual({ Protocol: 'AutodiscoverV1', Url: expect.stringMatching(/^https:\/\//) });
+  expect(body).toEqual({ Protocol: 'AutodiscoverV1', Url: expect.stringMatching(/^https:\/\//) as unknown });
   return { address: null, displayNames: [] };
 }
 
@@ -199,7 +211,8 @@ function readProfile(res: TestResponse): Answer {
   expect(res.headers['content-type']).toBe('application/x-apple-aspen-config');
   const profile = readPlist(res.text);
   const payload = nodeAt(profile, 'PayloadContent[0]');
-  if (!isRecord(payload) || typeof payload['EmailAddress'] !== 'string') throw new Error(`no EmailAddress in ${JSON.stringify(payload)}`);
+  if (!isRecord(payload) || typeof payload['EmailAddress'] !== 'string')
+    throw new Error(`no EmailAddress in ${JSON.stringify(payload)}`);
   const name = payload['EmailAccountName'];
   return { address: payload['EmailAddress'], displayNames: typeof name === 'string' ? [name] : [] };
 }
@@ -220,12 +233,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   {
     name: 'GET autodiscover.json/v1.0/{address}',
-    send: (app, address, headers) => get(app, `/autodiscover/autodiscover.json/v1.0/${query(address)}?Protocol=AutodiscoverV1`, headers),
+    send: (app, address, headers) =>
+      get(app, `/autodiscover/autodiscover.json/v1.0/${query(address)}?Protocol=AutodiscoverV1`, headers),
     read: readJson,
   },
   {
     name: 'GET autodiscover.json?Email=',
-    send: (app, address, headers) => get(app, `/autodiscover/autodiscover.json?Email=${query(address)}&Protocol=AutodiscoverV1`, headers),
+    send: (app, address, headers) =>
+      get(app, `/autodiscover/autodiscover.json?Email=${query(address)}&Protocol=AutodiscoverV1`, headers),
     read: readJson,
   },
   ...['/mail/config-v1.1.xml', '/.well-known/autoconfig/mail/config-v1.1.xml', '/v1.1/mail/config-v1.1.xml'].map(
@@ -259,7 +274,10 @@ export function expectErrorAnswer(endpoint: Endpoint, res: TestResponse, expecte
     expect(autodiscoverErrorCodeOf(res)).toBe(expected.autodiscoverCode);
   } else if (endpoint.name.includes('autodiscover.json')) {
     expect(res.status).toBe(expected.status);
-    expect(JSON.parse(res.text)).toEqual({ ErrorCode: expected.jsonErrorCode, ErrorMessage: expect.any(String) });
+    expect(JSON.parse(res.text)).toEqual({
+      ErrorCode: expected.jsonErrorCode,
+      ErrorMessage: expect.any(String) as unknown,
+    });
   } else {
     expect(res.status).toBe(expected.status);
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
@@ -273,4 +291,7 @@ export const ADDRESS_REFUSED: ErrorAnswer = { autodiscoverCode: '600', status: 4
 export const NOT_FOUND: ErrorAnswer = { autodiscoverCode: '500', status: 404, jsonErrorCode: 'UserNotFound' };
 
 /** Config patch: directory display names shown to anonymous callers. */
-export const revealDisplayNames = (config: AppConfig): AppConfig => ({ ...config, privacy: { ...config.privacy, revealDisplayNames: true } });
+export const revealDisplayNames = (config: AppConfig): AppConfig => ({
+  ...config,
+  privacy: { ...config.privacy, revealDisplayNames: true },
+});

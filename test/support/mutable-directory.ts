@@ -1,10 +1,19 @@
-import { DirectoryUnavailableError, type AccountDirectory, type AccountQuery, type DirectoryAnswer } from '../../src/directory/account-directory';
+import {
+  DirectoryUnavailableError,
+  type AccountDirectory,
+  type AccountQuery,
+  type DirectoryAnswer,
+} from '../../src/directory/account-directory';
 import { answerFromData, parseDirectoryData, type DirectoryData } from '../../src/directory/directory-data';
 
 /** Account data in the account-file format, e.g. { domains: [...], accounts: [...] }. */
 export interface AccountsInput {
   readonly domains?: ReadonlyArray<{ readonly domain: string; readonly defaultAccessType: 'pop' | 'business' }>;
-  readonly accounts?: ReadonlyArray<{ readonly address: string; readonly accessType: 'pop' | 'business'; readonly displayName?: string }>;
+  readonly accounts?: ReadonlyArray<{
+    readonly address: string;
+    readonly accessType: 'pop' | 'business';
+    readonly displayName?: string;
+  }>;
 }
 
 /**

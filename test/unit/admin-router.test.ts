@@ -29,7 +29,11 @@ function configWith(token: string | null): AppConfig {
 /** The app on the in-process cache, as main.ts wires it when no Redis is configured. */
 function setUp(options: { token?: string | null; invalidate?: (scope: InvalidationScope) => Promise<void> } = {}) {
   const source = new MutableDirectory(ACCOUNTS);
-  const directory = new CachedDirectory(source, new MemoryLookupCache(100), { ttlSeconds: 300, negativeTtlSeconds: 60, staleGraceSeconds: 0 });
+  const directory = new CachedDirectory(source, new MemoryLookupCache(100), {
+    ttlSeconds: 300,
+    negativeTtlSeconds: 60,
+    staleGraceSeconds: 0,
+  });
   const app = buildApp({
     config: configWith(options.token === undefined ? TOKEN : options.token),
     directory,
@@ -44,7 +48,11 @@ function setUp(options: { token?: string | null; invalidate?: (scope: Invalidati
   return { app, source, offered };
 }
 
-const post = (app: ReturnType<typeof setUp>['app'], body: unknown, authorization: string | null = `Bearer ${TOKEN}`) => {
+const post = (
+  app: ReturnType<typeof setUp>['app'],
+  body: unknown,
+  authorization: string | null = `Bearer ${TOKEN}`,
+) => {
   const req = request(app).post(PATH);
   if (authorization !== null) req.set('Authorization', authorization);
   return typeof body === 'string' ? req.set('Content-Type', 'application/json').send(body) : req.send(body as object);
@@ -62,14 +70,20 @@ describe(`POST ${PATH} › authentication`, () => {
     const res = await post(app, { address: 'jane@example.com' }, null);
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="mail-autodiscover admin"');
-    expect(res.body).toEqual({ error: 'AuthenticationRequired', message: expect.stringContaining('Authorization: Bearer') });
+    expect(res.body).toEqual({
+      error: 'AuthenticationRequired',
+      message: expect.stringContaining('Authorization: Bearer') as unknown,
+    });
   });
 
-  test.each([['Bearer not-the-token-0123456789'], [`Bearer ${TOKEN}x`], [`Basic ${TOKEN}`], ['Bearer']])('Authorization %p › 401', async (header) => {
-    const { app } = setUp();
-    const res = await post(app, { address: 'jane@example.com' }, header);
-    expect(res.status).toBe(401);
-  });
+  test.each([['Bearer not-the-token-0123456789'], [`Bearer ${TOKEN}x`], [`Basic ${TOKEN}`], ['Bearer']])(
+    'Authorization %p › 401',
+    async (header) => {
+      const { app } = setUp();
+      const res = await post(app, { address: 'jane@example.com' }, header);
+      expect(res.status).toBe(401);
+    },
+  );
 
   test('scheme "bearer" in lower case › accepted', async () => {
     const { app } = setUp();
@@ -77,8 +91,14 @@ describe(`POST ${PATH} › authentication`, () => {
   });
 
   test('admin.token set but no invalidate passed to buildApp › refused at construction', () => {
-    const directory = new CachedDirectory(new MutableDirectory(ACCOUNTS), new MemoryLookupCache(1), { ttlSeconds: 1, negativeTtlSeconds: 1, staleGraceSeconds: 0 });
-    expect(() => buildApp({ config: configWith(TOKEN), directory, logger: pino({ level: 'silent' }) })).toThrow(/admin.token is set but no invalidate/);
+    const directory = new CachedDirectory(new MutableDirectory(ACCOUNTS), new MemoryLookupCache(1), {
+      ttlSeconds: 1,
+      negativeTtlSeconds: 1,
+      staleGraceSeconds: 0,
+    });
+    expect(() => buildApp({ config: configWith(TOKEN), directory, logger: pino({ level: 'silent' }) })).toThrow(
+      /admin.token is set but no invalidate/,
+    );
   });
 });
 
@@ -115,7 +135,7 @@ describe(`POST ${PATH} › in-process cache`, () => {
     const { app } = setUp({ invalidate: () => Promise.reject(new Error('Redis is down')) });
     const res = await post(app, { domain: 'example.com' });
     expect(res.status).toBe(503);
-    expect(res.body.error).toBe('CacheUnavailable');
+    expect((res.body as { error: string }).error).toBe('CacheUnavailable');
   });
 });
 
@@ -127,20 +147,28 @@ describe(`POST ${PATH} › bad input › 400 InputValidationError`, () => {
     ['an unknown key', { email: 'jane@example.com' }, 'unknown key(s) "email"'],
     ['an address without "@"', { address: 'jane' }, 'address: the e-mail address has no "@"'],
     ['an address that is not a string', { address: 42 }, 'address must be a string'],
-    ['a bad domain', { domain: 'exa mple.com' }, 'domain must be a domain name such as "example.com", got "exa mple.com"'],
+    [
+      'a bad domain',
+      { domain: 'exa mple.com' },
+      'domain must be a domain name such as "example.com", got "exa mple.com"',
+    ],
     ['a JSON array', '[]', 'send a JSON object'],
   ])('%s › 400 naming the problem', async (_what, body, message) => {
     const { app } = setUp();
     const res = await post(app, body);
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'InputValidationError', message: expect.stringContaining(message) });
+    expect(res.body).toEqual({ error: 'InputValidationError', message: expect.stringContaining(message) as unknown });
   });
 
   test('text/plain body › 400 asking for JSON', async () => {
     const { app } = setUp();
-    const res = await request(app).post(PATH).set('Authorization', `Bearer ${TOKEN}`).set('Content-Type', 'text/plain').send('jane@example.com');
+    const res = await request(app)
+      .post(PATH)
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .set('Content-Type', 'text/plain')
+      .send('jane@example.com');
     expect(res.status).toBe(400);
-    expect(res.body.message).toContain('Content-Type: application/json');
+    expect((res.body as { message: string }).message).toContain('Content-Type: application/json');
   });
 
   test('body over 1 KiB › 413', async () => {
@@ -152,11 +180,17 @@ describe(`POST ${PATH} › bad input › 400 InputValidationError`, () => {
 
 describe('parseInvalidationTarget', () => {
   test('address › the lookup key (lower-cased, punycode domain)', () => {
-    expect(parseInvalidationTarget({ address: 'Jane@Bücher.example' })).toEqual({ ok: true, value: { address: 'jane@xn--bcher-kva.example' } });
+    expect(parseInvalidationTarget({ address: 'Jane@Bücher.example' })).toEqual({
+      ok: true,
+      value: { address: 'jane@xn--bcher-kva.example' },
+    });
   });
 
   test('domain › ASCII form', () => {
-    expect(parseInvalidationTarget({ domain: 'Bücher.example' })).toEqual({ ok: true, value: { domain: 'xn--bcher-kva.example' } });
+    expect(parseInvalidationTarget({ domain: 'Bücher.example' })).toEqual({
+      ok: true,
+      value: { domain: 'xn--bcher-kva.example' },
+    });
   });
 
   test('null › refused', () => {

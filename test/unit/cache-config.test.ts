@@ -31,22 +31,43 @@ function problems(settings: object, env: Record<string, string> = {}): string[] 
 
 describe('cache.redis › accepted', () => {
   test('nothing set › no Redis, defaults filled in', () => {
-    expect(loaded({}).cache.redis).toEqual({ url: null, keyPrefix: 'mail-autodiscover', commandTimeoutMs: 250, connectTimeoutMs: 2000 });
+    expect(loaded({}).cache.redis).toEqual({
+      url: null,
+      keyPrefix: 'mail-autodiscover',
+      commandTimeoutMs: 250,
+      connectTimeoutMs: 2000,
+    });
   });
 
   test('REDIS_URL › sets cache.redis.url, keeping the other keys of the file', () => {
-    const config = loaded({ cache: { redis: { keyPrefix: 'eu1' } } }, { REDIS_URL: 'rediss://:secret@cache.example:6380/2' });
+    const config = loaded(
+      { cache: { redis: { keyPrefix: 'eu1' } } },
+      { REDIS_URL: 'rediss://:secret@cache.example:6380/2' },
+    );
     expect(config.cache.redis).toMatchObject({ url: 'rediss://:secret@cache.example:6380/2', keyPrefix: 'eu1' });
   });
 
   test('sentinel › nodes, name and defaults', () => {
-    const config = loaded({ cache: { redis: { sentinel: { sentinels: [{ host: '10.0.0.5', port: 26379 }], name: 'mymaster' } } } });
-    expect(config.cache.redis.sentinel).toEqual({ sentinels: [{ host: '10.0.0.5', port: 26379 }], name: 'mymaster', db: 0, tls: false });
+    const config = loaded({
+      cache: { redis: { sentinel: { sentinels: [{ host: '10.0.0.5', port: 26379 }], name: 'mymaster' } } },
+    });
+    expect(config.cache.redis.sentinel).toEqual({
+      sentinels: [{ host: '10.0.0.5', port: 26379 }],
+      name: 'mymaster',
+      db: 0,
+      tls: false,
+    });
   });
 
   test('cluster › nodes', () => {
-    const config = loaded({ cache: { redis: { cluster: { nodes: [{ host: '10.0.0.5', port: 7000 }], password: 'pw' } } } });
-    expect(config.cache.redis.cluster).toEqual({ nodes: [{ host: '10.0.0.5', port: 7000 }], password: 'pw', tls: false });
+    const config = loaded({
+      cache: { redis: { cluster: { nodes: [{ host: '10.0.0.5', port: 7000 }], password: 'pw' } } },
+    });
+    expect(config.cache.redis.cluster).toEqual({
+      nodes: [{ host: '10.0.0.5', port: 7000 }],
+      password: 'pw',
+      tls: false,
+    });
   });
 });
 
@@ -64,7 +85,12 @@ describe('cache.redis › refused, with the key and the fix', () => {
   });
 
   test('url and cluster › cannot be combined', () => {
-    expect(problems({ cache: { redis: { cluster: { nodes: [{ host: '10.0.0.5', port: 7000 }] } } } }, { REDIS_URL: 'redis://10.0.0.9:6379' })).toEqual([
+    expect(
+      problems(
+        { cache: { redis: { cluster: { nodes: [{ host: '10.0.0.5', port: 7000 }] } } } },
+        { REDIS_URL: 'redis://10.0.0.9:6379' },
+      ),
+    ).toEqual([
       'config.json: cache.redis.cluster cannot be combined with cache.redis.url (or REDIS_URL): keep exactly one of url (one server), sentinel (Redis Sentinel) or cluster (Redis Cluster)',
     ]);
   });
@@ -74,7 +100,9 @@ describe('cache.redis › refused, with the key and the fix', () => {
       sentinel: { sentinels: [{ host: '10.0.0.5', port: 26379 }], name: 'mymaster' },
       cluster: { nodes: [{ host: '10.0.0.5', port: 7000 }] },
     };
-    expect(problems({ cache: { redis } })).toEqual([expect.stringContaining('cache.redis.cluster cannot be combined with cache.redis.sentinel: keep exactly one')]);
+    expect(problems({ cache: { redis } })).toEqual([
+      expect.stringContaining('cache.redis.cluster cannot be combined with cache.redis.sentinel: keep exactly one'),
+    ]);
   });
 
   test('sentinel without sentinels or name › each problem listed', () => {
@@ -85,16 +113,22 @@ describe('cache.redis › refused, with the key and the fix', () => {
   });
 
   test('keyPrefix with a glob character or a colon › refused', () => {
-    expect(problems({ cache: { redis: { keyPrefix: 'mail*' } } })).toEqual([expect.stringContaining('cache.redis.keyPrefix must be 1 to 64 letters')]);
+    expect(problems({ cache: { redis: { keyPrefix: 'mail*' } } })).toEqual([
+      expect.stringContaining('cache.redis.keyPrefix must be 1 to 64 letters'),
+    ]);
     expect(problems({ cache: { redis: { keyPrefix: 'a:b' } } })).toHaveLength(1);
   });
 
   test('commandTimeoutMs out of range › refused', () => {
-    expect(problems({ cache: { redis: { commandTimeoutMs: 0 } } })).toEqual(['config.json: cache.redis.commandTimeoutMs must be from 10 to 60000 milliseconds, got 0']);
+    expect(problems({ cache: { redis: { commandTimeoutMs: 0 } } })).toEqual([
+      'config.json: cache.redis.commandTimeoutMs must be from 10 to 60000 milliseconds, got 0',
+    ]);
   });
 
   test('unknown key › refused', () => {
-    expect(problems({ cache: { redis: { host: 'x' } } })).toEqual([expect.stringContaining('cache.redis has unknown key(s) "host"')]);
+    expect(problems({ cache: { redis: { host: 'x' } } })).toEqual([
+      expect.stringContaining('cache.redis has unknown key(s) "host"'),
+    ]);
   });
 });
 
@@ -109,7 +143,9 @@ describe('admin.token', () => {
 
   test('too short › refused, without showing the value', () => {
     const found = problems({}, { ADMIN_TOKEN: 'short-secret' });
-    expect(found).toEqual([expect.stringContaining('config.json: admin.token must be at least 16 printable ASCII characters')]);
+    expect(found).toEqual([
+      expect.stringContaining('config.json: admin.token must be at least 16 printable ASCII characters'),
+    ]);
     expect(found.join('\n')).not.toContain('short-secret');
   });
 

@@ -6,7 +6,10 @@ import { MutableDirectory } from '../support/mutable-directory';
 
 const POLICY = { ttlSeconds: 300, negativeTtlSeconds: 60, staleGraceSeconds: 0 };
 const jane: AccountQuery = { domain: 'example.com', mailbox: 'jane@example.com' };
-const BEFORE = { domains: [{ domain: 'example.com', defaultAccessType: 'pop' as const }], accounts: [{ address: 'jane@example.com', accessType: 'business' as const }] };
+const BEFORE = {
+  domains: [{ domain: 'example.com', defaultAccessType: 'pop' as const }],
+  accounts: [{ address: 'jane@example.com', accessType: 'business' as const }],
+};
 const AFTER = { domains: BEFORE.domains, accounts: [{ address: 'jane@example.com', accessType: 'pop' as const }] };
 
 /** A directory whose lookups wait until released, reporting when one has read the data. */

@@ -32,7 +32,10 @@ function rig(answer: DirectoryAnswer = POP_KNOWN, policy: CachePolicy = POLICY):
  * Starts lookups while the source is held, lets every caller reach the source or the in-flight map,
  * then releases the source: the lookups really overlap.
  */
-async function overlapping(source: ScriptedSource, start: () => Array<Promise<DirectoryAnswer>>): Promise<Array<PromiseSettledResult<DirectoryAnswer>>> {
+async function overlapping(
+  source: ScriptedSource,
+  start: () => Array<Promise<DirectoryAnswer>>,
+): Promise<Array<PromiseSettledResult<DirectoryAnswer>>> {
   source.hold();
   const lookups = start();
   await new Promise<void>((resolve) => setImmediate(resolve));
@@ -64,12 +67,18 @@ describe('CachedDirectory › single flight', () => {
     source.fail(new DirectoryUnavailableError('down'));
     const results = await overlapping(source, () => Array.from({ length: 50 }, () => directory.lookup(QUERY)));
     expect(source.calls).toBe(1);
-    expect(results.every((result) => result.status === 'rejected' && result.reason instanceof DirectoryUnavailableError)).toBe(true);
+    expect(
+      results.every((result) => result.status === 'rejected' && result.reason instanceof DirectoryUnavailableError),
+    ).toBe(true);
   });
 
   test('concurrent lookups of two different keys › one source call each', async () => {
     const { source, directory } = rig();
-    await overlapping(source, () => [QUERY, mailboxQuery('other@example.com'), QUERY, mailboxQuery('other@example.com')].map((query) => directory.lookup(query)));
+    await overlapping(source, () =>
+      [QUERY, mailboxQuery('other@example.com'), QUERY, mailboxQuery('other@example.com')].map((query) =>
+        directory.lookup(query),
+      ),
+    );
     expect(source.calls).toBe(2);
   });
 });

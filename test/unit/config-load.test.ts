@@ -118,16 +118,23 @@ describe('loadConfig › failure messages', () => {
     );
   });
 
-  test.each(['99999', '0', 'http', '80.5'])('PORT=%s in the environment › named as the environment variable', (port) => {
-    writeConfig('config.json', {});
-    expect(problems('config.json', { PORT: port })).toEqual([expect.stringMatching(new RegExp(`^environment: PORT .*${JSON.stringify(port).replace('.', '\\.')}`))]);
-  });
+  test.each(['99999', '0', 'http', '80.5'])(
+    'PORT=%s in the environment › named as the environment variable',
+    (port) => {
+      writeConfig('config.json', {});
+      expect(problems('config.json', { PORT: port })).toEqual([
+        expect.stringMatching(new RegExp(`^environment: PORT .*${JSON.stringify(port).replace('.', '\\.')}`)),
+      ]);
+    },
+  );
 
   test('bad PORT and a bad file value › both reported', () => {
     writeConfig('config.json', { popAccess: { preferredIncoming: 'smtp' } });
     const messages = problems('config.json', { PORT: 'x' });
     expect(messages).toHaveLength(2);
-    expect(messages).toEqual(expect.arrayContaining([expect.stringContaining('PORT'), expect.stringContaining('popAccess.preferredIncoming')]));
+    expect(messages).toEqual(
+      expect.arrayContaining([expect.stringContaining('PORT'), expect.stringContaining('popAccess.preferredIncoming')]),
+    );
   });
 
   test('missing file › the path and ENOENT named', () => {

@@ -14,7 +14,10 @@ import { PostgresDirectory } from '../../src/directory/postgres-directory';
 let folder: string;
 beforeAll(() => {
   folder = mkdtempSync(path.join(tmpdir(), 'create-source-'));
-  writeFileSync(path.join(folder, 'accounts.json'), JSON.stringify({ domains: [{ domain: 'example.com', defaultAccessType: 'pop' }] }));
+  writeFileSync(
+    path.join(folder, 'accounts.json'),
+    JSON.stringify({ domains: [{ domain: 'example.com', defaultAccessType: 'pop' }] }),
+  );
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -45,18 +48,26 @@ test.each([
 });
 
 test('a missing account file › a start-up problem', async () => {
-  expect(await sourceFor({ type: 'file', file: 'nope.json' })).toEqual({ ok: false, error: [expect.stringContaining('nope.json: cannot be read (ENOENT)')] });
+  expect(await sourceFor({ type: 'file', file: 'nope.json' })).toEqual({
+    ok: false,
+    error: [expect.stringContaining('nope.json: cannot be read (ENOENT)')],
+  });
 });
 
 test('postgres unreachable at start-up › starts anyway, logs a warning, lookups are temporary errors', async () => {
   const warnings: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
-  const source = await sourceFor({ type: 'postgres', url: `postgres://postgres@127.0.0.1:${await closedPort()}/test` }, logger);
+  const source = await sourceFor(
+    { type: 'postgres', url: `postgres://postgres@127.0.0.1:${await closedPort()}/test` },
+    logger,
+  );
   if (!source.ok) throw new Error(source.error.join('\n'));
   try {
     expect(source.value).toBeInstanceOf(PostgresDirectory);
     expect(warnings).toEqual([expect.stringContaining('PostgreSQL directory not reachable at start-up')]);
-    await expect(source.value.lookup({ domain: 'example.com', mailbox: null })).rejects.toBeInstanceOf(DirectoryUnavailableError);
+    await expect(source.value.lookup({ domain: 'example.com', mailbox: null })).rejects.toBeInstanceOf(
+      DirectoryUnavailableError,
+    );
   } finally {
     await source.value.close();
   }

@@ -29,7 +29,12 @@ describe('file directory (the default)', () => {
     ['a file without type', { file: 'accounts.json' }],
   ])('%s › file accounts.json next to the config, watched', (_name, directory) => {
     const { loaded } = load(directory);
-    expect(loaded.ok && loaded.value.config.directory).toEqual({ type: 'file', file: 'accounts.json', watch: true, reloadDelayMs: 200 });
+    expect(loaded.ok && loaded.value.config.directory).toEqual({
+      type: 'file',
+      file: 'accounts.json',
+      watch: true,
+      reloadDelayMs: 200,
+    });
     expect(loaded.ok && loaded.value.accountsFile).toBe(path.join(folder, 'accounts.json'));
   });
 
@@ -39,13 +44,17 @@ describe('file directory (the default)', () => {
   });
 
   test('a bad reload delay › names the key and the range', () => {
-    expect(problemsOf({ reloadDelayMs: -1 })[0]).toMatch(/directory\.reloadDelayMs must be from 0 to 60000 milliseconds, got -1$/);
+    expect(problemsOf({ reloadDelayMs: -1 })[0]).toMatch(
+      /directory\.reloadDelayMs must be from 0 to 60000 milliseconds, got -1$/,
+    );
   });
 });
 
 test('an unknown type › lists the three types', () => {
   expect(problemsOf({ type: 'ldap' })).toEqual([
-    expect.stringContaining('directory.type must be "file" (an account file, the default), "postgres" (PostgreSQL tables) or "http" (a JSON endpoint)'),
+    expect.stringContaining(
+      'directory.type must be "file" (an account file, the default), "postgres" (PostgreSQL tables) or "http" (a JSON endpoint)',
+    ),
   ]);
 });
 
@@ -72,17 +81,27 @@ describe('postgres directory', () => {
 
   test('no url › says to set it or DATABASE_URL', () => {
     expect(problemsOf({ type: 'postgres' })).toEqual([
-      expect.stringMatching(/directory\.url is required when directory\.type is "postgres": set it to a URL such as ".*" or set the environment variable DATABASE_URL$/),
+      expect.stringMatching(
+        /directory\.url is required when directory\.type is "postgres": set it to a URL such as ".*" or set the environment variable DATABASE_URL$/,
+      ),
     ]);
   });
 
   test('DATABASE_URL › overrides the file', () => {
-    const { loaded } = load({ type: 'postgres', url: 'postgres://file@db/mail' }, { DATABASE_URL: 'postgresql://env@db/mail' });
+    const { loaded } = load(
+      { type: 'postgres', url: 'postgres://file@db/mail' },
+      { DATABASE_URL: 'postgresql://env@db/mail' },
+    );
     expect(loaded.ok && loaded.value.config.directory).toMatchObject({ url: 'postgresql://env@db/mail' });
   });
 
   test('a bad url, schema and timeout › one line each, naming the key', () => {
-    const problems = problemsOf({ type: 'postgres', url: 'mysql://db/mail', schema: 'Mail; drop', connectionTimeoutMs: 5 });
+    const problems = problemsOf({
+      type: 'postgres',
+      url: 'mysql://db/mail',
+      schema: 'Mail; drop',
+      connectionTimeoutMs: 5,
+    });
     expect(problems).toEqual([
       expect.stringContaining('directory.url must be a postgres:// or postgresql:// URL'),
       expect.stringContaining('directory.schema must be a lower-case SQL identifier'),
@@ -110,8 +129,16 @@ describe('http directory', () => {
     ['ftp', 'ftp://admin.example/{domain}', 'must be an http:// or https:// URL, not ftp://'],
     ['relative', '/api/{domain}', 'must be an absolute http:// or https:// URL'],
     ['no {domain}', 'https://admin.example/api?address={address}', 'must contain {domain}'],
-    ['unknown placeholder', 'https://admin.example/api/{domain}/{mailbox}', 'has unknown placeholder(s) {mailbox}; use {domain}'],
-    ['credentials', 'https://user:pw@admin.example/api/{domain}', 'must not contain credentials; put the token in directory.bearerToken'],
+    [
+      'unknown placeholder',
+      'https://admin.example/api/{domain}/{mailbox}',
+      'has unknown placeholder(s) {mailbox}; use {domain}',
+    ],
+    [
+      'credentials',
+      'https://user:pw@admin.example/api/{domain}',
+      'must not contain credentials; put the token in directory.bearerToken',
+    ],
   ])('%s › refused with the fix', (_name, template, message) => {
     expect(problemsOf({ type: 'http', urlTemplate: template })).toEqual([expect.stringContaining(message)]);
   });

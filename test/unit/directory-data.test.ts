@@ -57,7 +57,9 @@ describe('parseDirectoryData › success', () => {
   });
 
   test('IDN domain and account › stored under the punycode form', () => {
-    expect(answerFromData(loaded, { domain: 'xn--bcher-kva.example', mailbox: 'kari@xn--bcher-kva.example' })).toMatchObject({
+    expect(
+      answerFromData(loaded, { domain: 'xn--bcher-kva.example', mailbox: 'kari@xn--bcher-kva.example' }),
+    ).toMatchObject({
       hosted: true,
       accessType: 'business',
       mailbox: 'known',
@@ -81,7 +83,9 @@ describe('parseDirectoryData › failure', () => {
         { domain: 'EXAMPLE.com.', defaultAccessType: 'business' },
       ],
     });
-    expect(messages).toEqual([expect.stringMatching(/^accounts\.json: domains\.1\.domain "EXAMPLE\.com\." is listed twice/)]);
+    expect(messages).toEqual([
+      expect.stringMatching(/^accounts\.json: domains\.1\.domain "EXAMPLE\.com\." is listed twice/),
+    ]);
   });
 
   test('duplicate domain in Unicode and punycode › named', () => {
@@ -95,16 +99,26 @@ describe('parseDirectoryData › failure', () => {
   });
 
   test('account in a domain not listed › named, with the fix', () => {
-    const messages = problems({ domains: [{ domain: 'example.com', defaultAccessType: 'pop' }], accounts: [{ address: 'a@example.net', accessType: 'pop' }] });
-    expect(messages).toEqual([expect.stringMatching(/accounts\.0\.address "a@example\.net" is in a domain not listed under "domains"/)]);
+    const messages = problems({
+      domains: [{ domain: 'example.com', defaultAccessType: 'pop' }],
+      accounts: [{ address: 'a@example.net', accessType: 'pop' }],
+    });
+    expect(messages).toEqual([
+      expect.stringMatching(/accounts\.0\.address "a@example\.net" is in a domain not listed under "domains"/),
+    ]);
   });
 
   test('bad access type › the key and the allowed values named', () => {
-    const messages = problems({ domains: [{ domain: 'example.com', defaultAccessType: 'imap' }], accounts: [{ address: 'a@example.com', accessType: 'exchange' }] });
+    const messages = problems({
+      domains: [{ domain: 'example.com', defaultAccessType: 'imap' }],
+      accounts: [{ address: 'a@example.com', accessType: 'exchange' }],
+    });
     expect(messages).toHaveLength(2);
     expect(messages).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/domains\.0\.defaultAccessType must be "pop" \(POP access\) or "business" \(Business Mail\).*"imap"/),
+        expect.stringMatching(
+          /domains\.0\.defaultAccessType must be "pop" \(POP access\) or "business" \(Business Mail\).*"imap"/,
+        ),
         expect.stringMatching(/accounts\.0\.accessType must be "pop".*"exchange"/),
       ]),
     );
@@ -138,7 +152,10 @@ describe('parseDirectoryData › failure', () => {
       accounts: [{ address: 'a@example.com', accessType: 'pop', displayName: 'Evil\r\nName' }],
     });
     expect(messages).toEqual(
-      expect.arrayContaining([expect.stringMatching(/domains\.0 has unknown key\(s\) "note"/), expect.stringMatching(/accounts\.0\.displayName must not contain control characters/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/domains\.0 has unknown key\(s\) "note"/),
+        expect.stringMatching(/accounts\.0\.displayName must not contain control characters/),
+      ]),
     );
   });
 });
@@ -155,7 +172,10 @@ describe('display names every output format can carry', () => {
       accounts: [{ address: 'jane@example.com', accessType: 'pop', displayName: name }],
     });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.join('\n')).toContain('accounts.0.displayName must not contain control characters, lone surrogates or U+FFFE/U+FFFF');
+    if (!result.ok)
+      expect(result.error.join('\n')).toContain(
+        'accounts.0.displayName must not contain control characters, lone surrogates or U+FFFE/U+FFFF',
+      );
   });
 
   test('emoji and accents (well-formed surrogate pairs) › accepted', () => {

@@ -1,4 +1,9 @@
-import { parseDomainName, parseEmailAddress, type AddressError, type EmailAddress } from '../../src/model/email-address';
+import {
+  parseDomainName,
+  parseEmailAddress,
+  type AddressError,
+  type EmailAddress,
+} from '../../src/model/email-address';
 
 /** The parsed address, or a test failure naming the refusal. */
 function parsed(input: string): EmailAddress {
@@ -122,10 +127,21 @@ describe('parseDomainName', () => {
     expect(parseDomainName(input)).toEqual({ ok: true, value: { ascii, unicode } });
   });
 
-  test.each(['', '.', 'localhost', 'com', '127.0.0.1', '[::1]', 'exa mple.com', 'example.com\r\n.evil', 'a..b', '-a.com', 'a-.com', 'user@example.com', `${'a'.repeat(250)}.com`])(
-    '%j › failure: invalid-domain',
-    (input) => {
-      expect(parseDomainName(input)).toEqual({ ok: false, error: 'invalid-domain' });
-    },
-  );
+  test.each([
+    '',
+    '.',
+    'localhost',
+    'com',
+    '127.0.0.1',
+    '[::1]',
+    'exa mple.com',
+    'example.com\r\n.evil',
+    'a..b',
+    '-a.com',
+    'a-.com',
+    'user@example.com',
+    `${'a'.repeat(250)}.com`,
+  ])('%j › failure: invalid-domain', (input) => {
+    expect(parseDomainName(input)).toEqual({ ok: false, error: 'invalid-domain' });
+  });
 });

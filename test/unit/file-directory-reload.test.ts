@@ -52,7 +52,10 @@ beforeEach(() => {
   writeFileSync(file, accounts('pop'));
   events = new ReloadEvents();
   warnings = [];
-  const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = pino(
+    { level: 'warn' },
+    { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, unknown>) },
+  );
   const opened = FileDirectory.open(file, { reloadDelayMs: 20, logger, onReload: events.onReload });
   if (!opened.ok) throw new Error(opened.error.join('\n'));
   directory = opened.value;
@@ -78,7 +81,10 @@ test('a replacement by rename (how editors save) › new data answers', async ()
   writeFileSync(temporary, accounts('pop', [{ address: 'New.User@example.com', accessType: 'business' }]));
   renameSync(temporary, file);
   expect(await reloaded).toEqual({ ok: true, changedDomains: ['example.com'] });
-  expect(await directory.lookup({ domain: 'example.com', mailbox: 'new.user@example.com' })).toMatchObject({ mailbox: 'known', accessType: 'business' });
+  expect(await directory.lookup({ domain: 'example.com', mailbox: 'new.user@example.com' })).toMatchObject({
+    mailbox: 'known',
+    accessType: 'business',
+  });
 });
 
 test('a broken edit › keeps the last good data and logs one warning naming the problem', async () => {
@@ -87,12 +93,17 @@ test('a broken edit › keeps the last good data and logs one warning naming the
   const outcome = await refused;
   expect(outcome).toEqual({
     ok: false,
-    problems: [`${file}: domains.0.defaultAccessType must be "pop" (POP access) or "business" (Business Mail), got "imap"`],
+    problems: [
+      `${file}: domains.0.defaultAccessType must be "pop" (POP access) or "business" (Business Mail), got "imap"`,
+    ],
   });
   expect(warnings).toHaveLength(1);
   expect(warnings[0]).toMatchObject({ level: 40, file, problems: outcome.ok ? [] : outcome.problems });
   expect(await defaultOf('example.com')).toMatchObject({ hosted: true, accessType: 'pop' });
-  expect(await directory.lookup({ domain: 'example.net', mailbox: 'jane@example.net' })).toMatchObject({ mailbox: 'known', accessType: 'business' });
+  expect(await directory.lookup({ domain: 'example.net', mailbox: 'jane@example.net' })).toMatchObject({
+    mailbox: 'known',
+    accessType: 'business',
+  });
 
   const fixed = events.next();
   writeFileSync(file, accounts('business'));

@@ -104,7 +104,11 @@ describe('MemoryLookupCache › invalidate', () => {
   });
 
   test('a domain › its mailboxes and its own answer dropped, look-alike and sub-domains kept', async () => {
-    expect(await leftAfter({ domain: 'example.com' })).toEqual(['a@sub.example.com', 'a@notexample.com', 'a@example.org']);
+    expect(await leftAfter({ domain: 'example.com' })).toEqual([
+      'a@sub.example.com',
+      'a@notexample.com',
+      'a@example.org',
+    ]);
   });
 
   test('a mailbox that was never cached › nothing dropped', async () => {

@@ -1,4 +1,8 @@
-import { DirectoryUnavailableError, type AccountDirectory, type DirectoryAnswer } from '../../src/directory/account-directory';
+import {
+  DirectoryUnavailableError,
+  type AccountDirectory,
+  type DirectoryAnswer,
+} from '../../src/directory/account-directory';
 import { OutageLoggedDirectory } from '../../src/directory/outage-logged-directory';
 
 const HOSTED: DirectoryAnswer = { hosted: true, accessType: 'pop', mailbox: 'known', displayName: null };
@@ -17,12 +21,20 @@ function scriptedSource(outcomes: Array<'ok' | 'down' | 'bug'>): AccountDirector
 }
 
 test('an outage › one warning when it starts, one info line when it ends, errors still thrown', async () => {
-  const warn = jest.fn();
-  const info = jest.fn();
-  const directory = new OutageLoggedDirectory(scriptedSource(['ok', 'down', 'down', 'down', 'ok', 'ok']), { warn, info });
+  const warn = jest.fn<undefined, unknown[]>();
+  const info = jest.fn<undefined, unknown[]>();
+  const directory = new OutageLoggedDirectory(scriptedSource(['ok', 'down', 'down', 'down', 'ok', 'ok']), {
+    warn,
+    info,
+  });
   const outcomes: string[] = [];
   for (let i = 0; i < 6; i++) {
-    outcomes.push(await directory.lookup(QUERY).then(() => 'ok', (error: unknown) => (error instanceof DirectoryUnavailableError ? 'down' : 'other')));
+    outcomes.push(
+      await directory.lookup(QUERY).then(
+        () => 'ok',
+        (error: unknown) => (error instanceof DirectoryUnavailableError ? 'down' : 'other'),
+      ),
+    );
   }
   expect(outcomes).toEqual(['ok', 'down', 'down', 'down', 'ok', 'ok']);
   expect(warn).toHaveBeenCalledTimes(1);

@@ -27,7 +27,10 @@ beforeEach(async () => {
   file = path.join(folder, 'accounts.json');
   writeAccounts('pop');
   const configFile = path.join(folder, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ directory: { file: 'accounts.json', reloadDelayMs: 20 }, cache: { ttlSeconds: 3600 } }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({ directory: { file: 'accounts.json', reloadDelayMs: 20 }, cache: { ttlSeconds: 3600 } }),
+  );
   const loaded = loadConfig({ CONFIG_FILE: configFile }, folder);
   if (!loaded.ok) throw new Error(loaded.error.join('\n'));
   const created = await createServices(loaded.value, pino({ level: 'silent' }));
@@ -41,11 +44,19 @@ afterEach(async () => {
 });
 
 /** Asks until the answer matches, for at most `limitMs` (the reload is asynchronous). */
-async function eventually(query: AccountQuery, expected: Partial<DirectoryAnswer>, limitMs = 5000): Promise<DirectoryAnswer> {
+async function eventually(
+  query: AccountQuery,
+  expected: Partial<DirectoryAnswer>,
+  limitMs = 5000,
+): Promise<DirectoryAnswer> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const answer = await services.directory.lookup(query);
-    if (Object.entries(expected).every(([key, value]) => (answer as Record<string, unknown>)[key] === value) || Date.now() > deadline) return answer;
+    if (
+      Object.entries(expected).every(([key, value]) => (answer as Record<string, unknown>)[key] === value) ||
+      Date.now() > deadline
+    )
+      return answer;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

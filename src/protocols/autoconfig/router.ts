@@ -23,23 +23,32 @@ export function createAutoconfigRouter(deps: AutoconfigRouterDeps): Router {
     const target = targetOf(req);
     if (!target.ok) {
       recordOutcome(res, { protocol: 'autoconfig', outcome: 'invalid-address' });
-      return sendPlainText(res, 400, target.message);
+      sendPlainText(res, 400, target.message);
+      return;
     }
     if (target.value === null) {
       recordOutcome(res, { protocol: 'autoconfig', outcome: 'no-domain' });
-      return sendPlainText(res, 404, 'No mail configuration for this host.');
+      sendPlainText(res, 404, 'No mail configuration for this host.');
+      return;
     }
     const domain = 'address' in target.value ? target.value.address.domain : target.value.domain;
     const discovery = await deps.discover(target.value);
     if (discovery.status === 'unavailable') {
       recordOutcome(res, { protocol: 'autoconfig', outcome: 'directory-unavailable', domain });
-      return sendDirectoryUnavailable(res);
+      sendDirectoryUnavailable(res);
+      return;
     }
     if (discovery.status === 'not-hosted') {
       recordOutcome(res, { protocol: 'autoconfig', outcome: 'not-hosted', domain });
-      return sendPlainText(res, 404, 'No mail configuration for this domain.');
+      sendPlainText(res, 404, 'No mail configuration for this domain.');
+      return;
     }
-    recordOutcome(res, { protocol: 'autoconfig', outcome: 'settings', domain, accessType: discovery.settings.accessType });
+    recordOutcome(res, {
+      protocol: 'autoconfig',
+      outcome: 'settings',
+      domain,
+      accessType: discovery.settings.accessType,
+    });
     sendPerUserAnswer(res, 200, AUTOCONFIG_CONTENT_TYPE, renderAutoconfig(discovery.settings, deps.provider));
   });
   return router;
@@ -52,9 +61,13 @@ function targetOf(req: Request): Target {
   const addressText = queryParam(req, 'emailaddress');
   if (addressText !== undefined && addressText.trim() !== '') {
     const address = parseEmailAddress(addressText);
-    return address.ok ? { ok: true, value: { address: address.value } } : { ok: false, message: `emailaddress: ${ADDRESS_ERROR_MESSAGES[address.error]}` };
+    return address.ok
+      ? { ok: true, value: { address: address.value } }
+      : { ok: false, message: `emailaddress: ${ADDRESS_ERROR_MESSAGES[address.error]}` };
   }
-  const host = (req.hostname ?? '').replace(/^autoconfig\./i, '');
+  // Express types it as string, but it is undefined when the request has no Host header.
+  const hostname = req.hostname as string | undefined;
+  const host = (hostname ?? '').replace(/^autoconfig\./i, '');
   const domain = parseDomainName(host);
   return { ok: true, value: domain.ok ? { domain: domain.value.ascii } : null };
 }

@@ -6,7 +6,10 @@ export type JsonProtocol = (typeof JSON_PROTOCOLS)[number];
 
 export type JsonAnswer =
   | { readonly status: 200; readonly body: { readonly Protocol: JsonProtocol; readonly Url: string } }
-  | { readonly status: 400 | 404 | 429 | 503; readonly body: { readonly ErrorCode: string; readonly ErrorMessage: string } };
+  | {
+      readonly status: 400 | 404 | 429 | 503;
+      readonly body: { readonly ErrorCode: string; readonly ErrorMessage: string };
+    };
 
 export function parseJsonProtocol(value: string): JsonProtocol | null {
   return JSON_PROTOCOLS.find((name) => name.toLowerCase() === value.trim().toLowerCase()) ?? null;
@@ -52,6 +55,9 @@ export const JSON_ERRORS = {
   }),
   unavailable: (): JsonAnswer => ({
     status: 503,
-    body: { ErrorCode: 'TemporarilyUnavailable', ErrorMessage: 'The account directory cannot be reached; try again later.' },
+    body: {
+      ErrorCode: 'TemporarilyUnavailable',
+      ErrorMessage: 'The account directory cannot be reached; try again later.',
+    },
   }),
 };

@@ -5,8 +5,20 @@ import { sendPerUserAnswer } from '../../http/no-store';
 import { recordOutcome } from '../../http/outcome';
 import { DIRECTORY_UNAVAILABLE_RETRY_SECONDS } from '../../http/plain-text';
 import { queryParam } from '../../http/query';
-import { AUTODISCOVER_JSON_ADDRESS_PATH, AUTODISCOVER_JSON_CONTENT_TYPE, AUTODISCOVER_JSON_PATH, AUTODISCOVER_JSON_VERSION_PATH } from './paths';
-import { answerJsonProtocol, invalidProtocol, JSON_ERRORS, JSON_PROTOCOLS, parseJsonProtocol, type JsonAnswer } from './render';
+import {
+  AUTODISCOVER_JSON_ADDRESS_PATH,
+  AUTODISCOVER_JSON_CONTENT_TYPE,
+  AUTODISCOVER_JSON_PATH,
+  AUTODISCOVER_JSON_VERSION_PATH,
+} from './paths';
+import {
+  answerJsonProtocol,
+  invalidProtocol,
+  JSON_ERRORS,
+  JSON_PROTOCOLS,
+  parseJsonProtocol,
+  type JsonAnswer,
+} from './render';
 
 export interface AutodiscoverJsonRouterDeps {
   readonly discover: Discover;
@@ -23,11 +35,18 @@ export function createAutodiscoverJsonRouter(deps: AutodiscoverJsonRouterDeps): 
     sendPerUserAnswer(res, answer.status, AUTODISCOVER_JSON_CONTENT_TYPE, JSON.stringify(answer.body));
   };
   router.get(AUTODISCOVER_JSON_ADDRESS_PATH, (req, res) => handle(req, res, req.params['address']));
-  router.get([AUTODISCOVER_JSON_PATH, AUTODISCOVER_JSON_VERSION_PATH], (req, res) => handle(req, res, queryParam(req, 'Email')));
+  router.get([AUTODISCOVER_JSON_PATH, AUTODISCOVER_JSON_VERSION_PATH], (req, res) =>
+    handle(req, res, queryParam(req, 'Email')),
+  );
   return router;
 }
 
-async function answerFor(deps: AutodiscoverJsonRouterDeps, res: Response, addressText: string, protocolText: string): Promise<JsonAnswer> {
+async function answerFor(
+  deps: AutodiscoverJsonRouterDeps,
+  res: Response,
+  addressText: string,
+  protocolText: string,
+): Promise<JsonAnswer> {
   if (parseJsonProtocol(protocolText) === null) {
     recordOutcome(res, { protocol: 'autodiscover-json', outcome: 'invalid-protocol' });
     return invalidProtocol(protocolText, JSON_PROTOCOLS);
@@ -48,6 +67,11 @@ async function answerFor(deps: AutodiscoverJsonRouterDeps, res: Response, addres
     return JSON_ERRORS.notHosted();
   }
   const answer = answerJsonProtocol(discovery.settings, protocolText, deps.autodiscoverUrl);
-  recordOutcome(res, { protocol: 'autodiscover-json', outcome: answer.status === 200 ? 'settings' : 'protocol-not-offered', domain, accessType: discovery.settings.accessType });
+  recordOutcome(res, {
+    protocol: 'autodiscover-json',
+    outcome: answer.status === 200 ? 'settings' : 'protocol-not-offered',
+    domain,
+    accessType: discovery.settings.accessType,
+  });
   return answer;
 }

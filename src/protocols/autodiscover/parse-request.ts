@@ -28,6 +28,7 @@ const parser = new XMLParser({
   // (hasOnlyXmlReferences refuses any other name before parsing). htmlEntities is what turns on
   // numeric character references (&#64;, &#xE9;), which XML requires.
   processEntities: true,
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- its successor, entityDecoder, is typed as options but used as a decoder instance in 5.12
   htmlEntities: true,
   parseTagValue: false,
   parseAttributeValue: false,
@@ -39,6 +40,7 @@ const parser = new XMLParser({
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 /** Characters XML 1.0 forbids even raw (NUL and other C0 controls, U+FFFE, U+FFFF); UTF-8 has no surrogates. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const NOT_XML_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
 /**
@@ -53,7 +55,8 @@ export function parseAutodiscoverRequest(body: Uint8Array): Result<AutodiscoverR
   const validation = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (validation !== true) return invalid(`the body is not well-formed XML (${validation.err.code})`);
   // The parser would drop &#0; or &#xD800;, decode &#xFFFF; and keep &foo; as text: all not XML.
-  if (!hasOnlyXmlReferences(text)) return invalid('the body uses an undeclared entity or a reference to a character XML does not allow');
+  if (!hasOnlyXmlReferences(text))
+    return invalid('the body uses an undeclared entity or a reference to a character XML does not allow');
 
   let document: unknown;
   try {
@@ -65,7 +68,8 @@ export function parseAutodiscoverRequest(body: Uint8Array): Result<AutodiscoverR
   if (!hasOneRootElement(document)) return invalid('the body must hold exactly one root element');
   const root = childByLocalName(document, 'Autodiscover');
   const namespace = rootNamespace(document, root);
-  if (namespace !== null && !REQUEST_NAMESPACE.test(namespace)) return invalid('the root element is not in an Autodiscover request namespace');
+  if (namespace !== null && !REQUEST_NAMESPACE.test(namespace))
+    return invalid('the root element is not in an Autodiscover request namespace');
   const request = childByLocalName(root, 'Request');
   if (request === undefined) return invalid('there is no Autodiscover/Request element');
 
@@ -134,13 +138,19 @@ const REQUEST_NAMESPACE = /^https?:\/\/schemas\.microsoft\.com\/exchange\/autodi
 
 function hasOneRootElement(document: unknown): boolean {
   if (!isRecord(document)) return false;
-  const elements = Object.entries(document).filter(([key]) => !key.startsWith('?') && !key.startsWith('#') && !key.startsWith('@_'));
+  const elements = Object.entries(document).filter(
+    ([key]) => !key.startsWith('?') && !key.startsWith('#') && !key.startsWith('@_'),
+  );
   return elements.length === 1 && !Array.isArray(elements[0]?.[1]);
 }
 
 /** The namespace bound to the root element's prefix (or the default one), null when none is declared. */
 function rootNamespace(document: unknown, root: unknown): string | null {
-  const name = isRecord(document) ? Object.keys(document).find((key) => !key.startsWith('@_') && key.slice(key.indexOf(':') + 1).toLowerCase() === 'autodiscover') : undefined;
+  const name = isRecord(document)
+    ? Object.keys(document).find(
+        (key) => !key.startsWith('@_') && key.slice(key.indexOf(':') + 1).toLowerCase() === 'autodiscover',
+      )
+    : undefined;
   if (name === undefined || !isRecord(root)) return null;
   const colon = name.indexOf(':');
   const value = root[colon < 0 ? '@_xmlns' : `@_xmlns:${name.slice(0, colon)}`];
@@ -160,9 +170,13 @@ function schemaFromUri(uri: string): ResponseSchema | null {
  */
 function schemaFromNamespace(root: unknown): ResponseSchema {
   const namespaces = isRecord(root)
-    ? Object.entries(root).filter(([name]) => name === '@_xmlns' || name.startsWith('@_xmlns:')).map(([, value]) => value)
+    ? Object.entries(root)
+        .filter(([name]) => name === '@_xmlns' || name.startsWith('@_xmlns:'))
+        .map(([, value]) => value)
     : [];
-  const mobilesync = namespaces.some((namespace) => typeof namespace === 'string' && namespace.toLowerCase().includes('/mobilesync/'));
+  const mobilesync = namespaces.some(
+    (namespace) => typeof namespace === 'string' && namespace.toLowerCase().includes('/mobilesync/'),
+  );
   return mobilesync ? 'mobilesync' : 'outlook';
 }
 

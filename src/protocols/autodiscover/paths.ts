@@ -3,5 +3,7 @@ export const AUTODISCOVER_XML_PATH = '/autodiscover/autodiscover.xml';
 export const AUTODISCOVER_CONTENT_TYPE = 'text/xml; charset=utf-8';
 
 export const RESPONSE_NAMESPACE = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
-export const OUTLOOK_RESPONSE_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
-export const MOBILESYNC_RESPONSE_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006';
+export const OUTLOOK_RESPONSE_SCHEMA =
+  'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
+export const MOBILESYNC_RESPONSE_SCHEMA =
+  'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006';

@@ -1,4 +1,10 @@
-import type { BusinessMailSettings, MailServer, MailSettings, PopAccessSettings, SocketType } from '../../model/mail-settings';
+import type {
+  BusinessMailSettings,
+  MailServer,
+  MailSettings,
+  PopAccessSettings,
+  SocketType,
+} from '../../model/mail-settings';
 import { renderXmlDocument, type XmlElement } from '../../xml/build-xml';
 import { MOBILESYNC_RESPONSE_SCHEMA, OUTLOOK_RESPONSE_SCHEMA, RESPONSE_NAMESPACE } from './paths';
 
@@ -48,7 +54,14 @@ function popAccount(settings: PopAccessSettings): XmlElement {
   const smtp =
     preferredSmtp === undefined
       ? []
-      : [{ ...serverElements('SMTP', preferredSmtp, loginName), AuthRequired: 'on', UsePOPAuth: 'on', SMTPLast: 'off' }];
+      : [
+          {
+            ...serverElements('SMTP', preferredSmtp, loginName),
+            AuthRequired: 'on',
+            UsePOPAuth: 'on',
+            SMTPLast: 'off',
+          },
+        ];
   return { AccountType: 'email', Action: 'settings', Protocol: [...incoming, ...smtp] };
 }
 

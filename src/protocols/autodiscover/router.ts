@@ -26,7 +26,12 @@ export interface AutodiscoverRouterDeps {
 export function createAutodiscoverRouter(deps: AutodiscoverRouterDeps): Router {
   const router = express.Router();
   const sendError = (res: Response, code: AutodiscoverErrorCode, schema: ResponseSchema | null, status = 200): void => {
-    sendPerUserAnswer(res, status, AUTODISCOVER_CONTENT_TYPE, renderAutodiscoverError(code, schema, { now: deps.now(), serverId: deps.serverId }));
+    sendPerUserAnswer(
+      res,
+      status,
+      AUTODISCOVER_CONTENT_TYPE,
+      renderAutodiscoverError(code, schema, { now: deps.now(), serverId: deps.serverId }),
+    );
   };
 
   // Any Content-Type: clients send text/xml, application/xml, or nothing. Compressed bodies are refused.
@@ -36,7 +41,10 @@ export function createAutodiscoverRouter(deps: AutodiscoverRouterDeps): Router {
   const plainHttpRedirectUrl = deps.plainHttpRedirectUrl;
   if (plainHttpRedirectUrl !== null) {
     router.all(AUTODISCOVER_XML_PATH, (req: Request, res: Response, next: NextFunction) => {
-      if (req.secure) return next();
+      if (req.secure) {
+        next();
+        return;
+      }
       recordOutcome(res, { protocol: 'autodiscover', outcome: 'redirect-to-https' });
       res.redirect(req.method === 'GET' || req.method === 'HEAD' ? 302 : 307, plainHttpRedirectUrl);
     });
@@ -49,39 +57,57 @@ export function createAutodiscoverRouter(deps: AutodiscoverRouterDeps): Router {
       const problem = parsed.error;
       recordOutcome(res, { protocol: 'autodiscover', outcome: problem.kind });
       switch (problem.kind) {
-        case 'invalid-request':
-          return sendError(res, 600, null);
-        case 'unsupported-schema':
-          return sendError(res, 601, null);
-        case 'legacy-dn-only':
-          return sendError(res, 500, problem.schema);
+        case 'invalid-request': {
+          sendError(res, 600, null);
+          return;
+        }
+        case 'unsupported-schema': {
+          sendError(res, 601, null);
+          return;
+        }
+        case 'legacy-dn-only': {
+          sendError(res, 500, problem.schema);
+          return;
+        }
       }
     }
     const { schema, emailAddress } = parsed.value;
     const address = parseEmailAddress(emailAddress);
     if (!address.ok) {
       recordOutcome(res, { protocol: 'autodiscover', outcome: `invalid-address:${address.error}` });
-      return sendError(res, 600, schema);
+      sendError(res, 600, schema);
+      return;
     }
     const domain = address.value.domain;
     const discovery = await deps.discover({ address: address.value });
     if (discovery.status === 'unavailable') {
       recordOutcome(res, { protocol: 'autodiscover', outcome: 'directory-unavailable', domain });
-      return sendError(res, 603, schema);
+      sendError(res, 603, schema);
+      return;
     }
     if (discovery.status === 'not-hosted') {
       recordOutcome(res, { protocol: 'autodiscover', outcome: 'not-hosted', domain });
-      return sendError(res, 500, schema);
+      sendError(res, 500, schema);
+      return;
     }
     const settings = discovery.settings;
     recordOutcome(res, { protocol: 'autodiscover', outcome: schema, domain, accessType: settings.accessType });
     if (schema === 'mobilesync') {
       // A POP access mailbox has no ActiveSync; 501 is read promptly by every EAS client (Action/Error is not).
-      if (settings.accessType !== 'business') return sendError(res, 501, schema);
-      return sendPerUserAnswer(res, 200, AUTODISCOVER_CONTENT_TYPE, renderMobileSyncResponse(settings));
+      if (settings.accessType !== 'business') {
+        sendError(res, 501, schema);
+        return;
+      }
+      sendPerUserAnswer(res, 200, AUTODISCOVER_CONTENT_TYPE, renderMobileSyncResponse(settings));
+      return;
     }
     const clientFollowsRedirectUrl = !/thunderbird/i.test(req.get('user-agent') ?? '');
-    return sendPerUserAnswer(res, 200, AUTODISCOVER_CONTENT_TYPE, renderOutlookResponse(settings, { clientFollowsRedirectUrl }));
+    sendPerUserAnswer(
+      res,
+      200,
+      AUTODISCOVER_CONTENT_TYPE,
+      renderOutlookResponse(settings, { clientFollowsRedirectUrl }),
+    );
   });
 
   // GET probes (Remote Connectivity Analyzer, phones) and other methods: Exchange answers 600.
@@ -93,7 +119,10 @@ export function createAutodiscoverRouter(deps: AutodiscoverRouterDeps): Router {
   // Body too large, aborted upload, compressed body: still an Autodiscover document, with the 4xx status.
   router.use(AUTODISCOVER_XML_PATH, (error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const status = clientErrorStatusOf(error);
-    if (status === null) return next(error);
+    if (status === null) {
+      next(error);
+      return;
+    }
     recordOutcome(res, { protocol: 'autodiscover', outcome: `body-refused:${status}` });
     sendError(res, 600, null, status);
   });

@@ -11,7 +11,9 @@ export interface ProfileProvider {
 }
 
 /** Settings for a profile: Apple profiles are always per address. */
-export type ProfileSettings = (PopAccessSettings | BusinessMailSettings) & { readonly user: { readonly address: EmailAddress } };
+export type ProfileSettings = (PopAccessSettings | BusinessMailSettings) & {
+  readonly user: { readonly address: EmailAddress };
+};
 
 const APPLE_ACCOUNT_TYPE = { imap: 'EmailTypeIMAP', pop3: 'EmailTypePOP' } as const;
 
@@ -39,7 +41,7 @@ export function renderAppleProfile(settings: ProfileSettings, provider: ProfileP
     PayloadOrganization: provider.name,
     PayloadContent: [payload],
   };
-  return plist.build(withXmlCharacters(profile) as PlistObject, { indent: '  ', pretty: true });
+  return plist.build(withXmlCharacters(profile), { indent: '  ', pretty: true });
 }
 
 /** plist's writer throws on characters XML forbids; they become U+FFFD, as in every XML answer. */
@@ -52,7 +54,12 @@ function withXmlCharacters(value: PlistValue): PlistValue {
   return value;
 }
 
-function mailPayload(settings: PopAccessSettings, address: EmailAddress, identifier: string, uuid: string): PlistObject {
+function mailPayload(
+  settings: PopAccessSettings,
+  address: EmailAddress,
+  identifier: string,
+  uuid: string,
+): PlistObject {
   // One incoming and one outgoing server per payload. iOS's handling of UseSSL on a STARTTLS port is
   // undocumented, so the first implicit-TLS submission server is preferred.
   const incoming = settings.incoming[0];
@@ -86,7 +93,12 @@ function serverKeys(direction: 'Incoming' | 'Outgoing', server: MailServer, user
   };
 }
 
-function exchangePayload(settings: BusinessMailSettings, address: EmailAddress, identifier: string, uuid: string): PlistObject {
+function exchangePayload(
+  settings: BusinessMailSettings,
+  address: EmailAddress,
+  identifier: string,
+  uuid: string,
+): PlistObject {
   return {
     PayloadType: 'com.apple.eas.account',
     PayloadVersion: 1,

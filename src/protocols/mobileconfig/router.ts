@@ -20,24 +20,32 @@ export function createMobileconfigRouter(deps: MobileconfigRouterDeps): Router {
     const address = parseEmailAddress(addressText);
     if (!address.ok) {
       recordOutcome(res, { protocol: 'mobileconfig', outcome: `invalid-address:${address.error}` });
-      return sendPlainText(res, 400, `emailaddress: ${ADDRESS_ERROR_MESSAGES[address.error]}`);
+      sendPlainText(res, 400, `emailaddress: ${ADDRESS_ERROR_MESSAGES[address.error]}`);
+      return;
     }
     const domain = address.value.domain;
     const discovery = await deps.discover({ address: address.value });
     if (discovery.status === 'unavailable') {
       recordOutcome(res, { protocol: 'mobileconfig', outcome: 'directory-unavailable', domain });
-      return sendDirectoryUnavailable(res);
+      sendDirectoryUnavailable(res);
+      return;
     }
     if (discovery.status === 'not-hosted') {
       recordOutcome(res, { protocol: 'mobileconfig', outcome: 'not-hosted', domain });
-      return sendPlainText(res, 404, 'No mail service is configured for this e-mail address.');
+      sendPlainText(res, 404, 'No mail service is configured for this e-mail address.');
+      return;
     }
     const settings = discovery.settings;
     recordOutcome(res, { protocol: 'mobileconfig', outcome: 'settings', domain, accessType: settings.accessType });
     const body = renderAppleProfile({ ...settings, user: { ...settings.user, address: address.value } }, deps.provider);
     // express's attachment() quotes and encodes the filename (content-disposition package); a Buffer
     // body keeps Express from appending "; charset=utf-8" to Apple's MIME type.
-    res.status(200).attachment(`${domain}.mobileconfig`).set('Cache-Control', 'no-store').type(MOBILECONFIG_CONTENT_TYPE).send(Buffer.from(body, 'utf8'));
+    res
+      .status(200)
+      .attachment(`${domain}.mobileconfig`)
+      .set('Cache-Control', 'no-store')
+      .type(MOBILECONFIG_CONTENT_TYPE)
+      .send(Buffer.from(body, 'utf8'));
   });
   return router;
 }
