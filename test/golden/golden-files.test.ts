@@ -1,6 +1,6 @@
 /**
  * Reads every accepted golden file back with a real parser (fast-xml-parser, plist, JSON.parse) and
- * checks what clients read from it, by path, against PROTOCOLS.md (shared/ beside the repo). golden.test.ts locks
+ * checks what clients read from it, by path, against docs/protocols.md. golden.test.ts locks
  * the bytes; this file says why those bytes are right. Regenerate with UPDATE_GOLDEN=1 (see there).
  */
 import { readFileSync } from 'node:fs';
@@ -138,9 +138,9 @@ describe.each(GOLDEN_CASES.map((c) => [goldenPathOf(c), c] as const))('%s', (_fi
   }
 });
 
-// ---- Outlook POX, outlook schema (PROTOCOLS 3.3-3.8) ---------------------------------------------
+// ---- Outlook POX, outlook schema (docs/protocols.md §3) ---------------------------------------------
 
-/** Child order of the PROTOCOLS 3.5 example; SMTP adds UsePOPAuth and SMTPLast. */
+/** Child order of the POX example of docs/protocols.md §3.2; SMTP adds UsePOPAuth and SMTPLast. */
 const POX_MAIL_ORDER = [
   'Type',
   'Server',
@@ -152,7 +152,7 @@ const POX_MAIL_ORDER = [
   'Encryption',
   'AuthRequired',
 ];
-/** PROTOCOLS 3.6 design 2, without the domain fields (the provider's logon is a UPN). */
+/** docs/protocols.md §3.3, without the domain fields (the provider's logon is a UPN). */
 const POX_EXPR_ORDER = [
   'Type',
   'Server',
@@ -183,7 +183,7 @@ describe('autodiscover (outlook schema)', () => {
       );
     });
 
-    test('orders every Protocol as the PROTOCOLS examples do, Type first', () => {
+    test('orders every Protocol as the docs/protocols.md examples do, Type first', () => {
       for (const children of childOrderOf(c, 'Protocol')) {
         expect(children[0]).toBe('Type');
         // Only mail servers (IMAP, POP3, SMTP) carry a Port.
@@ -249,7 +249,7 @@ describe('autodiscover (outlook schema)', () => {
       // The seed: "if asked for a domain, enter hosting01"; the UPN login needs none (DomainRequired off).
       expect(at(expr, 'DomainName')).toBe('hosting01');
       expect(at(expr, 'DomainRequired')).toBe('off');
-      // Thunderbird 153 keeps the OWA URL only with an AuthenticationMethod attribute (PROTOCOLS 3.9).
+      // Thunderbird 153 keeps the OWA URL only with an AuthenticationMethod attribute (docs/protocols.md §3.7).
       expect(at(web, 'External', 'OWAUrl', '@_AuthenticationMethod')).toBe('Basic, Fba');
       expect(at(web, 'External', 'OWAUrl', '#text')).toBe('https://mamutmail.com');
       expect(at(web, 'External', 'Protocol', 0, 'ASUrl')).toBe('https://mamutmail.com/EWS/Exchange.asmx');
@@ -297,7 +297,7 @@ describe('autodiscover (outlook schema)', () => {
   });
 });
 
-// ---- Autodiscover errors, both schemas (PROTOCOLS 3.8, 4) ---------------------------------------
+// ---- Autodiscover errors, both schemas (docs/protocols.md §3.5, §4) ---------------------------------------
 
 describe.each([
   ['autodiscover', ['500', '600', '601', '603'], undefined],
@@ -325,7 +325,7 @@ describe.each([
   });
 });
 
-// ---- Exchange ActiveSync, mobilesync schema (PROTOCOLS 4) ----------------------------------------
+// ---- Exchange ActiveSync, mobilesync schema (docs/protocols.md §4) ----------------------------------------
 
 describe('mobilesync', () => {
   test.each(named(casesOf('mobilesync', (c) => !isError(c))))(
@@ -359,7 +359,7 @@ describe('mobilesync', () => {
   });
 });
 
-// ---- Autodiscover v2 JSON (PROTOCOLS 5) ----------------------------------------------------------
+// ---- Autodiscover v2 JSON (docs/protocols.md §5) ----------------------------------------------------------
 
 function jsonOf(name: string): { status: unknown; body: unknown } {
   const parsed: unknown = JSON.parse(goldenText(goldenCase('autodiscover-json', name)));
@@ -436,7 +436,7 @@ describe('autodiscover-json', () => {
   });
 });
 
-// ---- Thunderbird autoconfig (PROTOCOLS 6.2-6.6) --------------------------------------------------
+// ---- Thunderbird autoconfig (docs/protocols.md §6) --------------------------------------------------
 
 const SERVER_CHILD_ORDER = ['hostname', 'port', 'socketType', 'authentication', 'username'];
 
@@ -459,7 +459,7 @@ describe('autoconfig', () => {
         expect(['imap', 'pop3', 'exchange', 'smtp']).toContain(at(server, '@_type'));
         expect(stringAt(server, 'hostname')).toBe('mamutmail.com');
         expect(Number(stringAt(server, 'port'))).toBeGreaterThanOrEqual(1);
-        // K-9 aborts the whole document on any socketType other than SSL/STARTTLS (PROTOCOLS 6.6).
+        // K-9 aborts the whole document on any socketType other than SSL/STARTTLS (docs/protocols.md §6.6).
         expect(['SSL', 'STARTTLS']).toContain(at(server, 'socketType'));
         expect(at(server, 'authentication')).toBe('password-cleartext');
         expect(stringAt(server, 'username')).not.toBe('');
@@ -517,7 +517,7 @@ describe('autoconfig', () => {
   });
 });
 
-// ---- Apple configuration profiles (PROTOCOLS 7.2-7.5) --------------------------------------------
+// ---- Apple configuration profiles (docs/protocols.md §7) --------------------------------------------
 
 const UUID_V5 = /^[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/;
 const REVERSE_DNS = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;

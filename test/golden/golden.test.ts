@@ -6,7 +6,7 @@
  *     UPDATE_GOLDEN=1 npx jest test/golden
  *
  * That rewrites test/golden/<protocol>/<case>.<ext> (and deletes files no case names any more);
- * review the diff against PROTOCOLS.md (shared/ beside the repo) before committing it. Without UPDATE_GOLDEN=1 a
+ * review the diff against docs/protocols.md before committing it. Without UPDATE_GOLDEN=1 a
  * missing golden file is a failure, never a silent pass. ./golden-files.test.ts parses the
  * accepted files back with real parsers.
  */

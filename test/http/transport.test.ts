@@ -1,5 +1,5 @@
 /**
- * Transport: plain-HTTP Autodiscover redirects (PROTOCOLS 3.7), direct HTTPS from config files,
+ * Transport: plain-HTTP Autodiscover redirects (docs/protocols.md §3.6), direct HTTPS from config files,
  * and the server timeouts that keep slow clients from holding sockets.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

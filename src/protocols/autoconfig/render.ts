@@ -46,7 +46,7 @@ export function renderAutoconfig(settings: MailSettings, provider: AutoconfigPro
             ewsURL: settings.exchange.ewsUrl,
             exchangeURL: settings.exchange.ewsUrl,
             easURL: settings.exchange.activeSyncUrl,
-            // As the ISPDB's Office 365 entry and PROTOCOLS 6.4 do.
+            // As the ISPDB's Office 365 entry does (docs/protocols.md §6.4).
             useGlobalPreferredServer: 'true',
           },
         ];
