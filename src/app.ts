@@ -71,10 +71,7 @@ export function buildApp(deps: AppDeps): Express {
       maxBodyBytes: config.server.maxBodyBytes,
       serverId: config.autodiscover.serverId,
       now,
-      plainHttpRedirectUrl:
-        (config.server.redirectPlainHttpAutodiscover ?? config.server.https !== null)
-          ? config.autodiscover.publicUrl
-          : null,
+      plainHttpRedirectUrl: config.server.redirectPlainHttpAutodiscover ? config.autodiscover.publicUrl : null,
     }),
   );
   app.use(createAutodiscoverJsonRouter({ discover, autodiscoverUrl: config.autodiscover.publicUrl }));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EnvironmentBinding } from './environment-binding';
 
 export const ADMIN_TOKEN_MIN_LENGTH = 16;
 
@@ -26,3 +27,5 @@ export const adminSchema = z
     token: adminToken,
   })
   .prefault({});
+
+export const adminEnvironment: readonly EnvironmentBinding[] = [{ variable: 'ADMIN_TOKEN', path: ['admin', 'token'] }];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { tcpPort } from './fields';
+import type { EnvironmentBinding } from './environment-binding';
+import { milliseconds, tcpPort } from './fields';
+import { redactUrlPassword } from './redact-config';
 
 /** True for a redis:// or rediss:// URL with a host: what ioredis accepts as a connection string. */
 export function isRedisUrl(value: string): boolean {
@@ -12,9 +14,7 @@ export function isRedisUrl(value: string): boolean {
 }
 
 /** The URL without its password, for messages and logs: `redis://:***@host:6379/0`. */
-export function redactRedisUrl(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
-}
+export const redactRedisUrl: (value: string) => string = redactUrlPassword;
 
 const redisUrl = z
   .string()
@@ -29,13 +29,6 @@ const redisUrl = z
       input: redactRedisUrl(ctx.value),
     });
   });
-
-const milliseconds = (min: number, max: number, fallback: number) =>
-  z
-    .int({ error: 'must be a whole number of milliseconds' })
-    .min(min, { error: `must be from ${min} to ${max} milliseconds` })
-    .max(max, { error: `must be from ${min} to ${max} milliseconds` })
-    .default(fallback);
 
 const redisNode = z.strictObject({
   host: z.string().regex(/^[A-Za-z0-9.:_-]{1,253}$/, { error: 'must be a host name or IP address such as "10.0.0.5"' }),
@@ -84,9 +77,9 @@ export const redisSchema = z
       })
       .default('mail-autodiscover'),
     /** A command not answered within this time counts as a miss; the directory answers instead. */
-    commandTimeoutMs: milliseconds(10, 60_000, 250),
+    commandTimeoutMs: milliseconds(10, 60_000).default(250),
     /** How long one connection attempt may take; attempts repeat with a capped back-off. */
-    connectTimeoutMs: milliseconds(100, 60_000, 2000),
+    connectTimeoutMs: milliseconds(100, 60_000).default(2000),
     /** Redis Sentinel: the master is found through the sentinels. */
     sentinel: sentinelSchema.optional(),
     /** Redis Cluster. */
@@ -134,3 +127,7 @@ export const cacheSchema = z
 export function redisConfigured(redis: RedisConfig): boolean {
   return redis.url !== null || redis.sentinel !== undefined || redis.cluster !== undefined;
 }
+
+export const cacheEnvironment: readonly EnvironmentBinding[] = [
+  { variable: 'REDIS_URL', path: ['cache', 'redis', 'url'] },
+];

@@ -1,19 +1,14 @@
 import { z } from 'zod';
+import type { EnvironmentBinding } from './environment-binding';
+import { milliseconds } from './fields';
 
 /**
  * Where the account directory lives (`directory` in the config file), chosen by `type`:
  * - `file` (the default): a JSON/YAML account file, re-read when it changes.
  * - `postgres`: the tables of src/directory/postgres-schema.ts (`npm run db:migrate`).
  * - `http`: a JSON endpoint of the account administration (contract in src/directory/http-directory.ts).
- * Secrets may come from the environment instead of the file: DATABASE_URL overrides `url`
- * (postgres), DIRECTORY_HTTP_TOKEN overrides `bearerToken` (http).
+ * Secrets may come from the environment instead of the file (`directoryEnvironment` below).
  */
-
-const milliseconds = (min: number, max: number) =>
-  z
-    .int({ error: 'must be a whole number of milliseconds' })
-    .min(min, { error: `must be from ${min} to ${max} milliseconds` })
-    .max(max, { error: `must be from ${min} to ${max} milliseconds` });
 
 const fileDirectorySchema = z.strictObject({
   type: z.literal('file'),
@@ -159,3 +154,9 @@ export type DirectoryConfig = z.infer<typeof directorySchema>;
 export type FileDirectoryConfig = z.infer<typeof fileDirectorySchema>;
 export type PostgresDirectoryConfig = z.infer<typeof postgresDirectorySchema>;
 export type HttpDirectoryConfig = z.infer<typeof httpDirectorySchema>;
+
+/** Secrets kept out of the file; each applies only to the directory type that has the key. */
+export const directoryEnvironment: readonly EnvironmentBinding[] = [
+  { variable: 'DATABASE_URL', path: ['directory', 'url'], onlyWhen: { type: 'postgres' } },
+  { variable: 'DIRECTORY_HTTP_TOKEN', path: ['directory', 'bearerToken'], onlyWhen: { type: 'http' } },
+];

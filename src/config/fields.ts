@@ -38,3 +38,18 @@ export const tcpPort = z
   .max(65535, {
     error: 'must be a TCP port from 1 to 65535',
   });
+
+/** A duration setting: one message for every way it can be wrong, so each names its unit and range. */
+export const milliseconds = (min: number, max: number) => {
+  const error = `must be a whole number of milliseconds from ${min} to ${max}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+};
+
+const socket = z.enum(['tls', 'starttls'], {
+  error: 'must be "tls" (implicit TLS, e.g. 993/995/465) or "starttls" (e.g. 143/110/587); plain text is not offered',
+});
+
+/** An incoming or outgoing mail server as clients are told it; plain text is never offered. */
+export const mailServer = z.strictObject({ host: hostName, port: tcpPort, socket });
+
+export type MailServer = z.infer<typeof mailServer>;

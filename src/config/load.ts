@@ -2,9 +2,12 @@ import { dirname, resolve } from 'node:path';
 import { err, ok, type Result } from '../model/result';
 import { formatIssues } from './format-issues';
 import { readDataFile } from './read-data-file';
-import { configSchema, type AppConfig } from './schema';
+import type { EnvironmentBinding } from './environment-binding';
+import { configSchema, environmentBindings, type AppConfig } from './schema';
 
 export const DEFAULT_CONFIG_FILE = 'config/default.json';
+/** Names the config file; the other variables are declared beside the keys they set (`environmentBindings`). */
+export const CONFIG_FILE_VARIABLE = 'CONFIG_FILE';
 
 export interface LoadedConfig {
   readonly config: AppConfig;
@@ -18,17 +21,22 @@ type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * Reads the config file named by CONFIG_FILE (default config/default.json), applies the environment
- * overrides (PORT, HOST, LOG_LEVEL, DATABASE_URL, DIRECTORY_HTTP_TOKEN) and validates everything, reporting every problem at once.
+ * variables declared beside each section's schema and validates everything, reporting every problem at once.
  */
 export function loadConfig(env: Environment, cwd: string = process.cwd()): Result<LoadedConfig, string[]> {
-  const configFile = resolve(cwd, env['CONFIG_FILE'] ?? DEFAULT_CONFIG_FILE);
+  const configFile = resolve(cwd, env[CONFIG_FILE_VARIABLE] ?? DEFAULT_CONFIG_FILE);
   const raw = readDataFile(configFile);
   if (!raw.ok) return err([raw.error]);
   if (typeof raw.value !== 'object' || raw.value === null || Array.isArray(raw.value)) {
     return err([`${configFile}: must hold an object of settings, e.g. {"server": {"port": 8080}}`]);
   }
   const problems: string[] = [];
-  const withEnv = applyEnvironment(raw.value as Record<string, unknown>, env, problems);
+  let withEnv = raw.value as Record<string, unknown>;
+  for (const binding of environmentBindings) {
+    const applied = applyEnvironmentBinding(withEnv, binding, env[binding.variable]);
+    if (applied.ok) withEnv = applied.value;
+    else problems.push(applied.error);
+  }
   const parsed = configSchema.safeParse(withEnv, { reportInput: true });
   if (!parsed.success) problems.push(...formatIssues(configFile, parsed.error.issues));
   if (problems.length > 0 || !parsed.success) return err(problems);
@@ -40,48 +48,51 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Resul
   });
 }
 
-function applyEnvironment(
+/**
+ * The file's settings with the variable's value at the binding's key, copying only the objects on the
+ * way. Left as they are when the variable is unset or empty, when the binding does not apply, or when
+ * a section on the way is not an object (the schema then reports that).
+ */
+function applyEnvironmentBinding(
   file: Record<string, unknown>,
-  env: Environment,
-  problems: string[],
-): Record<string, unknown> {
-  const server = { ...asObject(file['server']) };
-  const log = { ...asObject(file['log']) };
-  const portText = env['PORT'];
-  if (portText !== undefined && portText !== '') {
-    const port = Number(portText);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      problems.push(`environment: PORT must be a TCP port from 1 to 65535, got ${JSON.stringify(portText)}`);
-    } else {
-      server['port'] = port;
-    }
-  }
-  if (env['HOST'] !== undefined && env['HOST'] !== '') server['host'] = env['HOST'];
-  if (env['LOG_LEVEL'] !== undefined && env['LOG_LEVEL'] !== '') log['level'] = env['LOG_LEVEL'];
-  // Shared-cache and admin secrets: REDIS_URL sets cache.redis.url, ADMIN_TOKEN sets admin.token.
-  const cache = asObject(file['cache']);
-  if (env['REDIS_URL'] !== undefined && env['REDIS_URL'] !== '')
-    file = { ...file, cache: { ...cache, redis: { ...asObject(cache['redis']), url: env['REDIS_URL'] } } };
-  if (env['ADMIN_TOKEN'] !== undefined && env['ADMIN_TOKEN'] !== '')
-    file = { ...file, admin: { ...asObject(file['admin']), token: env['ADMIN_TOKEN'] } };
-  // Directory secrets: applied only to the directory type that has the key, so a stray variable is harmless.
-  const directory = asObject(file['directory']);
-  const secret: Record<string, unknown> = {};
-  if (directory['type'] === 'postgres' && env['DATABASE_URL'] !== undefined && env['DATABASE_URL'] !== '')
-    secret['url'] = env['DATABASE_URL'];
-  if (directory['type'] === 'http' && env['DIRECTORY_HTTP_TOKEN'] !== undefined && env['DIRECTORY_HTTP_TOKEN'] !== '') {
-    secret['bearerToken'] = env['DIRECTORY_HTTP_TOKEN'];
-  }
-  return {
-    ...file,
-    server,
-    log,
-    ...(Object.keys(secret).length > 0 ? { directory: { ...directory, ...secret } } : {}),
-  };
+  binding: EnvironmentBinding,
+  text: string | undefined,
+): Result<Record<string, unknown>, string> {
+  if (text === undefined || text === '') return ok(file);
+  const [key, ...rest] = binding.path;
+  const holder = objectAt(file, binding.path.slice(0, -1));
+  if (holder === null || !Object.entries(binding.onlyWhen ?? {}).every(([name, value]) => holder[name] === value))
+    return ok(file);
+  const value = binding.parse === undefined ? ok(text) : binding.parse(text);
+  if (!value.ok) return err(`environment: ${binding.variable} ${value.error}, got ${JSON.stringify(text)}`);
+  return ok(withValueAt(file, key, rest, value.value));
 }
 
-function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+/** The object at `path` (an absent one counts as empty), or null when something else is there. */
+function objectAt(file: Record<string, unknown>, path: readonly string[]): Record<string, unknown> | null {
+  let at: Record<string, unknown> = file;
+  for (const key of path) {
+    const next = at[key] ?? {};
+    if (!isObject(next)) return null;
+    at = next;
+  }
+  return at;
+}
+
+function withValueAt(
+  object: Record<string, unknown>,
+  key: string,
+  rest: readonly string[],
+  value: unknown,
+): Record<string, unknown> {
+  const [next, ...after] = rest;
+  if (next === undefined) return { ...object, [key]: value };
+  const child = object[key];
+  return { ...object, [key]: withValueAt(isObject(child) ? child : {}, next, after, value) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -23,8 +23,8 @@ export function buildProviderProfile(config: AppConfig): ProviderProfile {
       },
       windowsDomain: businessMail.windowsDomain,
       mobileUsername: businessMail.mobileUsername,
-      outlookRedirectUrl: businessMail.outlookMode === 'redirect' ? businessMail.outlookRedirectUrl : null,
-      outgoing: businessMail.smtp ?? popAccess.smtp,
+      outlookRedirectUrl: businessMail.outlookRedirectUrl,
+      outgoing: businessMail.smtp,
     },
   };
 }

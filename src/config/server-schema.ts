@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { tcpPort } from './fields';
+import { err, ok } from '../model/result';
+import type { EnvironmentBinding } from './environment-binding';
+import { milliseconds, tcpPort } from './fields';
 
-const milliseconds = (fallback: number) => z.int().min(100).max(600_000).default(fallback);
+const listenerTimeout = (fallback: number) => milliseconds(100, 600_000).default(fallback);
 
 /** The HTTP(S) listeners (`server` in the config file). */
 export const serverSchema = z
@@ -19,13 +21,13 @@ export const serverSchema = z
       .max(1024 * 1024)
       .default(8 * 1024),
     /** Time a client may take to send the request headers (slowloris bound). */
-    headersTimeoutMs: milliseconds(10_000),
+    headersTimeoutMs: listenerTimeout(10_000),
     /** Time a client may take to send the whole request. */
-    requestTimeoutMs: milliseconds(15_000),
+    requestTimeoutMs: listenerTimeout(15_000),
     /** Idle keep-alive connections are closed after this. */
-    keepAliveTimeoutMs: milliseconds(5_000),
+    keepAliveTimeoutMs: listenerTimeout(5_000),
     /** On SIGTERM, in-flight requests get this long before connections are cut. */
-    shutdownTimeoutMs: milliseconds(10_000),
+    shutdownTimeoutMs: listenerTimeout(10_000),
     /** Serve HTTPS directly (instead of behind a TLS-terminating proxy). */
     https: z
       .strictObject({
@@ -38,9 +40,25 @@ export const serverSchema = z
       .default(null),
     /**
      * Answer plain-HTTP Autodiscover with a redirect to autodiscover.publicUrl (GET 302, POST 307), as
-     * Outlook's port-80 probe expects. On by default when `https` is set; behind a proxy, set it with
-     * trustProxy so X-Forwarded-Proto tells HTTP from HTTPS.
+     * Outlook's port-80 probe expects. null (the default): on when `https` is set. Behind a proxy, set
+     * it with trustProxy so X-Forwarded-Proto tells HTTP from HTTPS.
      */
     redirectPlainHttpAutodiscover: z.boolean().nullable().default(null),
   })
+  .transform((server) => ({
+    ...server,
+    redirectPlainHttpAutodiscover: server.redirectPlainHttpAutodiscover ?? server.https !== null,
+  }))
   .prefault({});
+
+export const serverEnvironment: readonly EnvironmentBinding[] = [
+  {
+    variable: 'PORT',
+    path: ['server', 'port'],
+    parse: (text) => {
+      const port = tcpPort.safeParse(Number(text));
+      return port.success ? ok(port.data) : err('must be a TCP port from 1 to 65535');
+    },
+  },
+  { variable: 'HOST', path: ['server', 'host'] },
+];

@@ -77,7 +77,11 @@ export const CONFIGS = {
   pop3Preferred: configWith((config) => ({ ...config, popAccess: { ...config.popAccess, preferredIncoming: 'pop3' } })),
   outlookRedirect: configWith((config) => ({
     ...config,
-    businessMail: { ...config.businessMail, outlookMode: 'redirect' },
+    businessMail: {
+      ...config.businessMail,
+      outlookMode: 'redirect',
+      outlookRedirectUrl: 'https://mamutmail.com/Autodiscover/Autodiscover.xml',
+    },
   })),
 } as const;
 

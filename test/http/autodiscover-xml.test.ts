@@ -346,8 +346,12 @@ describe('GET/HEAD/PUT /autodiscover/autodiscover.xml › probes', () => {
 });
 
 describe('POST /autodiscover/autodiscover.xml › businessMail.outlookMode redirect', () => {
+  const redirectUrl = 'https://mamutmail.com/Autodiscover/Autodiscover.xml';
   const redirectApp = exampleApp({
-    config: (c) => ({ ...c, businessMail: { ...c.businessMail, outlookMode: 'redirect' } }),
+    config: (c) => ({
+      ...c,
+      businessMail: { ...c.businessMail, outlookMode: 'redirect', outlookRedirectUrl: redirectUrl },
+    }),
   });
 
   test('Outlook User-Agent › success: Action redirectUrl with the configured RedirectUrl', async () => {
@@ -356,7 +360,7 @@ describe('POST /autodiscover/autodiscover.xml › businessMail.outlookMode redir
     });
     const document = settingsOf(res);
     expect(textAt(document, 'Autodiscover/Response/Account/Action')).toBe('redirectUrl');
-    expect(textAt(document, 'Autodiscover/Response/Account/RedirectUrl')).toBe(config.businessMail.outlookRedirectUrl);
+    expect(textAt(document, 'Autodiscover/Response/Account/RedirectUrl')).toBe(redirectUrl);
     expect(hasNode(document, 'Autodiscover/Response/Account/Protocol')).toBe(false);
   });
 

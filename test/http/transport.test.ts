@@ -100,7 +100,7 @@ describe('direct HTTPS (server.https)', () => {
     const tls = readTlsFiles(config, folder);
     if (tls === null || Array.isArray(tls)) throw new Error(`TLS files not read: ${String(tls)}`);
     const app = exampleApp({
-      config: () => ({ ...config, server: { ...config.server, redirectPlainHttpAutodiscover: null } }),
+      config: () => ({ ...config, server: { ...config.server, redirectPlainHttpAutodiscover: true } }),
     });
     const listeners = createListeners(app, config, tls);
     expect(listeners.map((listener) => listener.scheme)).toEqual(['http', 'https']);

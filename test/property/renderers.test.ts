@@ -22,7 +22,11 @@ const { config } = exampleConfig();
 const profile = buildProviderProfile(config);
 const redirectProfile = buildProviderProfile({
   ...config,
-  businessMail: { ...config.businessMail, outlookMode: 'redirect' },
+  businessMail: {
+    ...config.businessMail,
+    outlookMode: 'redirect',
+    outlookRedirectUrl: 'https://mamutmail.com/Autodiscover/Autodiscover.xml',
+  },
 });
 
 const accessType = fc.constantFrom<AccessType>('pop', 'business');

@@ -121,7 +121,7 @@ describe('cache.redis › refused, with the key and the fix', () => {
 
   test('commandTimeoutMs out of range › refused', () => {
     expect(problems({ cache: { redis: { commandTimeoutMs: 0 } } })).toEqual([
-      'config.json: cache.redis.commandTimeoutMs must be from 10 to 60000 milliseconds, got 0',
+      'config.json: cache.redis.commandTimeoutMs must be a whole number of milliseconds from 10 to 60000, got 0',
     ]);
   });
 

@@ -80,6 +80,79 @@ describe('loadConfig › success', () => {
   });
 });
 
+describe('loadConfig › defaults that depend on other settings, resolved when loading', () => {
+  test.each([
+    ['no https, not set', {}, false],
+    ['https set, not set', { https: { certFile: 'cert.pem', keyFile: 'key.pem' } }, true],
+    [
+      'https set, turned off',
+      { https: { certFile: 'cert.pem', keyFile: 'key.pem' }, redirectPlainHttpAutodiscover: false },
+      false,
+    ],
+    ['no https, turned on (behind a proxy)', { redirectPlainHttpAutodiscover: true }, true],
+    ['no https, null (the default written out)', { redirectPlainHttpAutodiscover: null }, false],
+  ])('server.redirectPlainHttpAutodiscover › %s › %s', (_label, server, expected) => {
+    writeConfig('config.json', { server });
+    expect(loaded('config.json').config.server.redirectPlainHttpAutodiscover).toBe(expected);
+  });
+
+  test('businessMail.smtp not set › the POP access servers, as configured', () => {
+    const smtp = [{ host: 'smtp.example.net', port: 465, socket: 'tls' }];
+    writeConfig('config.json', { popAccess: { smtp } });
+    expect(loaded('config.json').config.businessMail.smtp).toEqual(smtp);
+  });
+
+  test('businessMail.smtp set › its own servers', () => {
+    const smtp = [{ host: 'exchange.example.net', port: 587, socket: 'starttls' }];
+    writeConfig('config.json', { businessMail: { smtp } });
+    const { config } = loaded('config.json');
+    expect(config.businessMail.smtp).toEqual(smtp);
+    expect(config.popAccess.smtp).not.toEqual(smtp);
+  });
+
+  test.each([
+    ['settings mode › null, whatever the URL', { outlookRedirectUrl: 'https://exchange.example.net/a.xml' }, null],
+    [
+      'redirect mode › the default URL',
+      { outlookMode: 'redirect' },
+      'https://mamutmail.com/Autodiscover/Autodiscover.xml',
+    ],
+    [
+      'redirect mode › the configured URL',
+      { outlookMode: 'redirect', outlookRedirectUrl: 'https://exchange.example.net/a.xml' },
+      'https://exchange.example.net/a.xml',
+    ],
+  ])('businessMail.outlookRedirectUrl › %s', (_label, businessMail, expected) => {
+    writeConfig('config.json', { businessMail });
+    expect(loaded('config.json').config.businessMail.outlookRedirectUrl).toBe(expected);
+  });
+});
+
+describe('loadConfig › environment', () => {
+  test('REDIS_URL with no cache section › the sections on the way are created', () => {
+    writeConfig('config.json', {});
+    expect(loaded('config.json', { REDIS_URL: 'redis://10.0.0.5:6379' }).config.cache.redis.url).toBe(
+      'redis://10.0.0.5:6379',
+    );
+  });
+
+  test('a section that is not an object › reported by the schema, not replaced by the variable', () => {
+    writeConfig('config.json', { server: 'fast', cache: 5 });
+    const messages = problems('config.json', { PORT: '8081', REDIS_URL: 'redis://10.0.0.5:6379' });
+    expect(messages).toEqual([
+      expect.stringContaining('config.json: server '),
+      expect.stringContaining('config.json: cache '),
+    ]);
+  });
+
+  test('DATABASE_URL and DIRECTORY_HTTP_TOKEN › each only for its directory type', () => {
+    writeConfig('config.json', { directory: { type: 'http', urlTemplate: 'https://admin.example/d?domain={domain}' } });
+    const { config } = loaded('config.json', { DATABASE_URL: 'postgres://x@db/mail', DIRECTORY_HTTP_TOKEN: 'tok' });
+    expect(config.directory).toMatchObject({ type: 'http', bearerToken: 'tok' });
+    expect(config.directory).not.toHaveProperty('url');
+  });
+});
+
 describe('loadConfig › failure messages', () => {
   test('bad values › each key named with its full path and the value given', () => {
     writeConfig('config.json', {
@@ -127,6 +200,13 @@ describe('loadConfig › failure messages', () => {
       ]);
     },
   );
+
+  test('a server timeout out of range › the uniform milliseconds message', () => {
+    writeConfig('config.json', { server: { headersTimeoutMs: 50 } });
+    expect(problems('config.json')).toEqual([
+      `${path.join(dir, 'config.json')}: server.headersTimeoutMs must be a whole number of milliseconds from 100 to 600000, got 50`,
+    ]);
+  });
 
   test('bad PORT and a bad file value › both reported', () => {
     writeConfig('config.json', { popAccess: { preferredIncoming: 'smtp' } });

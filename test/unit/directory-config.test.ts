@@ -45,7 +45,7 @@ describe('file directory (the default)', () => {
 
   test('a bad reload delay › names the key and the range', () => {
     expect(problemsOf({ reloadDelayMs: -1 })[0]).toMatch(
-      /directory\.reloadDelayMs must be from 0 to 60000 milliseconds, got -1$/,
+      /directory\.reloadDelayMs must be a whole number of milliseconds from 0 to 60000, got -1$/,
     );
   });
 });
@@ -105,7 +105,9 @@ describe('postgres directory', () => {
     expect(problems).toEqual([
       expect.stringContaining('directory.url must be a postgres:// or postgresql:// URL'),
       expect.stringContaining('directory.schema must be a lower-case SQL identifier'),
-      expect.stringContaining('directory.connectionTimeoutMs must be from 100 to 60000 milliseconds, got 5'),
+      expect.stringContaining(
+        'directory.connectionTimeoutMs must be a whole number of milliseconds from 100 to 60000, got 5',
+      ),
     ]);
   });
 });
