@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,29 +6,16 @@ import pino from 'pino';
 import type { InvalidationScope } from '../../src/directory/lookup-cache';
 import { RedisLookupCache } from '../../src/directory/redis-cache';
 import { REPO_ROOT } from '../support/app';
+import { runCli, type CliRun } from '../support/cli';
 import { describeWithRedis, TEST_REDIS_URL, uniqueTestNamespace } from '../support/backends';
 import { deleteKeysWithPrefix, inspector, testRedisConfig, waitFor } from './support';
 
 const prefix = uniqueTestNamespace('cli');
 const CLI = path.join(REPO_ROOT, 'src/cli/invalidate-cache.ts');
 
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs `npm run cache:invalidate -- <args>` the way npm does (tsx), with only the given environment. */
 function cli(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', CLI, ...args],
-      { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'silent', ...env }, timeout: 20_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
-    );
-  });
+  return runCli(CLI, args, { LOG_LEVEL: 'silent', ...env });
 }
 
 let folder: string;
