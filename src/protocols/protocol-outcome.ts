@@ -1,5 +1,5 @@
 import { addressTarget, type Discover, type DiscoveryTarget } from '../discovery/discover';
-import type { InvalidRequestProblem, LoggedSchema, DiscoveryProtocol, RequestOutcome } from '../http/outcome';
+import type { InvalidRequestProblem, LoggedSchema, DiscoveryProtocol, RequestOutcome } from '../http/request-outcome';
 import { parseEmailAddress, type AddressError } from '../model/email-address';
 import type { AddressedMailSettings, MailSettings, UserAddress } from '../model/mail-settings';
 

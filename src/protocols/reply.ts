@@ -1,7 +1,7 @@
 import type { Response, Router } from 'express';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { sendAnswer, type Answer } from '../http/answer';
-import { recordOutcome, type RequestOutcome } from '../http/outcome';
+import { recordOutcome, type RequestOutcome } from '../http/request-outcome';
 import { rateLimitMiddleware } from '../http/rate-limit';
 
 /** Logs an outcome and sends its answer: the last step of every discovery request. */

@@ -1,7 +1,7 @@
 import { buildProviderProfile } from '../../src/config/provider-profile';
 import { DirectoryUnavailableError } from '../../src/directory/account-directory';
 import { createDiscover, domainTarget } from '../../src/discovery/discover';
-import type { RequestOutcome } from '../../src/http/outcome';
+import type { RequestOutcome } from '../../src/http/request-outcome';
 import {
   DIRECTORY_UNAVAILABLE_RETRY_SECONDS,
   discoverAddress,

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { domainTarget, type Discover } from '../../discovery/discover';
-import { queryParam } from '../../http/query';
+import { queryParam } from '../../http/query-param';
 import { parseDomainName } from '../../model/email-address';
 import { discoverAddress, discoverTarget, loggedOutcomeOf } from '../protocol-outcome';
 import { createReply, limitRate } from '../reply';

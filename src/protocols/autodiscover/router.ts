@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
 import { clientErrorStatusOf } from '../../http/client-error';
-import { recordOutcome } from '../../http/outcome';
+import { recordOutcome } from '../../http/request-outcome';
 import { discoverAddress, loggedOutcomeOf } from '../protocol-outcome';
 import { createReply, limitRate } from '../reply';
 import { answerAutodiscover, type AutodiscoverOutcome } from './answers';
