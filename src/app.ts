@@ -9,15 +9,9 @@ import { createAdminRouter } from './http/admin';
 import { createErrorHandler, notFound } from './http/error-handler';
 import { createHealthRouter } from './http/health';
 import { createRequestLogger } from './http/logger';
-import { createRateLimiter, rateLimitMiddleware, type OnRateLimited } from './http/rate-limit';
+import { createRateLimiter } from './http/rate-limit';
 import { createSecurityHeaders } from './http/security';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { AUTOCONFIG_PATHS } from './protocols/autoconfig/paths';
-import { AUTODISCOVER_JSON_CONTENT_TYPE, AUTODISCOVER_JSON_PATH } from './protocols/autodiscover-json/paths';
-import { JSON_ERRORS } from './protocols/autodiscover-json/render';
-import { AUTODISCOVER_CONTENT_TYPE, AUTODISCOVER_XML_PATH } from './protocols/autodiscover/paths';
-import { renderAutodiscoverError } from './protocols/autodiscover/render-error';
-import { MOBILECONFIG_PATH } from './protocols/mobileconfig/paths';
 import { createAutoconfigRouter } from './protocols/autoconfig/router';
 import { createAutodiscoverJsonRouter } from './protocols/autodiscover-json/router';
 import { createAutodiscoverRouter } from './protocols/autodiscover/router';
@@ -60,11 +54,10 @@ export function buildApp(deps: AppDeps): Express {
       throw new Error('buildApp: admin.token is set but no invalidate function was passed');
     app.use(createAdminRouter({ token: config.admin.token, invalidate: deps.invalidate, logger }));
   }
-  if (config.rateLimit.enabled) {
-    const limiter = deps.rateLimiter ?? createRateLimiter(config.rateLimit, null, config.cache.redis.keyPrefix);
-    const discoveryPaths = [AUTODISCOVER_XML_PATH, AUTODISCOVER_JSON_PATH, ...AUTOCONFIG_PATHS, MOBILECONFIG_PATH];
-    app.use(discoveryPaths, rateLimitMiddleware(limiter, tooManyRequests(now, config.autodiscover.serverId)));
-  }
+  // One limiter for every discovery path, so a client has one budget; each protocol answers 429 in its own format.
+  const rateLimiter = config.rateLimit.enabled
+    ? (deps.rateLimiter ?? createRateLimiter(config.rateLimit, null, config.cache.redis.keyPrefix))
+    : null;
   app.use(
     createAutodiscoverRouter({
       discover,
@@ -72,27 +65,13 @@ export function buildApp(deps: AppDeps): Express {
       serverId: config.autodiscover.serverId,
       now,
       plainHttpRedirectUrl: config.server.redirectPlainHttpAutodiscover ? config.autodiscover.publicUrl : null,
+      rateLimiter,
     }),
   );
-  app.use(createAutodiscoverJsonRouter({ discover, autodiscoverUrl: config.autodiscover.publicUrl }));
-  app.use(createAutoconfigRouter({ discover, provider: config.provider }));
-  app.use(createMobileconfigRouter({ discover, provider: config.provider }));
+  app.use(createAutodiscoverJsonRouter({ discover, autodiscoverUrl: config.autodiscover.publicUrl, rateLimiter }));
+  app.use(createAutoconfigRouter({ discover, provider: config.provider, rateLimiter }));
+  app.use(createMobileconfigRouter({ discover, issuer: config.provider, rateLimiter }));
   app.use(notFound);
   app.use(createErrorHandler(logger));
   return app;
-}
-
-/** Over the limit: 429 with Retry-After (set by the middleware) and a body in the protocol's own format. */
-function tooManyRequests(now: () => Date, serverId: number): OnRateLimited {
-  return (req, res) => {
-    const path = req.originalUrl.split('?')[0]?.toLowerCase() ?? '';
-    res.set('Cache-Control', 'no-store');
-    if (path.startsWith(AUTODISCOVER_XML_PATH)) {
-      res.type(AUTODISCOVER_CONTENT_TYPE).send(renderAutodiscoverError(603, null, { now: now(), serverId }));
-    } else if (path.startsWith(AUTODISCOVER_JSON_PATH)) {
-      res.type(AUTODISCOVER_JSON_CONTENT_TYPE).send(JSON.stringify(JSON_ERRORS.tooManyRequests().body));
-    } else {
-      res.type('text/plain').send('Too many requests; try again later.\n');
-    }
-  };
 }

@@ -1,21 +1,38 @@
 import { DirectoryUnavailableError, type AccountDirectory } from '../directory/account-directory';
 import type { EmailAddress } from '../model/email-address';
-import type { MailSettings } from '../model/mail-settings';
+import type { MailSettings, UserAddress } from '../model/mail-settings';
 import { resolveSettings, type ProviderProfile } from '../model/resolve';
 
-/** A mailbox, or only a domain (Thunderbird autoconfig without `emailaddress`). */
-export type DiscoveryTarget = { readonly address: EmailAddress } | { readonly domain: string };
+/**
+ * What a client asked about: always a domain, and the mailbox when it named one (Thunderbird
+ * autoconfig without `emailaddress` names none). `Address` says which, so settings say it too.
+ */
+export interface DiscoveryTarget<Address extends UserAddress = UserAddress> {
+  readonly domain: string;
+  readonly address: Address;
+}
+
+export function addressTarget(address: EmailAddress): DiscoveryTarget<EmailAddress> {
+  return { domain: address.domain, address };
+}
+
+export function domainTarget(domain: string): DiscoveryTarget<null> {
+  return { domain, address: null };
+}
 
 /**
  * What every protocol maps to its own answer: settings, a domain this service does not host, or a
  * directory that cannot answer now (the protocol's temporary error).
  */
-export type Discovery =
-  | { readonly status: 'settings'; readonly settings: MailSettings }
+export type Discovery<Settings = MailSettings> =
+  | { readonly status: 'settings'; readonly settings: Settings }
   | { readonly status: 'not-hosted' }
   | { readonly status: 'unavailable' };
 
-export type Discover = (target: DiscoveryTarget) => Promise<Discovery>;
+/** Settings for an address carry that address (`MailSettings<EmailAddress>`); for a domain, none. */
+export type Discover = <Address extends UserAddress>(
+  target: DiscoveryTarget<Address>,
+) => Promise<Discovery<MailSettings<Address>>>;
 
 export interface DiscoveryOptions {
   readonly revealDisplayNames: boolean;
@@ -33,12 +50,12 @@ export function createDiscover(
   profile: ProviderProfile,
   options: DiscoveryOptions,
 ): Discover {
-  return async (target) => {
-    const address = 'address' in target ? target.address : null;
-    const domain = address?.domain ?? ('domain' in target ? target.domain : '');
+  return async <Address extends UserAddress>(
+    target: DiscoveryTarget<Address>,
+  ): Promise<Discovery<MailSettings<Address>>> => {
     let answer;
     try {
-      answer = await directory.lookup({ domain, mailbox: address?.lookupKey ?? null });
+      answer = await directory.lookup({ domain: target.domain, mailbox: target.address?.lookupKey ?? null });
     } catch (error) {
       if (!(error instanceof DirectoryUnavailableError)) options.onUnexpectedError(error);
       return { status: 'unavailable' };
@@ -46,8 +63,8 @@ export function createDiscover(
     if (!answer.hosted) return { status: 'not-hosted' };
     const settings = resolveSettings(profile, {
       accessType: answer.accessType,
-      domain,
-      address,
+      domain: target.domain,
+      address: target.address,
       displayName: options.revealDisplayNames ? answer.displayName : null,
     });
     return { status: 'settings', settings };

@@ -1,6 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
-import { outcomeOf } from './outcome';
+import { outcomeOf } from './request-outcome';
 
 /** The service's logger; `destination` (stdout when absent) lets tests read what it writes. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {

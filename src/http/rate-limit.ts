@@ -27,9 +27,10 @@ export function createRateLimiter(
   });
 }
 
-/** Called when a client is over its limit; renders the protocol's own body. */
-export type OnRateLimited = (req: Request, res: Response, retryAfterSeconds: number) => void;
+/** Called when a client is over its limit; sends the protocol's own 429 answer. */
+export type OnRateLimited = (res: Response, retryAfterSeconds: number) => void;
 
+/** One point per request from the client's IP; `limiter` is shared, so every path spends the same budget. */
 export function rateLimitMiddleware(limiter: RateLimiterAbstract, onLimited: OnRateLimited): RequestHandler {
   return async function rateLimit(req: Request, res: Response, next: NextFunction): Promise<void> {
     try {
@@ -40,9 +41,7 @@ export function rateLimitMiddleware(limiter: RateLimiterAbstract, onLimited: OnR
         next();
         return;
       } // limiter failure: never block traffic because of it
-      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      res.status(429).set('Retry-After', String(retryAfterSeconds));
-      onLimited(req, res, retryAfterSeconds);
+      onLimited(res, Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
     }
   };
 }

@@ -19,24 +19,30 @@ export interface IncomingServer extends MailServer {
   readonly protocol: IncomingProtocol;
 }
 
-/** Who the settings are for. `address` is null when a client asked for a domain's settings only. */
-export interface MailUser {
-  readonly address: EmailAddress | null;
+/** At least one: the config refuses an empty server list, so no renderer has to handle one. */
+export type NonEmptyList<T> = readonly [T, ...T[]];
+
+/** The address, or null when a client asked for a domain's settings only (Thunderbird autoconfig). */
+export type UserAddress = EmailAddress | null;
+
+/** Who the settings are for; `Address` says whether the address is known to be present. */
+export interface MailUser<Address extends UserAddress = UserAddress> {
+  readonly address: Address;
   /** ASCII form of the hosted domain. */
   readonly domain: string;
   /** Only set when config allows revealing directory display names to anonymous callers. */
   readonly displayName: string | null;
 }
 
-export interface PopAccessSettings {
+export interface PopAccessSettings<Address extends UserAddress = UserAddress> {
   readonly accessType: 'pop';
-  readonly user: MailUser;
+  readonly user: MailUser<Address>;
   /** Login for incoming and outgoing servers alike; null means "the address the user typed". */
   readonly username: string | null;
   /** Preferred protocol first. */
-  readonly incoming: readonly IncomingServer[];
+  readonly incoming: NonEmptyList<IncomingServer>;
   /** Preferred submission server first; every one requires authentication with the incoming login. */
-  readonly outgoing: readonly MailServer[];
+  readonly outgoing: NonEmptyList<MailServer>;
   readonly leaveMessagesOnServer: boolean;
   readonly daysToLeaveMessagesOnServer: number;
 }
@@ -49,9 +55,9 @@ export interface ExchangeEndpoints {
   readonly activeSyncUrl: string;
 }
 
-export interface BusinessMailSettings {
+export interface BusinessMailSettings<Address extends UserAddress = UserAddress> {
   readonly accessType: 'business';
-  readonly user: MailUser;
+  readonly user: MailUser<Address>;
   /** Login for desktop clients (the full address); null means "the address the user typed". */
   readonly username: string | null;
   /** Login on phones (iPhone, Android, Symbian): the seed's `@` → `_` rule applied. */
@@ -62,9 +68,13 @@ export interface BusinessMailSettings {
   /** Hand Outlook to the Exchange platform's own Autodiscover instead of the static answer. */
   readonly outlookRedirectUrl: string | null;
   /** Thunderbird insists on an outgoing server even for Exchange accounts. */
-  readonly outgoing: readonly MailServer[];
+  readonly outgoing: NonEmptyList<MailServer>;
 }
 
-export type MailSettings = PopAccessSettings | BusinessMailSettings;
+export type MailSettings<Address extends UserAddress = UserAddress> =
+  PopAccessSettings<Address> | BusinessMailSettings<Address>;
+
+/** Settings for a mailbox the client named (every protocol but domain-only autoconfig). */
+export type AddressedMailSettings = MailSettings<EmailAddress>;
 
 export type { AccessType };

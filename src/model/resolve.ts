@@ -1,13 +1,20 @@
 import type { AccessType } from './access-type';
-import type { EmailAddress } from './email-address';
-import type { ExchangeEndpoints, IncomingServer, MailServer, MailSettings, MailUser } from './mail-settings';
+import type {
+  ExchangeEndpoints,
+  IncomingServer,
+  MailServer,
+  MailSettings,
+  MailUser,
+  NonEmptyList,
+  UserAddress,
+} from './mail-settings';
 
 /** The provider's fixed facts, computed once from config at start-up. */
 export interface ProviderProfile {
   readonly popAccess: {
     /** Preferred protocol first. */
-    readonly incoming: readonly IncomingServer[];
-    readonly outgoing: readonly MailServer[];
+    readonly incoming: NonEmptyList<IncomingServer>;
+    readonly outgoing: NonEmptyList<MailServer>;
     readonly leaveMessagesOnServer: boolean;
     readonly daysToLeaveMessagesOnServer: number;
   };
@@ -16,21 +23,24 @@ export interface ProviderProfile {
     readonly windowsDomain: string;
     readonly mobileUsername: 'underscore' | 'address';
     readonly outlookRedirectUrl: string | null;
-    readonly outgoing: readonly MailServer[];
+    readonly outgoing: NonEmptyList<MailServer>;
   };
 }
 
 /** Who asked and what the directory said about them. */
-export interface ResolveInput {
+export interface ResolveInput<Address extends UserAddress = UserAddress> {
   readonly accessType: AccessType;
   readonly domain: string;
-  readonly address: EmailAddress | null;
+  readonly address: Address;
   readonly displayName: string | null;
 }
 
 /** Turns a directory answer into the settings every renderer reads. Pure. */
-export function resolveSettings(profile: ProviderProfile, input: ResolveInput): MailSettings {
-  const user: MailUser = { address: input.address, domain: input.domain, displayName: input.displayName };
+export function resolveSettings<Address extends UserAddress>(
+  profile: ProviderProfile,
+  input: ResolveInput<Address>,
+): MailSettings<Address> {
+  const user: MailUser<Address> = { address: input.address, domain: input.domain, displayName: input.displayName };
   // The provider's help: "the username is the full email address".
   const username = input.address?.address ?? null;
   switch (input.accessType) {

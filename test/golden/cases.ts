@@ -11,20 +11,17 @@ import { buildProviderProfile } from '../../src/config/provider-profile';
 import type { AppConfig } from '../../src/config/schema';
 import type { AccessType } from '../../src/model/access-type';
 import { parseDomainName, parseEmailAddress, type EmailAddress } from '../../src/model/email-address';
-import type { BusinessMailSettings, MailSettings } from '../../src/model/mail-settings';
+import type { AddressedMailSettings, BusinessMailSettings, MailSettings } from '../../src/model/mail-settings';
 import { resolveSettings } from '../../src/model/resolve';
 import { renderAutoconfig } from '../../src/protocols/autoconfig/render';
-import {
-  answerJsonProtocol,
-  invalidProtocol,
-  JSON_ERRORS,
-  JSON_PROTOCOLS,
-  type JsonAnswer,
-} from '../../src/protocols/autodiscover-json/render';
+import type { Answer } from '../../src/http/answer';
+import { answerAutodiscoverJson, type AutodiscoverJsonOutcome } from '../../src/protocols/autodiscover-json/answers';
+import { parseAutodiscoverJsonRequest } from '../../src/protocols/autodiscover-json/parse-request';
 import type { ResponseSchema } from '../../src/protocols/autodiscover/parse-request';
 import { renderMobileSyncResponse, renderOutlookResponse } from '../../src/protocols/autodiscover/render';
 import { renderAutodiscoverError, type AutodiscoverErrorCode } from '../../src/protocols/autodiscover/render-error';
-import { renderAppleProfile, type ProfileSettings } from '../../src/protocols/mobileconfig/render';
+import { renderAppleProfile } from '../../src/protocols/mobileconfig/render';
+import { DIRECTORY_UNAVAILABLE_RETRY_SECONDS } from '../../src/protocols/protocol-outcome';
 import { exampleConfig, FIXED_NOW } from '../support/app';
 
 /** Folder names under test/golden/, one per wire format. */
@@ -40,7 +37,7 @@ export type GoldenProtocol = (typeof GOLDEN_PROTOCOLS)[number];
 export const GOLDEN_EXTENSION: Readonly<Record<GoldenProtocol, string>> = {
   autodiscover: 'xml',
   mobilesync: 'xml',
-  // The JSON renderer returns { status, body }; its golden file holds both, pretty-printed.
+  // The JSON answer table's status and body, pretty-printed together in one file.
   'autodiscover-json': 'json',
   autoconfig: 'xml',
   mobileconfig: 'mobileconfig',
@@ -102,15 +99,14 @@ interface MailboxAnswer {
 }
 
 /** Settings for one mailbox, as discover() builds them once the directory has answered. */
-export function mailboxSettings(address: string, answer: MailboxAnswer): MailSettings & ProfileSettings {
+export function mailboxSettings(address: string, answer: MailboxAnswer): AddressedMailSettings {
   const parsed = emailAddress(address);
-  const settings = resolveSettings(buildProviderProfile(answer.config ?? BASE_CONFIG), {
+  return resolveSettings(buildProviderProfile(answer.config ?? BASE_CONFIG), {
     accessType: answer.accessType,
     domain: parsed.domain,
     address: parsed,
     displayName: answer.displayName ?? null,
   });
-  return { ...settings, user: { ...settings.user, address: parsed } };
 }
 
 /** Settings for a domain only (autoconfig without `emailaddress`): usernames become placeholders. */
@@ -211,14 +207,30 @@ const MOBILESYNC_CASES: readonly GoldenCase[] = [
 
 const AUTODISCOVER_URL = BASE_CONFIG.autodiscover.publicUrl;
 
-const jsonCase = (name: string, answer: () => JsonAnswer): GoldenCase => ({
+/** The answer table's status and body (a JSON text), pretty-printed together. */
+const jsonCase = (name: string, outcome: () => AutodiscoverJsonOutcome): GoldenCase => ({
   protocol: 'autodiscover-json',
   name,
-  render: () => `${JSON.stringify(answer(), null, 2)}\n`,
+  render: () => {
+    const answer: Answer = answerAutodiscoverJson(outcome(), AUTODISCOVER_URL);
+    if (typeof answer.body !== 'string') throw new Error('a JSON answer body is text');
+    return `${JSON.stringify({ status: answer.status, body: JSON.parse(answer.body) as unknown }, null, 2)}\n`;
+  },
 });
 
+/** The protocol as a client sends it, read by the request parser. */
+function requestedProtocol(protocol: string) {
+  const parsed = parseAutodiscoverJsonRequest(undefined, protocol);
+  if (!parsed.ok) throw new Error(`golden case protocol ${JSON.stringify(protocol)} is unknown`);
+  return parsed.value.protocol;
+}
+
 const json = (name: string, address: string, accessType: AccessType, protocol: string): GoldenCase =>
-  jsonCase(name, () => answerJsonProtocol(mailboxSettings(address, { accessType }), protocol, AUTODISCOVER_URL));
+  jsonCase(name, () => ({
+    kind: 'settings',
+    request: requestedProtocol(protocol),
+    settings: mailboxSettings(address, { accessType }),
+  }));
 
 const JSON_CASES: readonly GoldenCase[] = [
   json('pop-access-autodiscoverv1', POP_USER, 'pop', 'AutodiscoverV1'),
@@ -231,10 +243,26 @@ const JSON_CASES: readonly GoldenCase[] = [
   json('unknown-mailbox-business-domain-activesync', UNKNOWN_AT_BUSINESS_DOMAIN, 'business', 'ActiveSync'),
   // Outlook desktop really sends "Autodiscoverv1"; the answer uses Exchange Online's spelling.
   json('protocol-name-case-insensitive', POP_USER, 'pop', 'autodiscoverV1'),
-  jsonCase('unknown-protocol', () => invalidProtocol('Rest', JSON_PROTOCOLS)),
-  jsonCase('error-invalid-address', () => JSON_ERRORS.invalidAddress('the e-mail address has no "@"')),
-  jsonCase('error-not-hosted', () => JSON_ERRORS.notHosted()),
-  jsonCase('error-unavailable', () => JSON_ERRORS.unavailable()),
+  jsonCase('unknown-protocol', () => ({
+    kind: 'invalid-request',
+    invalid: { kind: 'unknown-protocol', asSent: 'Rest' },
+  })),
+  jsonCase('error-invalid-address', () => ({
+    kind: 'invalid-address',
+    request: requestedProtocol('AutodiscoverV1'),
+    addressError: 'missing-at',
+  })),
+  jsonCase('error-not-hosted', () => ({
+    kind: 'not-hosted',
+    request: requestedProtocol('AutodiscoverV1'),
+    domain: 'example.net',
+  })),
+  jsonCase('error-unavailable', () => ({
+    kind: 'unavailable',
+    request: requestedProtocol('AutodiscoverV1'),
+    domain: 'example.com',
+    retryAfterSeconds: DIRECTORY_UNAVAILABLE_RETRY_SECONDS,
+  })),
 ];
 
 // ---- Thunderbird autoconfig --------------------------------------------------------------------

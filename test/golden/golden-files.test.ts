@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import plist from 'plist';
-import { JSON_PROTOCOLS } from '../../src/protocols/autodiscover-json/render';
+import { JSON_PROTOCOLS } from '../../src/protocols/autodiscover-json/parse-request';
 import {
   MOBILESYNC_RESPONSE_SCHEMA,
   OUTLOOK_RESPONSE_SCHEMA,

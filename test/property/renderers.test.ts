@@ -2,17 +2,18 @@ import fc from 'fast-check';
 import { buildProviderProfile } from '../../src/config/provider-profile';
 import type { AccessType } from '../../src/model/access-type';
 import type { EmailAddress } from '../../src/model/email-address';
-import type { MailSettings } from '../../src/model/mail-settings';
+import type { AddressedMailSettings } from '../../src/model/mail-settings';
 import { resolveSettings } from '../../src/model/resolve';
 import { renderAutoconfig } from '../../src/protocols/autoconfig/render';
-import { answerJsonProtocol } from '../../src/protocols/autodiscover-json/render';
+import { answerAutodiscoverJson, type AutodiscoverJsonOutcome } from '../../src/protocols/autodiscover-json/answers';
+import { parseAutodiscoverJsonRequest } from '../../src/protocols/autodiscover-json/parse-request';
 import { renderMobileSyncResponse, renderOutlookResponse } from '../../src/protocols/autodiscover/render';
 import {
   AUTODISCOVER_ERRORS,
   renderAutodiscoverError,
   type AutodiscoverErrorCode,
 } from '../../src/protocols/autodiscover/render-error';
-import { renderAppleProfile, type ProfileSettings } from '../../src/protocols/mobileconfig/render';
+import { renderAppleProfile } from '../../src/protocols/mobileconfig/render';
 import { exampleConfig } from '../support/app';
 import { hasNode, nodeAt } from '../support/documents';
 import { asXmlCarriesIt, readPlist, readXml, xmlText } from '../support/hostile';
@@ -32,7 +33,12 @@ const redirectProfile = buildProviderProfile({
 const accessType = fc.constantFrom<AccessType>('pop', 'business');
 const maybeDisplayName = fc.option(displayName, { nil: null });
 
-function settingsFor(address: EmailAddress, name: string | null, type: AccessType, redirect = false): MailSettings {
+function settingsFor(
+  address: EmailAddress,
+  name: string | null,
+  type: AccessType,
+  redirect = false,
+): AddressedMailSettings {
   return resolveSettings(redirect ? redirectProfile : profile, {
     accessType: type,
     domain: address.domain,
@@ -111,7 +117,7 @@ describe('renderers › every answer parses back to the address and display name
   test('Apple profile: plist parses back with the address, display name, reverse-DNS identifiers and UUIDs', () => {
     fc.assert(
       fc.property(validAddress, maybeDisplayName, accessType, (address, name, type) => {
-        const settings = settingsFor(address, name, type) as ProfileSettings;
+        const settings = settingsFor(address, name, type);
         const text = renderAppleProfile(settings, config.provider);
         const profileDocument = readPlist(text);
         const payload = nodeAt(profileDocument, 'PayloadContent[0]');
@@ -142,9 +148,14 @@ describe('renderers › every answer parses back to the address and display name
   test('Autodiscover v2 JSON: any requested protocol name comes back intact from JSON.parse', () => {
     fc.assert(
       fc.property(validAddress, accessType, anyString, (address, type, requested) => {
-        const answer = answerJsonProtocol(settingsFor(address, null, type), requested, config.autodiscover.publicUrl);
-        expect(JSON.parse(JSON.stringify(answer.body))).toEqual(answer.body);
-        if (answer.status === 400) expect(answer.body.ErrorMessage).toContain(`'${requested}'`);
+        const parsed = parseAutodiscoverJsonRequest(address.address, requested);
+        const outcome: AutodiscoverJsonOutcome = parsed.ok
+          ? { kind: 'settings', request: parsed.value.protocol, settings: settingsFor(address, null, type) }
+          : { kind: 'invalid-request', invalid: parsed.error };
+        const answer = answerAutodiscoverJson(outcome, config.autodiscover.publicUrl);
+        const body = JSON.parse(answer.body.toString()) as { readonly ErrorMessage?: string };
+        if (answer.status === 400) expect(body.ErrorMessage).toContain(`'${requested}'`);
+        else expect(answer.status).toBe(200);
       }),
       { numRuns: RUNS },
     );

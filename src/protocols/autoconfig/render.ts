@@ -5,7 +5,8 @@ const THUNDERBIRD_SOCKET: Readonly<Record<SocketType, string>> = { tls: 'SSL', s
 /** Thunderbird fills this in with the address the user typed. */
 const ADDRESS_PLACEHOLDER = '%EMAILADDRESS%';
 
-export interface AutoconfigProvider {
+/** Who Thunderbird shows as the provider: the `emailProvider` element and the webmail link. */
+export interface AutoconfigEmailProvider {
   /** `emailProvider@id`: a host name, or Thunderbird rejects the file. */
   readonly id: string;
   readonly name: string;
@@ -18,7 +19,7 @@ export interface AutoconfigProvider {
  * IMAP and POP3 (preferred first; K-9 takes the first imap), SMTP servers with password login.
  * Business Mail: an `exchange` server plus the outgoing server Thunderbird requires.
  */
-export function renderAutoconfig(settings: MailSettings, provider: AutoconfigProvider): string {
+export function renderAutoconfig(settings: MailSettings, provider: AutoconfigEmailProvider): string {
   const username = settings.username ?? ADDRESS_PLACEHOLDER;
   const incomingServer =
     settings.accessType === 'pop'

@@ -15,7 +15,10 @@ const OUTLOOK_ENCRYPTION: Readonly<Record<SocketType, string>> = { tls: 'SSL', s
 
 /** Per-request values that are not settings. */
 export interface AutodiscoverRenderContext {
-  /** The client reads Autodiscover like Thunderbird does (no RedirectUrl support). */
+  /**
+   * True when the client follows `Action: redirectUrl` (Outlook); false for Thunderbird, which
+   * does not, and so gets the static settings instead.
+   */
   readonly clientFollowsRedirectUrl: boolean;
 }
 
@@ -50,19 +53,13 @@ function popAccount(settings: PopAccessSettings): XmlElement {
     ...serverElements(OUTLOOK_PROTOCOL_TYPE[server.protocol], server, loginName),
     AuthRequired: 'on',
   }));
-  const preferredSmtp = settings.outgoing[0];
-  const smtp =
-    preferredSmtp === undefined
-      ? []
-      : [
-          {
-            ...serverElements('SMTP', preferredSmtp, loginName),
-            AuthRequired: 'on',
-            UsePOPAuth: 'on',
-            SMTPLast: 'off',
-          },
-        ];
-  return { AccountType: 'email', Action: 'settings', Protocol: [...incoming, ...smtp] };
+  const smtp = {
+    ...serverElements('SMTP', settings.outgoing[0], loginName),
+    AuthRequired: 'on',
+    UsePOPAuth: 'on',
+    SMTPLast: 'off',
+  };
+  return { AccountType: 'email', Action: 'settings', Protocol: [...incoming, smtp] };
 }
 
 /** SPA and SSL default to "on" in Outlook, so both are always written. */

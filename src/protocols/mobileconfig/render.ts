@@ -1,31 +1,32 @@
 import plist, { type PlistObject, type PlistValue } from 'plist';
 import { v5 as uuidV5 } from 'uuid';
 import type { EmailAddress } from '../../model/email-address';
-import type { BusinessMailSettings, MailServer, PopAccessSettings } from '../../model/mail-settings';
+import type {
+  AddressedMailSettings,
+  BusinessMailSettings,
+  MailServer,
+  PopAccessSettings,
+} from '../../model/mail-settings';
 import { toXmlCharacters } from '../../xml/build-xml';
 
-export interface ProfileProvider {
+/** The organisation a profile names as its issuer, and the identifier space its payloads live in. */
+export interface AppleProfileIssuer {
   readonly name: string;
   /** Reverse-DNS prefix, e.g. `com.mamutmail.autoconfig`. */
   readonly payloadIdentifierPrefix: string;
 }
 
-/** Settings for a profile: Apple profiles are always per address. */
-export type ProfileSettings = (PopAccessSettings | BusinessMailSettings) & {
-  readonly user: { readonly address: EmailAddress };
-};
-
 const APPLE_ACCOUNT_TYPE = { imap: 'EmailTypeIMAP', pop3: 'EmailTypePOP' } as const;
 
 /**
- * An unsigned configuration profile. Identifiers and UUIDs are derived from the provider and the
+ * An unsigned configuration profile. Identifiers and UUIDs are derived from the issuer and the
  * address, so downloading again replaces the installed profile instead of adding a second account,
  * and the bytes are reproducible. Written by the plist library, which escapes every string.
  */
-export function renderAppleProfile(settings: ProfileSettings, provider: ProfileProvider): string {
+export function renderAppleProfile(settings: AddressedMailSettings, issuer: AppleProfileIssuer): string {
   const address = settings.user.address;
-  const identifier = `${provider.payloadIdentifierPrefix}.${identifierPartOf(address)}`;
-  const namespace = uuidV5(provider.payloadIdentifierPrefix, uuidV5.DNS);
+  const identifier = `${issuer.payloadIdentifierPrefix}.${identifierPartOf(address)}`;
+  const namespace = uuidV5(issuer.payloadIdentifierPrefix, uuidV5.DNS);
   const uuidOf = (purpose: string): string => uuidV5(`${address.lookupKey}/${purpose}`, namespace).toUpperCase();
   const payload =
     settings.accessType === 'pop'
@@ -36,9 +37,9 @@ export function renderAppleProfile(settings: ProfileSettings, provider: ProfileP
     PayloadVersion: 1,
     PayloadIdentifier: identifier,
     PayloadUUID: uuidOf('profile'),
-    PayloadDisplayName: `${provider.name}: ${address.address}`,
+    PayloadDisplayName: `${issuer.name}: ${address.address}`,
     PayloadDescription: `Sets up the mail account ${address.address}. You will be asked for its password.`,
-    PayloadOrganization: provider.name,
+    PayloadOrganization: issuer.name,
     PayloadContent: [payload],
   };
   return plist.build(withXmlCharacters(profile), { indent: '  ', pretty: true });
@@ -64,7 +65,6 @@ function mailPayload(
   // undocumented, so the first implicit-TLS submission server is preferred.
   const incoming = settings.incoming[0];
   const outgoing = settings.outgoing.find((server) => server.socket === 'tls') ?? settings.outgoing[0];
-  if (incoming === undefined || outgoing === undefined) throw new Error('POP access settings without servers');
   const username = settings.username ?? address.address;
   return {
     PayloadType: 'com.apple.mail.managed',

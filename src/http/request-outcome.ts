@@ -1,0 +1,46 @@
+import type { Response } from 'express';
+import type { AccessType } from '../model/access-type';
+import type { AddressError } from '../model/email-address';
+
+export type DiscoveryProtocol = 'autodiscover' | 'autodiscover-json' | 'autoconfig' | 'mobileconfig';
+
+/** Why a request was refused before any address was looked at; each protocol has its own. */
+export type InvalidRequestProblem =
+  // Autodiscover POX
+  | 'invalid-request'
+  | 'unsupported-schema'
+  | 'legacy-dn-only'
+  | 'not-a-post'
+  | 'body-refused'
+  // Autodiscover v2 JSON
+  | 'unknown-protocol'
+  // autoconfig: no emailaddress, and the Host is not a domain
+  | 'no-domain';
+
+/** Which Autodiscover answer the client asked for; logged with Autodiscover POX outcomes. */
+export type LoggedSchema = 'outlook' | 'mobilesync';
+
+/**
+ * What the request log line says about a discovery request; never the local part of an address.
+ * `outcome` is the kind; details sit in their own fields.
+ */
+export type RequestOutcome = { readonly protocol: DiscoveryProtocol } & (
+  | {
+      readonly outcome: 'settings';
+      readonly domain: string;
+      readonly accessType: AccessType;
+      readonly schema?: LoggedSchema;
+    }
+  | { readonly outcome: 'invalid-request'; readonly problem: InvalidRequestProblem; readonly refusedStatus?: number }
+  | { readonly outcome: 'invalid-address'; readonly addressError: AddressError }
+  | { readonly outcome: 'not-hosted' | 'directory-unavailable'; readonly domain: string }
+  | { readonly outcome: 'rate-limited' | 'redirect-to-https' }
+);
+
+export function recordOutcome(res: Response, outcome: RequestOutcome): void {
+  res.locals['outcome'] = outcome;
+}
+
+export function outcomeOf(res: { locals?: Record<string, unknown> }): RequestOutcome | undefined {
+  return res.locals?.['outcome'] as RequestOutcome | undefined;
+}
