@@ -9,12 +9,12 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { redisSchema } from '../src/config/cache-schema';
 import type { AccountQuery } from '../src/directory/account-directory';
-import { CachedDirectory, type CachePolicy } from '../src/directory/cached-directory';
+import { CachedDirectory, type CachePolicy } from '../src/cache/cached-directory';
 import { parseDirectoryData } from '../src/directory/directory-data';
 import { FileDirectory } from '../src/directory/file-directory';
-import type { LookupCache } from '../src/directory/lookup-cache';
-import { MemoryLookupCache } from '../src/directory/memory-cache';
-import { RedisLookupCache } from '../src/directory/redis-cache';
+import type { LookupCache } from '../src/cache/lookup-cache';
+import { MemoryLookupCache } from '../src/cache/memory-cache';
+import { RedisLookupCache } from '../src/cache/redis-cache';
 
 const MAILBOXES = 20_000;
 const MAILBOXES_PER_DOMAIN = 50;

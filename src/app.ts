@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { buildProviderProfile } from './config/provider-profile';
 import type { AppConfig } from './config/schema';
 import type { AccountDirectory } from './directory/account-directory';
-import type { InvalidationScope } from './directory/lookup-cache';
+import type { InvalidationScope } from './cache/lookup-cache';
 import { createDiscover } from './discovery/discover';
 import { createAdminRouter } from './http/admin';
 import { createErrorHandler, notFound } from './http/error-handler';

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { LoadedConfig } from './config/load';
-import { CachedDirectory } from './directory/cached-directory';
-import { createLookupCache } from './directory/create-cache';
+import { CachedDirectory } from './cache/cached-directory';
+import { createLookupCache } from './cache/create-cache';
 import { createDirectorySource } from './directory/create-source';
 import { OutageLoggedDirectory } from './directory/outage-logged-directory';
 import { createRateLimiter } from './http/rate-limit';
-import { RedisLookupCache } from './directory/redis-cache';
+import { RedisLookupCache } from './cache/redis-cache';
 import { err, ok, type Result } from './model/result';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 

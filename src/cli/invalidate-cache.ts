@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { redisConfigured } from '../config/cache-schema';
 import { loadConfig } from '../config/load';
-import { RedisLookupCache } from '../directory/redis-cache';
-import { describeRedisTarget } from '../directory/redis-client';
+import { RedisLookupCache } from '../cache/redis-cache';
+import { describeRedisTarget } from '../cache/redis-client';
 import { ADMIN_INVALIDATE_PATH, parseInvalidationTarget, type InvalidationTarget } from '../http/admin';
 
 const USAGE = `Usage:

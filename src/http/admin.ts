@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { clientErrorStatusOf } from './client-error';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import type { InvalidationScope } from '../directory/lookup-cache';
+import type { InvalidationScope } from '../cache/lookup-cache';
 import { ADDRESS_ERROR_MESSAGES, parseDomainName, parseEmailAddress } from '../model/email-address';
 import { err, ok, type Result } from '../model/result';
 

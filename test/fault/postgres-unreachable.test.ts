@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { CachedDirectory } from '../../src/directory/cached-directory';
-import { MemoryLookupCache } from '../../src/directory/memory-cache';
+import { CachedDirectory } from '../../src/cache/cached-directory';
+import { MemoryLookupCache } from '../../src/cache/memory-cache';
 import { seed } from '../../src/directory/postgres-admin';
 import { PostgresDirectory } from '../../src/directory/postgres-directory';
 import { describeWithPostgres } from '../support/backends';

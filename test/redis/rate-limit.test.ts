@@ -2,7 +2,7 @@ import request from 'supertest';
 import pino from 'pino';
 import type { Redis } from 'ioredis';
 import { createRateLimiter } from '../../src/http/rate-limit';
-import { RedisLookupCache } from '../../src/directory/redis-cache';
+import { RedisLookupCache } from '../../src/cache/redis-cache';
 import { exampleApp } from '../support/app';
 import { describeWithRedis, uniqueTestNamespace } from '../support/backends';
 import { clientIdsNamed, deleteKeysWithPrefix, inspector, testRedisConfig, waitFor } from './support';

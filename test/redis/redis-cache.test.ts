@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { NOT_HOSTED, type AccountQuery, type DirectoryAnswer } from '../../src/directory/account-directory';
-import { CachedDirectory, type CachePolicy } from '../../src/directory/cached-directory';
-import type { InvalidationScope } from '../../src/directory/lookup-cache';
-import { RedisLookupCache } from '../../src/directory/redis-cache';
+import { CachedDirectory, type CachePolicy } from '../../src/cache/cached-directory';
+import type { InvalidationScope } from '../../src/cache/lookup-cache';
+import { RedisLookupCache } from '../../src/cache/redis-cache';
 import { describeWithRedis, uniqueTestNamespace } from '../support/backends';
 import { MutableDirectory } from '../support/mutable-directory';
 import { deleteKeysWithPrefix, inspector, testRedisConfig } from './support';

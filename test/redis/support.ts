@@ -4,8 +4,8 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from '../../src/app';
 import { redisSchema, type RedisConfig } from '../../src/config/cache-schema';
 import type { AccountDirectory } from '../../src/directory/account-directory';
-import { CachedDirectory } from '../../src/directory/cached-directory';
-import { RedisLookupCache } from '../../src/directory/redis-cache';
+import { CachedDirectory } from '../../src/cache/cached-directory';
+import { RedisLookupCache } from '../../src/cache/redis-cache';
 import { exampleConfig, FIXED_NOW } from '../support/app';
 import { TEST_REDIS_URL } from '../support/backends';
 

@@ -1,7 +1,7 @@
 import type { AccountQuery, DirectoryAnswer } from '../../src/directory/account-directory';
-import { CachedDirectory } from '../../src/directory/cached-directory';
-import type { InvalidationScope } from '../../src/directory/lookup-cache';
-import { MemoryLookupCache } from '../../src/directory/memory-cache';
+import { CachedDirectory } from '../../src/cache/cached-directory';
+import type { InvalidationScope } from '../../src/cache/lookup-cache';
+import { MemoryLookupCache } from '../../src/cache/memory-cache';
 import { MutableDirectory } from '../support/mutable-directory';
 
 const POLICY = { ttlSeconds: 300, negativeTtlSeconds: 60, staleGraceSeconds: 0 };

@@ -1,6 +1,6 @@
 import { DirectoryUnavailableError, type DirectoryAnswer } from '../../src/directory/account-directory';
-import { CachedDirectory, type CachePolicy } from '../../src/directory/cached-directory';
-import { MemoryLookupCache } from '../../src/directory/memory-cache';
+import { CachedDirectory, type CachePolicy } from '../../src/cache/cached-directory';
+import { MemoryLookupCache } from '../../src/cache/memory-cache';
 import {
   BUSINESS_KNOWN,
   mailboxQuery,

@@ -1,6 +1,6 @@
 import type { AccountQuery } from '../../src/directory/account-directory';
-import type { CachedAnswer, InvalidationScope } from '../../src/directory/lookup-cache';
-import { MemoryLookupCache } from '../../src/directory/memory-cache';
+import type { CachedAnswer, InvalidationScope } from '../../src/cache/lookup-cache';
+import { MemoryLookupCache } from '../../src/cache/memory-cache';
 import { BUSINESS_KNOWN, mailboxQuery, manualClock, POP_KNOWN } from '../support/directory-doubles';
 
 const entry = (freshUntil = 0): CachedAnswer => ({ answer: POP_KNOWN, freshUntil });

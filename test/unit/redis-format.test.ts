@@ -7,7 +7,7 @@ import {
   invalidationChannelOf,
   redisKeyOf,
   redisKeysOf,
-} from '../../src/directory/redis-format';
+} from '../../src/cache/redis-format';
 
 describe('Redis key format', () => {
   test('key › <prefix>:v1:<domain>|<mailbox>, empty mailbox for the domain answer', () => {

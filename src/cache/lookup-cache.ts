@@ -1,4 +1,4 @@
-import type { AccountQuery, DirectoryAnswer } from './account-directory';
+import type { AccountQuery, DirectoryAnswer } from '../directory/account-directory';
 
 /** A cached directory answer and until when it counts as fresh (epoch ms); after that it is stale. */
 export interface CachedAnswer {

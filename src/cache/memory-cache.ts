@@ -1,4 +1,4 @@
-import type { AccountQuery } from './account-directory';
+import type { AccountQuery } from '../directory/account-directory';
 import { cacheKeyOf, cacheKeysOf, type CachedAnswer, type InvalidationScope, type LookupCache } from './lookup-cache';
 
 interface Entry {

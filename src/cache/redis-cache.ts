@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { Cluster, type Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisConfig } from '../config/cache-schema';
-import type { AccountQuery } from './account-directory';
+import type { AccountQuery } from '../directory/account-directory';
 import type { CachedAnswer, InvalidationScope, LookupCache } from './lookup-cache';
 import {
   closeRedisClient,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACCESS_TYPES } from '../model/access-type';
-import { NOT_HOSTED, type AccountQuery } from './account-directory';
+import { NOT_HOSTED, type AccountQuery } from '../directory/account-directory';
 import { cacheKeyOf, cacheKeysOf, type CachedAnswer, type InvalidationScope } from './lookup-cache';
 
 /**

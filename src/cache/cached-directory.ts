@@ -3,7 +3,7 @@ import {
   type AccountDirectory,
   type AccountQuery,
   type DirectoryAnswer,
-} from './account-directory';
+} from '../directory/account-directory';
 import { cacheKeyOf, scopeCovers, type CachedAnswer, type InvalidationScope, type LookupCache } from './lookup-cache';
 
 export interface CachePolicy {
