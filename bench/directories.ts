@@ -51,13 +51,13 @@ function benchQueries(): AccountQuery[] {
     switch (i % 4) {
       case 0:
       case 1:
-        return { domain, mailbox: `user${i % ACCOUNTS_PER_DOMAIN}@${domain}` };
+        return { domain, address: `user${i % ACCOUNTS_PER_DOMAIN}@${domain}` };
       case 2:
-        return { domain, mailbox: `nobody${i}@${domain}` };
+        return { domain, address: `nobody${i}@${domain}` };
       default:
         return i % 8 === 3
-          ? { domain, mailbox: null }
-          : { domain: `absent${i}.example`, mailbox: `x@absent${i}.example` };
+          ? { domain, address: null }
+          : { domain: `absent${i}.example`, address: `x@absent${i}.example` };
     }
   });
 }

@@ -27,7 +27,7 @@ const POLICY: CachePolicy = { ttlSeconds: 3600, negativeTtlSeconds: 3600, staleG
 function mailboxQueries(): AccountQuery[] {
   return Array.from({ length: MAILBOXES }, (_, index) => {
     const domain = `lookup${Math.floor(index / MAILBOXES_PER_DOMAIN)}.example`;
-    return { domain, mailbox: index % 4 === 3 ? `unknown${index}@${domain}` : `user${index}@${domain}` };
+    return { domain, address: index % 4 === 3 ? `unknown${index}@${domain}` : `user${index}@${domain}` };
   });
 }
 
@@ -37,8 +37,8 @@ function fileDirectory(queries: readonly AccountQuery[]): FileDirectory {
     defaultAccessType: 'pop',
   }));
   const accounts = queries
-    .filter((query) => !(query.mailbox ?? '').startsWith('unknown'))
-    .map((query) => ({ address: query.mailbox, accessType: 'business' }));
+    .filter((query) => !(query.address ?? '').startsWith('unknown'))
+    .map((query) => ({ address: query.address, accessType: 'business' }));
   const data = parseDirectoryData('bench', { domains, accounts });
   if (!data.ok) throw new Error(data.error.join('\n'));
   return FileDirectory.fromData(data.value);

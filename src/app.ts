@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { buildProviderProfile } from './config/provider-profile';
 import type { AppConfig } from './config/schema';
 import type { AccountDirectory } from './directory/account-directory';
-import type { InvalidationScope } from './cache/lookup-cache';
+import type { InvalidationTarget } from './cache/invalidation-target';
 import { createDiscover } from './discovery/discover';
 import { createAdminRouter } from './http/admin';
 import { createErrorHandler, notFound } from './http/error-handler';
@@ -33,7 +33,7 @@ export interface AppDeps {
   /** Per-IP limiter (Redis-backed when Redis is configured); an in-memory one is made when absent. */
   readonly rateLimiter?: RateLimiterAbstract;
   /** Drops cached answers (CachedDirectory.invalidate); required when `admin.token` is set. */
-  readonly invalidate?: (scope: InvalidationScope) => Promise<void>;
+  readonly invalidate?: (target: InvalidationTarget) => Promise<void>;
 }
 
 /** The whole HTTP service, without listening: main.ts listens, supertest imports this. */

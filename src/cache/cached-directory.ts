@@ -4,7 +4,8 @@ import {
   type AccountQuery,
   type DirectoryAnswer,
 } from '../directory/account-directory';
-import { cacheKeyOf, scopeCovers, type CachedAnswer, type InvalidationScope, type LookupCache } from './lookup-cache';
+import type { InvalidationTarget } from './invalidation-target';
+import { cacheKeyOf, targetCovers, type CachedAnswer, type LookupCache } from './lookup-cache';
 
 export interface CachePolicy {
   /** Seconds a known mailbox or a domain's default answer stays fresh. */
@@ -34,7 +35,7 @@ export class CachedDirectory implements AccountDirectory {
     private readonly policy: CachePolicy,
     private readonly now: () => number = Date.now,
   ) {
-    cache.onInvalidation?.((scope) => this.forgetInFlight(scope));
+    cache.onInvalidation?.((target) => this.forgetInFlight(target));
   }
 
   async lookup(query: AccountQuery): Promise<DirectoryAnswer> {
@@ -51,15 +52,15 @@ export class CachedDirectory implements AccountDirectory {
   }
 
   /** Drops cached answers so an admin's change takes effect at once. */
-  invalidate(scope: InvalidationScope): Promise<void> {
-    this.forgetInFlight(scope);
-    return this.cache.invalidate(scope);
+  invalidate(target: InvalidationTarget): Promise<void> {
+    this.forgetInFlight(target);
+    return this.cache.invalidate(target);
   }
 
-  private forgetInFlight(scope: InvalidationScope): void {
+  private forgetInFlight(target: InvalidationTarget): void {
     this.generation += 1;
     for (const key of [...this.inFlight.keys()]) {
-      if (scopeCovers(scope, key)) this.inFlight.delete(key);
+      if (targetCovers(target, key)) this.inFlight.delete(key);
     }
   }
 

@@ -1,11 +1,11 @@
 import type { AccessType } from '../model/access-type';
 
-/** What the directory is asked: a hosted domain, and optionally one mailbox in it. */
+/** What the directory is asked: a hosted domain, and optionally one address in it. */
 export interface AccountQuery {
   /** ASCII, lower-case domain. */
   readonly domain: string;
   /** `EmailAddress.lookupKey`, or null for the domain's own answer (autoconfig without an address). */
-  readonly mailbox: string | null;
+  readonly address: string | null;
 }
 
 /**

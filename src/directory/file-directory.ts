@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { readDataFile } from '../config/read-data-file';
 import { err, ok, type Result } from '../model/result';
 import type { AccountDirectory, AccountQuery, DirectoryAnswer } from './account-directory';
-import { answerFromData, parseDirectoryData, type DirectoryData } from './directory-data';
+import { applyDomainDefault } from './apply-domain-default';
+import { parseDirectoryData, recordsFromData, type DirectoryData } from './directory-data';
 
 /** Reads and validates a JSON/YAML account file; every problem is listed. */
 export function readDirectoryFile(path: string): Result<DirectoryData, string[]> {
@@ -59,7 +60,7 @@ export class FileDirectory implements AccountDirectory {
   }
 
   async lookup(query: AccountQuery): Promise<DirectoryAnswer> {
-    return answerFromData(this.data, query);
+    return applyDomainDefault(query, recordsFromData(this.data, query));
   }
 
   async close(): Promise<void> {

@@ -38,7 +38,7 @@ export function createDiscover(
     const domain = address?.domain ?? ('domain' in target ? target.domain : '');
     let answer;
     try {
-      answer = await directory.lookup({ domain, mailbox: address?.lookupKey ?? null });
+      answer = await directory.lookup({ domain, address: address?.lookupKey ?? null });
     } catch (error) {
       if (!(error instanceof DirectoryUnavailableError)) options.onUnexpectedError(error);
       return { status: 'unavailable' };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
-import type { InvalidationScope } from '../../src/cache/lookup-cache';
+import type { InvalidationTarget } from '../../src/cache/invalidation-target';
 import { RedisLookupCache } from '../../src/cache/redis-cache';
 import { REPO_ROOT } from '../support/app';
 import { describeWithRedis, TEST_REDIS_URL, uniqueTestNamespace } from '../support/backends';
@@ -62,7 +62,7 @@ describe('npm run cache:invalidate › usage', () => {
 describeWithRedis('npm run cache:invalidate › Redis', () => {
   let redis: Redis;
   let instance: RedisLookupCache;
-  const heard: InvalidationScope[] = [];
+  const heard: InvalidationTarget[] = [];
 
   beforeAll(async () => {
     redis = inspector();

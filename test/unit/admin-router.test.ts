@@ -3,9 +3,8 @@ import request from 'supertest';
 import { buildApp } from '../../src/app';
 import type { AppConfig } from '../../src/config/schema';
 import { CachedDirectory } from '../../src/cache/cached-directory';
-import type { InvalidationScope } from '../../src/cache/lookup-cache';
+import type { InvalidationTarget } from '../../src/cache/invalidation-target';
 import { MemoryLookupCache } from '../../src/cache/memory-cache';
-import { parseInvalidationTarget } from '../../src/http/admin';
 import { exampleConfig, FIXED_NOW } from '../support/app';
 import { MutableDirectory, type AccountsInput } from '../support/mutable-directory';
 
@@ -27,7 +26,7 @@ function configWith(token: string | null): AppConfig {
 }
 
 /** The app on the in-process cache, as main.ts wires it when no Redis is configured. */
-function setUp(options: { token?: string | null; invalidate?: (scope: InvalidationScope) => Promise<void> } = {}) {
+function setUp(options: { token?: string | null; invalidate?: (scope: InvalidationTarget) => Promise<void> } = {}) {
   const source = new MutableDirectory(ACCOUNTS);
   const directory = new CachedDirectory(source, new MemoryLookupCache(100), {
     ttlSeconds: 300,
@@ -175,25 +174,5 @@ describe(`POST ${PATH} › bad input › 400 InputValidationError`, () => {
     const { app } = setUp();
     const res = await post(app, { address: `${'a'.repeat(2000)}@example.com` });
     expect(res.status).toBe(413);
-  });
-});
-
-describe('parseInvalidationTarget', () => {
-  test('address › the lookup key (lower-cased, punycode domain)', () => {
-    expect(parseInvalidationTarget({ address: 'Jane@Bücher.example' })).toEqual({
-      ok: true,
-      value: { address: 'jane@xn--bcher-kva.example' },
-    });
-  });
-
-  test('domain › ASCII form', () => {
-    expect(parseInvalidationTarget({ domain: 'Bücher.example' })).toEqual({
-      ok: true,
-      value: { domain: 'xn--bcher-kva.example' },
-    });
-  });
-
-  test('null › refused', () => {
-    expect(parseInvalidationTarget(null).ok).toBe(false);
   });
 });

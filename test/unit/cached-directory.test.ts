@@ -106,7 +106,7 @@ describe('CachedDirectory › TTLs', () => {
     const { source, directory } = rig(POP_KNOWN);
     await directory.lookup(QUERY);
     source.answer(BUSINESS_KNOWN);
-    await directory.invalidate({ mailbox: QUERY.mailbox ?? '' });
+    await directory.invalidate({ address: QUERY.address ?? '' });
     expect(await directory.lookup(QUERY)).toEqual(BUSINESS_KNOWN);
     expect(source.calls).toBe(2);
   });

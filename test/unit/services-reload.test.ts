@@ -62,7 +62,7 @@ async function eventually(
 }
 
 test('a reloaded account file drops the cached answers it changed, despite a one-hour TTL', async () => {
-  const query = { domain: 'example.com', mailbox: null };
+  const query = { domain: 'example.com', address: null };
   expect(await services.directory.lookup(query)).toMatchObject({ hosted: true, accessType: 'pop' });
   writeAccounts('business');
   expect(await eventually(query, { accessType: 'business' })).toMatchObject({ hosted: true, accessType: 'business' });
