@@ -2,14 +2,13 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { buildProviderProfile } from './config/provider-profile';
 import type { AppConfig } from './config/schema';
-import type { AccountDirectory } from './directory/account-directory';
-import type { InvalidationTarget } from './cache/invalidation-target';
+import type { InvalidatableDirectory } from './cache/cached-directory';
 import { createDiscover } from './discovery/discover';
 import { createAdminRouter } from './http/admin';
 import { createErrorHandler, notFound } from './http/error-handler';
 import { createHealthRouter } from './http/health';
 import { createRequestLogger } from './http/logger';
-import { createRateLimiter, rateLimitMiddleware, type OnRateLimited } from './http/rate-limit';
+import { rateLimitMiddleware, type OnRateLimited } from './http/rate-limit';
 import { createSecurityHeaders } from './http/security';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AUTOCONFIG_PATHS } from './protocols/autoconfig/paths';
@@ -23,20 +22,19 @@ import { createAutodiscoverJsonRouter } from './protocols/autodiscover-json/rout
 import { createAutodiscoverRouter } from './protocols/autodiscover/router';
 import { createMobileconfigRouter } from './protocols/mobileconfig/router';
 
+/** What the app is built from; compose.ts builds each from the config (tests through it too). */
 export interface AppDeps {
   readonly config: AppConfig;
-  /** The account directory, with its cache already in front. */
-  readonly directory: AccountDirectory;
+  /** The account directory with its cache in front; the admin API drops cached answers through it. */
+  readonly directory: InvalidatableDirectory;
   readonly logger: Logger;
   /** Clock for Autodiscover error timestamps; fixed in golden tests. */
   readonly now?: () => Date;
-  /** Per-IP limiter (Redis-backed when Redis is configured); an in-memory one is made when absent. */
-  readonly rateLimiter?: RateLimiterAbstract;
-  /** Drops cached answers (CachedDirectory.invalidate); required when `admin.token` is set. */
-  readonly invalidate?: (target: InvalidationTarget) => Promise<void>;
+  /** Per-IP limiter: Redis-backed when Redis is configured, in memory otherwise. */
+  readonly rateLimiter: RateLimiterAbstract;
 }
 
-/** The whole HTTP service, without listening: main.ts listens, supertest imports this. */
+/** The whole HTTP service, without listening: main.ts listens (through compose.ts), supertest imports this. */
 export function buildApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const discover = createDiscover(deps.directory, buildProviderProfile(config), {
@@ -56,12 +54,10 @@ export function buildApp(deps: AppDeps): Express {
   app.use(createHealthRouter());
   // The admin API exists only with a token; otherwise its paths 404 like any unknown path.
   if (config.admin.token !== null) {
-    if (deps.invalidate === undefined)
-      throw new Error('buildApp: admin.token is set but no invalidate function was passed');
-    app.use(createAdminRouter({ token: config.admin.token, invalidate: deps.invalidate, logger }));
+    app.use(createAdminRouter({ token: config.admin.token, directory: deps.directory, logger }));
   }
   if (config.rateLimit.enabled) {
-    const limiter = deps.rateLimiter ?? createRateLimiter(config.rateLimit, null, config.cache.redis.keyPrefix);
+    const limiter = deps.rateLimiter;
     const discoveryPaths = [AUTODISCOVER_XML_PATH, AUTODISCOVER_JSON_PATH, ...AUTOCONFIG_PATHS, MOBILECONFIG_PATH];
     app.use(discoveryPaths, rateLimitMiddleware(limiter, tooManyRequests(now, config.autodiscover.serverId)));
   }

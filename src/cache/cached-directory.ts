@@ -7,6 +7,12 @@ import {
 import type { InvalidationTarget } from './invalidation-target';
 import { cacheKeyOf, targetCovers, type CachedAnswer, type LookupCache } from './lookup-cache';
 
+/** An account directory with a cache in front, whose cached answers an admin can drop. */
+export interface InvalidatableDirectory extends AccountDirectory {
+  /** Drops cached answers on every instance; rejects when a shared cache cannot be reached. */
+  invalidate(target: InvalidationTarget): Promise<void>;
+}
+
 export interface CachePolicy {
   /** Seconds a known mailbox or a domain's default answer stays fresh. */
   readonly ttlSeconds: number;
@@ -24,7 +30,7 @@ export interface CachePolicy {
  *   lookups, and answers read before it are returned but not stored, so an admin's change is not
  *   overwritten by a lookup that started just before it.
  */
-export class CachedDirectory implements AccountDirectory {
+export class CachedDirectory implements InvalidatableDirectory {
   private readonly inFlight = new Map<string, Promise<DirectoryAnswer>>();
   /** Counts invalidations; a lookup stores its answer only if none happened while it ran. */
   private generation = 0;

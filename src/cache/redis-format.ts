@@ -11,6 +11,7 @@ import { cacheKeyOf, cacheKeysOf, type CachedAnswer } from './lookup-cache';
  *   key      <prefix>:v1:<domain>|<address lookup key>   (address empty for a domain's own answer)
  *   value    {"v":1,"f":<fresh until, epoch ms>,"a":<directory answer>}
  *   channel  <prefix>:v1:invalidate   message {"v":1,"mailbox":"<address>"} or {"v":1,"domain":"..."}
+ *   limiter  <prefix>:v1:rl:<client IP>   (rate-limiter-flexible's own value: points used, expiry)
  *
  * The message names an address "mailbox", as it did before the code called it an address: instances
  * of the previous release share the channel during a rolling update.
@@ -40,6 +41,11 @@ export function escapeGlob(text: string): string {
 
 export function invalidationChannelOf(prefix: string): string {
   return `${namespaceOf(prefix)}invalidate`;
+}
+
+/** The key prefix of the per-IP limiter's counters, which rate-limiter-flexible extends with `:<client IP>`. */
+export function rateLimitKeyPrefixOf(prefix: string): string {
+  return `${namespaceOf(prefix)}rl`;
 }
 
 const answerSchema = z.union([

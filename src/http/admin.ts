@@ -2,19 +2,19 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { clientErrorStatusOf } from './client-error';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
+import type { InvalidatableDirectory } from '../cache/cached-directory';
 import {
   ADMIN_INVALIDATE_PATH,
   domainOfTarget,
   INVALIDATION_TARGET_EXAMPLE,
   parseInvalidationTarget,
-  type InvalidationTarget,
 } from '../cache/invalidation-target';
 
 export interface AdminRouterDeps {
   /** Bearer token (config `admin.token`, env ADMIN_TOKEN); validated at start-up. */
   readonly token: string;
-  /** Drops cached answers on every instance; rejects when the shared cache cannot be reached. */
-  readonly invalidate: (target: InvalidationTarget) => Promise<void>;
+  /** Its invalidate drops cached answers on every instance; rejects when the shared cache cannot be reached. */
+  readonly directory: Pick<InvalidatableDirectory, 'invalidate'>;
   readonly logger: Logger;
 }
 
@@ -57,7 +57,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       // Logged as "mailbox" or "domain", never the address: it is personal data.
       const what = 'address' in target.value ? 'mailbox' : 'domain';
       try {
-        await deps.invalidate(target.value);
+        await deps.directory.invalidate(target.value);
       } catch (error) {
         deps.logger.warn({ err: error, scope: what, domain }, 'admin: cache invalidation failed');
         sendError(

@@ -239,7 +239,11 @@ describe('failures › DirectoryUnavailableError naming the host, never the addr
 });
 
 test('through the app › settings while the endpoint answers, 603/503 while it fails', async () => {
-  const app = exampleApp({ directory: directory() });
+  // Cache off: every request asks the endpoint, which is what this test is about.
+  const app = exampleApp({
+    directory: directory(),
+    config: (config) => ({ ...config, cache: { ...config.cache, ttlSeconds: 0, negativeTtlSeconds: 0 } }),
+  });
   respond = (res) => json(res, 200, { hosted: true, defaultAccessType: 'pop', account: { accessType: 'business' } });
   expect((await request(app).get('/mail/config-v1.1.xml?emailaddress=jane%40example.com')).status).toBe(200);
   respond = (res) => res.writeHead(500).end('stack trace at Object.<anonymous> (/srv/admin/api.js:1:2)');
