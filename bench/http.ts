@@ -6,9 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import pino from 'pino';
-import { buildApp } from '../src/app';
+import { composeService } from '../src/compose';
 import { loadConfig } from '../src/config/load';
-import { createServices } from '../src/services';
 
 const DURATION_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const CONNECTIONS = 16;
@@ -52,10 +51,9 @@ export async function benchHttp(): Promise<void> {
   const loaded = loadConfig({ LOG_LEVEL: 'silent' });
   if (!loaded.ok) throw new Error(loaded.error.join('\n'));
   const config = { ...loaded.value.config, rateLimit: { ...loaded.value.config.rateLimit, enabled: false } };
-  const logger = pino({ level: 'silent' });
-  const services = await createServices({ ...loaded.value, config }, logger);
-  if (!services.ok) throw new Error(services.error.join('\n'));
-  const server = buildApp({ config, directory: services.value.directory, logger }).listen(0, '127.0.0.1');
+  const service = await composeService({ ...loaded.value, config }, pino({ level: 'silent' }));
+  if (!service.ok) throw new Error(service.error.join('\n'));
+  const server = service.value.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -77,7 +75,7 @@ export async function benchHttp(): Promise<void> {
     }
   } finally {
     server.close();
-    await services.value.close();
+    await service.value.close();
   }
 }
 

@@ -6,28 +6,26 @@
  * afterwards; its row is skipped when Redis is not reachable. Run with `npm run bench -- lookup`.
  */
 import { performance } from 'node:perf_hooks';
-import pino from 'pino';
 import { redisSchema } from '../src/config/cache-schema';
 import type { AccountQuery } from '../src/directory/account-directory';
-import { CachedDirectory, type CachePolicy } from '../src/directory/cached-directory';
+import type { CachedDirectory } from '../src/cache/cached-directory';
 import { parseDirectoryData } from '../src/directory/directory-data';
 import { FileDirectory } from '../src/directory/file-directory';
-import type { LookupCache } from '../src/directory/lookup-cache';
-import { MemoryLookupCache } from '../src/directory/memory-cache';
-import { RedisLookupCache } from '../src/directory/redis-cache';
+import type { Service } from '../src/compose';
+import { benchService } from './bench-service';
 
 const MAILBOXES = 20_000;
 const MAILBOXES_PER_DOMAIN = 50;
 const CACHED_LOOKUPS = 200_000;
 const IN_FLIGHT = 16;
 /** Everything stays fresh for the whole run, so the second pass is all hits. */
-const POLICY: CachePolicy = { ttlSeconds: 3600, negativeTtlSeconds: 3600, staleGraceSeconds: 0 };
+const POLICY = { ttlSeconds: 3600, negativeTtlSeconds: 3600, staleGraceSeconds: 0, maxEntries: MAILBOXES * 2 };
 
 /** One mailbox in four is unknown to the directory (the negative answers are cached too). */
 function mailboxQueries(): AccountQuery[] {
   return Array.from({ length: MAILBOXES }, (_, index) => {
     const domain = `lookup${Math.floor(index / MAILBOXES_PER_DOMAIN)}.example`;
-    return { domain, mailbox: index % 4 === 3 ? `unknown${index}@${domain}` : `user${index}@${domain}` };
+    return { domain, address: index % 4 === 3 ? `unknown${index}@${domain}` : `user${index}@${domain}` };
   });
 }
 
@@ -37,8 +35,8 @@ function fileDirectory(queries: readonly AccountQuery[]): FileDirectory {
     defaultAccessType: 'pop',
   }));
   const accounts = queries
-    .filter((query) => !(query.mailbox ?? '').startsWith('unknown'))
-    .map((query) => ({ address: query.mailbox, accessType: 'business' }));
+    .filter((query) => !(query.address ?? '').startsWith('unknown'))
+    .map((query) => ({ address: query.address, accessType: 'business' }));
   const data = parseDirectoryData('bench', { domains, accounts });
   if (!data.ok) throw new Error(data.error.join('\n'));
   return FileDirectory.fromData(data.value);
@@ -67,12 +65,8 @@ interface Figures {
 }
 
 /** First pass over fresh queries (all misses), then CACHED_LOOKUPS over the same queries (all hits). */
-async function measureCache(
-  cache: LookupCache,
-  source: FileDirectory,
-  queries: readonly AccountQuery[],
-): Promise<Figures> {
-  const directory = new CachedDirectory(source, cache, POLICY);
+async function measureCache(service: Service, queries: readonly AccountQuery[]): Promise<Figures> {
+  const { directory } = service;
   const uncached = await lookupsPerSecond(directory, queries, queries.length);
   const cached = await lookupsPerSecond(directory, queries, CACHED_LOOKUPS);
   return { uncached, cached };
@@ -82,20 +76,20 @@ async function measureRedis(source: FileDirectory, queries: readonly AccountQuer
   const url = process.env['REDIS_URL'] ?? process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const host = new URL(url).hostname;
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return `skipped: ${host} is not loopback`;
-  const config = redisSchema.parse({ url, keyPrefix: `bench_${process.pid}_${Date.now().toString(36)}` });
-  const cache = RedisLookupCache.connect(config, pino({ level: 'silent' }));
+  const redis = redisSchema.parse({ url, keyPrefix: `bench_${process.pid}_${Date.now().toString(36)}` });
+  const service = benchService(source, { ...POLICY, redis });
   try {
-    await cache.ready(3000);
+    await service.ready(3000);
   } catch (error) {
-    await cache.close();
+    await service.close();
     return `skipped: ${error instanceof Error ? error.message : String(error)}`;
   }
   try {
-    return await measureCache(cache, source, queries);
+    return await measureCache(service, queries);
   } finally {
     const domains = new Set(queries.map((query) => query.domain));
-    for (const domain of domains) await cache.invalidate({ domain });
-    await cache.close();
+    for (const domain of domains) await service.directory.invalidate({ domain });
+    await service.close();
   }
 }
 
@@ -104,7 +98,9 @@ const rate = (value: number): string => Math.round(value).toLocaleString('en-US'
 export async function benchLookup(): Promise<void> {
   const queries = mailboxQueries();
   const source = fileDirectory(queries);
-  const memory = await measureCache(new MemoryLookupCache(MAILBOXES * 2), source, queries);
+  const inProcess = benchService(source, POLICY);
+  const memory = await measureCache(inProcess, queries);
+  await inProcess.close();
   const redis = await measureRedis(source, queries);
 
   console.log(

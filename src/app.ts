@@ -2,14 +2,12 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { buildProviderProfile } from './config/provider-profile';
 import type { AppConfig } from './config/schema';
-import type { AccountDirectory } from './directory/account-directory';
-import type { InvalidationScope } from './directory/lookup-cache';
+import type { InvalidatableDirectory } from './cache/cached-directory';
 import { createDiscover } from './discovery/discover';
 import { createAdminRouter } from './http/admin';
 import { createErrorHandler, notFound } from './http/error-handler';
 import { createHealthRouter } from './http/health';
 import { createRequestLogger } from './http/logger';
-import { createRateLimiter } from './http/rate-limit';
 import { createSecurityHeaders } from './http/security';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createAutoconfigRouter } from './protocols/autoconfig/router';
@@ -17,20 +15,19 @@ import { createAutodiscoverJsonRouter } from './protocols/autodiscover-json/rout
 import { createAutodiscoverRouter } from './protocols/autodiscover/router';
 import { createMobileconfigRouter } from './protocols/mobileconfig/router';
 
+/** What the app is built from; compose.ts builds each from the config (tests through it too). */
 export interface AppDeps {
   readonly config: AppConfig;
-  /** The account directory, with its cache already in front. */
-  readonly directory: AccountDirectory;
+  /** The account directory with its cache in front; the admin API drops cached answers through it. */
+  readonly directory: InvalidatableDirectory;
   readonly logger: Logger;
   /** Clock for Autodiscover error timestamps; fixed in golden tests. */
   readonly now?: () => Date;
-  /** Per-IP limiter (Redis-backed when Redis is configured); an in-memory one is made when absent. */
-  readonly rateLimiter?: RateLimiterAbstract;
-  /** Drops cached answers (CachedDirectory.invalidate); required when `admin.token` is set. */
-  readonly invalidate?: (scope: InvalidationScope) => Promise<void>;
+  /** Per-IP limiter: Redis-backed when Redis is configured, in memory otherwise. */
+  readonly rateLimiter: RateLimiterAbstract;
 }
 
-/** The whole HTTP service, without listening: main.ts listens, supertest imports this. */
+/** The whole HTTP service, without listening: main.ts listens (through compose.ts), supertest imports this. */
 export function buildApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const discover = createDiscover(deps.directory, buildProviderProfile(config), {
@@ -50,14 +47,10 @@ export function buildApp(deps: AppDeps): Express {
   app.use(createHealthRouter());
   // The admin API exists only with a token; otherwise its paths 404 like any unknown path.
   if (config.admin.token !== null) {
-    if (deps.invalidate === undefined)
-      throw new Error('buildApp: admin.token is set but no invalidate function was passed');
-    app.use(createAdminRouter({ token: config.admin.token, invalidate: deps.invalidate, logger }));
+    app.use(createAdminRouter({ token: config.admin.token, directory: deps.directory, logger }));
   }
   // One limiter for every discovery path, so a client has one budget; each protocol answers 429 in its own format.
-  const rateLimiter = config.rateLimit.enabled
-    ? (deps.rateLimiter ?? createRateLimiter(config.rateLimit, null, config.cache.redis.keyPrefix))
-    : null;
+  const rateLimiter = config.rateLimit.enabled ? deps.rateLimiter : null;
   app.use(
     createAutodiscoverRouter({
       discover,

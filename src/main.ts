@@ -1,9 +1,8 @@
 import { dirname } from 'node:path';
-import { buildApp } from './app';
 import { loadConfig } from './config/load';
 import { createLogger } from './http/logger';
 import { createListeners, readTlsFiles, type Listener } from './http/listen';
-import { createServices, type Services } from './services';
+import { composeService, type Service } from './compose';
 import type { Logger } from 'pino';
 
 /** Start-up: validate everything first, then listen; SIGTERM/SIGINT drain and close. */
@@ -20,15 +19,13 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.log.level);
-  const services = await createServices(loaded.value, logger);
-  if (!services.ok) {
-    exitWithProblems(services.error);
+  const service = await composeService(loaded.value, logger);
+  if (!service.ok) {
+    exitWithProblems(service.error);
     return;
   }
 
-  const { directory, rateLimiter } = services.value;
-  const app = buildApp({ config, directory, rateLimiter, logger, invalidate: (scope) => directory.invalidate(scope) });
-  const listeners = createListeners(app, config, tls);
+  const listeners = createListeners(service.value.app, config, tls);
   for (const { server, port, scheme } of listeners) {
     server.on('error', (error) => {
       logger.fatal({ err: error, port }, 'cannot listen');
@@ -41,7 +38,7 @@ async function main(): Promise<void> {
       );
     });
   }
-  handleShutdownSignals(listeners, services.value, config.server.shutdownTimeoutMs, logger);
+  handleShutdownSignals(listeners, service.value, config.server.shutdownTimeoutMs, logger);
 }
 
 /**
@@ -50,7 +47,7 @@ async function main(): Promise<void> {
  */
 function handleShutdownSignals(
   listeners: readonly Listener[],
-  services: Services,
+  service: Service,
   timeoutMs: number,
   logger: Logger,
 ): void {
@@ -79,7 +76,7 @@ function handleShutdownSignals(
     idleSweep.unref();
     const closed = listeners.map(({ server }) => new Promise<void>((done) => server.close(() => done())));
     void Promise.all(closed)
-      .then(() => services.close())
+      .then(() => service.close())
       .catch((error: unknown) => logger.error({ err: error }, 'error while closing backends'))
       .finally(() => {
         logger.info('stopped');

@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { redisConfigured } from '../config/cache-schema';
 import { loadConfig } from '../config/load';
-import { RedisLookupCache } from '../directory/redis-cache';
-import { describeRedisTarget } from '../directory/redis-client';
-import { ADMIN_INVALIDATE_PATH, parseInvalidationTarget, type InvalidationTarget } from '../http/admin';
+import { ADMIN_INVALIDATE_PATH, parseInvalidationTarget, type InvalidationTarget } from '../cache/invalidation-target';
+import { RedisLookupCache } from '../cache/redis-cache';
+import { describeRedisTarget } from '../cache/redis-client';
 
 const USAGE = `Usage:
   npm run cache:invalidate -- --address jane@example.com
@@ -88,8 +88,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
   const cache = RedisLookupCache.connect(redis, pino({ level: 'silent' }), { subscribe: false });
   try {
     await cache.ready(Math.max(redis.connectTimeoutMs * 2, 3000));
-    const scope = 'address' in command.target ? { mailbox: command.target.address } : { domain: command.target.domain };
-    const report = await cache.invalidateEverywhere(scope);
+    const report = await cache.invalidateEverywhere(command.target);
     return done(
       `cache:invalidate: ${describeTarget(command.target)}: deleted ${report.deletedKeys} cached answer(s) from Redis ` +
         `(${describeRedisTarget(redis)}, prefix "${redis.keyPrefix}") and ` +

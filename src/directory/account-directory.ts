@@ -1,11 +1,11 @@
 import type { AccessType } from '../model/access-type';
 
-/** What the directory is asked: a hosted domain, and optionally one mailbox in it. */
+/** What the directory is asked: a hosted domain, and optionally one address in it. */
 export interface AccountQuery {
   /** ASCII, lower-case domain. */
   readonly domain: string;
   /** `EmailAddress.lookupKey`, or null for the domain's own answer (autoconfig without an address). */
-  readonly mailbox: string | null;
+  readonly address: string | null;
 }
 
 /**
@@ -33,6 +33,11 @@ export class DirectoryUnavailableError extends Error {
 export interface AccountDirectory {
   /** Resolves the access type; throws DirectoryUnavailableError when the source cannot answer. */
   lookup(query: AccountQuery): Promise<DirectoryAnswer>;
+  /**
+   * A source whose data changes under it (the watched account file) calls `listener` with the
+   * domains whose answers changed, so answers cached in front of it can be dropped.
+   */
+  onChange?(listener: (changedDomains: readonly string[]) => void): void;
   /** Releases connections, timers and file watchers. */
   close(): Promise<void>;
 }

@@ -2,14 +2,9 @@ import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load';
 import { err, ok, type Result } from '../model/result';
 import type { AccountDirectory } from './account-directory';
-import { FileDirectory, type ReloadOutcome } from './file-directory';
+import { FileDirectory } from './file-directory';
 import { HttpDirectory } from './http-directory';
 import { PostgresDirectory } from './postgres-directory';
-
-export interface SourceHooks {
-  /** File directory only: after each re-read of the watched file (services.ts drops changed domains from the cache). */
-  readonly onReload?: (outcome: ReloadOutcome) => void;
-}
 
 /**
  * The account directory chosen in config (`directory.type`). Problems that need fixing before
@@ -19,18 +14,13 @@ export interface SourceHooks {
 export async function createDirectorySource(
   loaded: LoadedConfig,
   logger: Logger,
-  hooks: SourceHooks = {},
 ): Promise<Result<AccountDirectory, string[]>> {
   const { directory } = loaded.config;
   switch (directory.type) {
     case 'file': {
       if (loaded.accountsFile === null) return err(['directory.file: no account file resolved']);
       if (!directory.watch) return FileDirectory.open(loaded.accountsFile);
-      return FileDirectory.open(loaded.accountsFile, {
-        reloadDelayMs: directory.reloadDelayMs,
-        logger,
-        ...(hooks.onReload === undefined ? {} : { onReload: hooks.onReload }),
-      });
+      return FileDirectory.open(loaded.accountsFile, { reloadDelayMs: directory.reloadDelayMs, logger });
     }
     case 'postgres': {
       const source = new PostgresDirectory(directory, logger);

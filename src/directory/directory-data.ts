@@ -4,7 +4,8 @@ import { formatIssues } from '../config/format-issues';
 import { ACCESS_TYPES, type AccessType } from '../model/access-type';
 import { parseDomainName, parseEmailAddress, ADDRESS_ERROR_MESSAGES } from '../model/email-address';
 import { err, ok, type Result } from '../model/result';
-import { NOT_HOSTED, type AccountQuery, type DirectoryAnswer } from './account-directory';
+import type { AccountQuery } from './account-directory';
+import { NO_RECORDS, type AccountRecords } from './apply-domain-default';
 
 /**
  * The account data of the provider's administration, in memory: hosted domains with their default
@@ -81,16 +82,10 @@ export function parseDirectoryData(source: string, input: unknown): Result<Direc
   return problems.length > 0 ? err(problems) : ok({ domains });
 }
 
-/** Answers a query from loaded data; the single place that applies the domain-default rule. */
-export function answerFromData(data: DirectoryData, query: AccountQuery): DirectoryAnswer {
+/** The records loaded data holds for a query (applyDomainDefault turns them into the answer). */
+export function recordsFromData(data: DirectoryData, query: AccountQuery): AccountRecords {
   const domain = data.domains.get(query.domain);
-  if (domain === undefined) return NOT_HOSTED;
-  if (query.mailbox === null) {
-    return { hosted: true, accessType: domain.defaultAccessType, mailbox: 'not-asked', displayName: null };
-  }
-  const account = domain.accounts.get(query.mailbox);
-  if (account === undefined) {
-    return { hosted: true, accessType: domain.defaultAccessType, mailbox: 'unknown', displayName: null };
-  }
-  return { hosted: true, accessType: account.accessType, mailbox: 'known', displayName: account.displayName };
+  if (domain === undefined) return NO_RECORDS;
+  const account = query.address === null ? undefined : domain.accounts.get(query.address);
+  return { domain: { defaultAccessType: domain.defaultAccessType }, account: account ?? null };
 }

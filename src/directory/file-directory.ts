@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { readDataFile } from '../config/read-data-file';
 import { err, ok, type Result } from '../model/result';
 import type { AccountDirectory, AccountQuery, DirectoryAnswer } from './account-directory';
-import { answerFromData, parseDirectoryData, type DirectoryData } from './directory-data';
+import { applyDomainDefault } from './apply-domain-default';
+import { parseDirectoryData, recordsFromData, type DirectoryData } from './directory-data';
 
 /** Reads and validates a JSON/YAML account file; every problem is listed. */
 export function readDirectoryFile(path: string): Result<DirectoryData, string[]> {
@@ -22,7 +23,7 @@ export interface FileWatchOptions {
   /** Quiet time after the last file-system event before re-reading (an editor's save is several events). */
   readonly reloadDelayMs: number;
   readonly logger: Pick<Logger, 'info' | 'warn'>;
-  /** Called after every re-read; services.ts drops the cached answers of `changedDomains`. */
+  /** Called after every re-read, refused ones included (onChange hears only the changes). */
   readonly onReload?: (outcome: ReloadOutcome) => void;
 }
 
@@ -39,6 +40,7 @@ export class FileDirectory implements AccountDirectory {
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private seen = '';
+  private readonly changeListeners: Array<(changedDomains: readonly string[]) => void> = [];
 
   private constructor(private data: DirectoryData) {}
 
@@ -59,7 +61,12 @@ export class FileDirectory implements AccountDirectory {
   }
 
   async lookup(query: AccountQuery): Promise<DirectoryAnswer> {
-    return answerFromData(this.data, query);
+    return applyDomainDefault(query, recordsFromData(this.data, query));
+  }
+
+  /** After each accepted re-read that changed answers: the domains whose answers changed. */
+  onChange(listener: (changedDomains: readonly string[]) => void): void {
+    this.changeListeners.push(listener);
   }
 
   async close(): Promise<void> {
@@ -113,6 +120,7 @@ export class FileDirectory implements AccountDirectory {
       'account file reloaded',
     );
     options.onReload?.({ ok: true, changedDomains });
+    if (changedDomains.length > 0) for (const listener of this.changeListeners) listener(changedDomains);
   }
 }
 

@@ -3,11 +3,11 @@ import type { HttpDirectoryConfig } from '../config/directory-schema';
 import { formatIssues } from '../config/format-issues';
 import {
   DirectoryUnavailableError,
-  NOT_HOSTED,
   type AccountDirectory,
   type AccountQuery,
   type DirectoryAnswer,
 } from './account-directory';
+import { applyDomainDefault, NO_RECORDS, type AccountRecords } from './apply-domain-default';
 import { accessType, displayName } from './directory-data';
 
 export type HttpDirectorySettings = Omit<HttpDirectoryConfig, 'type'>;
@@ -49,9 +49,14 @@ export class HttpDirectory implements AccountDirectory {
   }
 
   async lookup(query: AccountQuery): Promise<DirectoryAnswer> {
+    return applyDomainDefault(query, await this.find(query));
+  }
+
+  /** The records the endpoint holds for the query; throws DirectoryUnavailableError when it cannot tell. */
+  async find(query: AccountQuery): Promise<AccountRecords> {
     const url = this.settings.urlTemplate
       .replaceAll('{domain}', encodeURIComponent(query.domain))
-      .replaceAll('{address}', encodeURIComponent(query.mailbox ?? ''));
+      .replaceAll('{address}', encodeURIComponent(query.address ?? ''));
     // The address is personal data: messages name only the host.
     const where = `HTTP directory at ${new URL(url).host}`;
     let body: unknown;
@@ -63,7 +68,7 @@ export class HttpDirectory implements AccountDirectory {
       });
       if (response.status === 404) {
         await response.body?.cancel();
-        return NOT_HOSTED;
+        return NO_RECORDS;
       }
       if (response.status !== 200) {
         await response.body?.cancel();
@@ -80,13 +85,12 @@ export class HttpDirectory implements AccountDirectory {
         `${where} answered an unexpected shape: ${formatIssues('response', parsed.error.issues).join('; ')}`,
       );
     }
-    if (!parsed.data.hosted) return NOT_HOSTED;
+    if (!parsed.data.hosted) return NO_RECORDS;
     const { defaultAccessType, account } = parsed.data;
-    if (query.mailbox === null)
-      return { hosted: true, accessType: defaultAccessType, mailbox: 'not-asked', displayName: null };
-    if (account === null || account === undefined)
-      return { hosted: true, accessType: defaultAccessType, mailbox: 'unknown', displayName: null };
-    return { hosted: true, accessType: account.accessType, mailbox: 'known', displayName: account.displayName ?? null };
+    return {
+      domain: { defaultAccessType },
+      account: account == null ? null : { accessType: account.accessType, displayName: account.displayName ?? null },
+    };
   }
 
   async close(): Promise<void> {}

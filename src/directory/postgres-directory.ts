@@ -5,11 +5,11 @@ import { ACCESS_TYPES, type AccessType } from '../model/access-type';
 import { err, ok, type Result } from '../model/result';
 import {
   DirectoryUnavailableError,
-  NOT_HOSTED,
   type AccountDirectory,
   type AccountQuery,
   type DirectoryAnswer,
 } from './account-directory';
+import { applyDomainDefault, NO_RECORDS, type AccountRecords } from './apply-domain-default';
 import { lookupSql } from './postgres-schema';
 
 export type PostgresSettings = Omit<PostgresDirectoryConfig, 'type'>;
@@ -67,15 +67,19 @@ export class PostgresDirectory implements AccountDirectory {
   }
 
   async lookup(query: AccountQuery): Promise<DirectoryAnswer> {
-    const rows = await this.queryRows([query.domain, query.mailbox]);
+    return applyDomainDefault(query, await this.find(query));
+  }
+
+  /** The domain's row and the address's own, in one round trip; throws DirectoryUnavailableError when it cannot tell. */
+  async find(query: AccountQuery): Promise<AccountRecords> {
+    const rows = await this.queryRows([query.domain, query.address]);
     const row = rows[0];
-    if (row === undefined) return NOT_HOSTED;
-    const defaultAccessType = accessTypeOf(row.default_access_type);
-    if (query.mailbox === null)
-      return { hosted: true, accessType: defaultAccessType, mailbox: 'not-asked', displayName: null };
-    if (row.access_type === null)
-      return { hosted: true, accessType: defaultAccessType, mailbox: 'unknown', displayName: null };
-    return { hosted: true, accessType: accessTypeOf(row.access_type), mailbox: 'known', displayName: row.display_name };
+    if (row === undefined) return NO_RECORDS;
+    return {
+      domain: { defaultAccessType: accessTypeOf(row.default_access_type) },
+      account:
+        row.access_type === null ? null : { accessType: accessTypeOf(row.access_type), displayName: row.display_name },
+    };
   }
 
   /**
@@ -84,7 +88,7 @@ export class PostgresDirectory implements AccountDirectory {
    */
   async check(): Promise<Result<void, string>> {
     try {
-      await this.lookup({ domain: 'example.invalid', mailbox: null });
+      await this.find({ domain: 'example.invalid', address: null });
     } catch (error) {
       if (error instanceof DirectoryUnavailableError && NOT_MIGRATED.has(codeOf(error.cause)))
         return err(`directory: ${error.message}`);

@@ -55,7 +55,7 @@ export function createDiscover(
   ): Promise<Discovery<MailSettings<Address>>> => {
     let answer;
     try {
-      answer = await directory.lookup({ domain: target.domain, mailbox: target.address?.lookupKey ?? null });
+      answer = await directory.lookup({ domain: target.domain, address: target.address?.lookupKey ?? null });
     } catch (error) {
       if (!(error instanceof DirectoryUnavailableError)) options.onUnexpectedError(error);
       return { status: 'unavailable' };

@@ -2,25 +2,21 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { clientErrorStatusOf } from './client-error';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import type { InvalidationScope } from '../directory/lookup-cache';
-import { ADDRESS_ERROR_MESSAGES, parseDomainName, parseEmailAddress } from '../model/email-address';
-import { err, ok, type Result } from '../model/result';
-
-export const ADMIN_INVALIDATE_PATH = '/admin/cache/invalidate';
+import type { InvalidatableDirectory } from '../cache/cached-directory';
+import {
+  ADMIN_INVALIDATE_PATH,
+  domainOfTarget,
+  INVALIDATION_TARGET_EXAMPLE,
+  parseInvalidationTarget,
+} from '../cache/invalidation-target';
 
 export interface AdminRouterDeps {
   /** Bearer token (config `admin.token`, env ADMIN_TOKEN); validated at start-up. */
   readonly token: string;
-  /** Drops cached answers on every instance; rejects when the shared cache cannot be reached. */
-  readonly invalidate: (scope: InvalidationScope) => Promise<void>;
+  /** Its invalidate drops cached answers on every instance; rejects when the shared cache cannot be reached. */
+  readonly directory: Pick<InvalidatableDirectory, 'invalidate'>;
   readonly logger: Logger;
 }
-
-/** What an invalidation request names, normalised: the address's lookup key or the ASCII domain. */
-export type InvalidationTarget = { readonly address: string } | { readonly domain: string };
-
-const EXAMPLE_BODY =
-  'send a JSON object with exactly one of "address" or "domain", e.g. {"address": "jane@example.com"} or {"domain": "example.com"}';
 
 /**
  * The admin API, mounted only when a token is configured:
@@ -57,15 +53,11 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
         sendError(res, 400, 'InputValidationError', target.error);
         return;
       }
-      const scope: InvalidationScope =
-        'address' in target.value ? { mailbox: target.value.address } : { domain: target.value.domain };
-      const domain =
-        'address' in target.value
-          ? target.value.address.slice(target.value.address.lastIndexOf('@') + 1)
-          : target.value.domain;
+      const domain = domainOfTarget(target.value);
+      // Logged as "mailbox" or "domain", never the address: it is personal data.
       const what = 'address' in target.value ? 'mailbox' : 'domain';
       try {
-        await deps.invalidate(scope);
+        await deps.directory.invalidate(target.value);
       } catch (error) {
         deps.logger.warn({ err: error, scope: what, domain }, 'admin: cache invalidation failed');
         sendError(
@@ -92,33 +84,10 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       res,
       status,
       'InputValidationError',
-      status === 413 ? 'the body is larger than 1 KiB' : `the body is not valid JSON; ${EXAMPLE_BODY}`,
+      status === 413 ? 'the body is larger than 1 KiB' : `the body is not valid JSON; ${INVALIDATION_TARGET_EXAMPLE}`,
     );
   });
   return router;
-}
-
-/** Validates the untrusted request body: exactly one of `address` or `domain`, each parsed as the discovery endpoints do. */
-export function parseInvalidationTarget(body: unknown): Result<InvalidationTarget, string> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return err(`${EXAMPLE_BODY}, with Content-Type: application/json`);
-  const fields = body as Record<string, unknown>;
-  const unknownKeys = Object.keys(fields).filter((key) => key !== 'address' && key !== 'domain');
-  if (unknownKeys.length > 0)
-    return err(`unknown key(s) ${unknownKeys.map((key) => JSON.stringify(key)).join(', ')}; ${EXAMPLE_BODY}`);
-  const { address, domain } = fields;
-  if ((address === undefined) === (domain === undefined)) return err(EXAMPLE_BODY);
-  if (address !== undefined) {
-    if (typeof address !== 'string') return err('address must be a string such as "jane@example.com"');
-    const parsed = parseEmailAddress(address);
-    return parsed.ok
-      ? ok({ address: parsed.value.lookupKey })
-      : err(`address: ${ADDRESS_ERROR_MESSAGES[parsed.error]}`);
-  }
-  const parsed = typeof domain === 'string' ? parseDomainName(domain) : null;
-  if (parsed === null || !parsed.ok)
-    return err(`domain must be a domain name such as "example.com", got ${JSON.stringify(domain)}`);
-  return ok({ domain: parsed.value.ascii });
 }
 
 function digest(text: string): Buffer {

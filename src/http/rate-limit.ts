@@ -7,21 +7,24 @@ export interface RateLimitSettings {
   readonly durationSeconds: number;
 }
 
+/** Where every instance's limiter keeps its counters: the shared cache's Redis, under its own key prefix. */
+export interface SharedLimiterStore {
+  readonly client: Redis | Cluster;
+  /** rateLimitKeyPrefixOf(cache.redis.keyPrefix), beside the cache's other Redis key formats. */
+  readonly keyPrefix: string;
+}
+
 /**
  * Per-IP limiter: shared through Redis by every instance when Redis is configured, with an
  * in-memory insurance limiter that takes over while Redis is unreachable; in memory otherwise.
  */
-export function createRateLimiter(
-  settings: RateLimitSettings,
-  redis: Redis | Cluster | null,
-  keyPrefix: string,
-): RateLimiterAbstract {
-  const options = { points: settings.points, duration: settings.durationSeconds, keyPrefix: `${keyPrefix}:rl` };
+export function createRateLimiter(settings: RateLimitSettings, shared: SharedLimiterStore | null): RateLimiterAbstract {
+  const options = { points: settings.points, duration: settings.durationSeconds, keyPrefix: shared?.keyPrefix ?? 'rl' };
   const memory = new RateLimiterMemory(options);
-  if (redis === null) return memory;
+  if (shared === null) return memory;
   return new RateLimiterRedis({
     ...options,
-    storeClient: redis,
+    storeClient: shared.client,
     insuranceLimiter: memory,
     rejectIfRedisNotReady: true,
   });

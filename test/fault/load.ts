@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { buildApp } from '../../src/app';
+import pino, { type Logger } from 'pino';
+import { composeServiceAround, type CompositionSeams } from '../../src/compose';
 import type { AppConfig } from '../../src/config/schema';
 import type { AccountDirectory } from '../../src/directory/account-directory';
 import type { DirectoryData } from '../../src/directory/directory-data';
@@ -73,7 +73,7 @@ interface HttpAnswer {
 /** What an answer was: the mailbox's settings, the designed temporary error, another 5xx, or wrong. */
 type Verdict = 'correct' | 'temporary' | 'other-5xx' | 'wrong';
 
-/** The service as main.ts builds it, on the example config (rate limit off: one client IP sends thousands). */
+/** The example config with the rate limit off: one client IP sends thousands of requests. */
 export function faultConfig(): AppConfig {
   return {
     ...structuredClone(exampleConfig().config),
@@ -81,19 +81,37 @@ export function faultConfig(): AppConfig {
   };
 }
 
-/** buildApp(...).listen on a free loopback port, and a keep-alive agent with `concurrency` sockets. */
-export async function listen(directory: AccountDirectory, concurrency: number) {
-  const app = buildApp({ config: faultConfig(), directory, logger: pino({ level: 'silent' }), now: () => FIXED_NOW });
-  const server = http.createServer(app);
+/**
+ * The service composed as main.ts does, in front of `source` with the cache settings given, listening
+ * on a free loopback port, and a keep-alive agent with `concurrency` sockets.
+ */
+export async function listen(
+  source: AccountDirectory,
+  concurrency: number,
+  options: { cache?: Partial<AppConfig['cache']>; logger?: Logger; cacheClock?: CompositionSeams['cacheClock'] } = {},
+) {
+  const config = faultConfig();
+  const composed = composeServiceAround(
+    { ...config, cache: { ...config.cache, ...options.cache } },
+    source,
+    options.logger ?? pino({ level: 'silent' }),
+    { now: () => FIXED_NOW, ...(options.cacheClock === undefined ? {} : { cacheClock: options.cacheClock }) },
+  );
+  if (!composed.ok) throw new Error(composed.error.join('\n'));
+  const service = composed.value;
+  const server = http.createServer(service.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   return {
     port: (server.address() as AddressInfo).port,
     agent,
+    service,
+    /** Stops listening, then closes the directory source and the cache. */
     close: async (): Promise<void> => {
       agent.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await service.close();
     },
   };
 }

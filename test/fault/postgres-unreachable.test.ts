@@ -1,6 +1,4 @@
 import pino from 'pino';
-import { CachedDirectory } from '../../src/directory/cached-directory';
-import { MemoryLookupCache } from '../../src/directory/memory-cache';
 import { seed } from '../../src/directory/postgres-admin';
 import { PostgresDirectory } from '../../src/directory/postgres-directory';
 import { describeWithPostgres } from '../support/backends';
@@ -31,7 +29,6 @@ describeWithPostgres('fault: PostgreSQL unreachable under load', () => {
   /** The clock of the cache, moved past the TTL when the database goes away, so every warm answer is stale. */
   let skewMs = 0;
   let proxy: TcpProxy | undefined;
-  let directory: CachedDirectory | undefined;
   let service: Awaited<ReturnType<typeof listen>> | undefined;
 
   beforeAll(async () => {
@@ -45,14 +42,14 @@ describeWithPostgres('fault: PostgreSQL unreachable under load', () => {
       pino({ level: 'silent' }),
     );
     const now = (): number => Date.now() + skewMs;
-    const policy = { ttlSeconds: TTL_SECONDS, negativeTtlSeconds: TTL_SECONDS, staleGraceSeconds: 3600 };
-    directory = new CachedDirectory(source, new MemoryLookupCache(10_000, now), policy, now);
-    service = await listen(directory, CONCURRENCY);
+    service = await listen(source, CONCURRENCY, {
+      cache: { ttlSeconds: TTL_SECONDS, negativeTtlSeconds: TTL_SECONDS, staleGraceSeconds: 3600, maxEntries: 10_000 },
+      cacheClock: now,
+    });
   });
 
   afterAll(async () => {
     await service?.close();
-    await directory?.close();
     await proxy?.close().catch(() => undefined);
   });
 

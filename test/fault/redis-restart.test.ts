@@ -3,9 +3,7 @@ import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { redisSchema } from '../../src/config/cache-schema';
-import { CachedDirectory } from '../../src/directory/cached-directory';
 import { FileDirectory } from '../../src/directory/file-directory';
-import { RedisLookupCache } from '../../src/directory/redis-cache';
 import { uniqueTestNamespace } from '../support/backends';
 import { capturingLogger, INFO, waitFor, WARN } from '../redis/support';
 import { faultAccounts, listen, mixedAsk, runLoad, summaryLine, Tally } from './load';
@@ -62,7 +60,6 @@ describeWithRedisServer('fault: Redis killed and restarted under load', () => {
   let redisServer: ChildProcess | undefined;
   /** Our own look into the test Redis; reconnects by itself after the restart. */
   let inspector: Redis | undefined;
-  let directory: CachedDirectory | undefined;
   let service: Awaited<ReturnType<typeof listen>> | undefined;
 
   beforeAll(async () => {
@@ -71,30 +68,27 @@ describeWithRedisServer('fault: Redis killed and restarted under load', () => {
     inspector = new Redis({ host: '127.0.0.1', port, connectionName: `${prefix}:inspector` });
     inspector.on('error', () => undefined);
     await inspector.ping();
-    const cache = RedisLookupCache.connect(
-      redisSchema.parse({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix }),
-      logger,
-    );
     // ttl 1 s: answers keep expiring, so lookups go on reading and writing Redis throughout.
-    directory = new CachedDirectory(FileDirectory.fromData(data), cache, {
-      ttlSeconds: 1,
-      negativeTtlSeconds: 1,
-      staleGraceSeconds: 30,
+    service = await listen(FileDirectory.fromData(data), CONCURRENCY, {
+      logger,
+      cache: {
+        redis: redisSchema.parse({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix }),
+        ttlSeconds: 1,
+        negativeTtlSeconds: 1,
+        staleGraceSeconds: 30,
+      },
     });
-    await cache.ready(5000);
-    service = await listen(directory, CONCURRENCY);
+    await service.service.ready(5000);
   });
 
   afterAll(async () => {
     await service?.close();
-    await directory?.close();
     inspector?.disconnect();
     await stop(redisServer);
   });
 
   test('about 3000 requests across the restart › 0 5xx, 0 wrong, 0 lost; the cache is used again afterwards', async () => {
-    if (service === undefined || directory === undefined || inspector === undefined)
-      throw new Error('set up in beforeAll');
+    if (service === undefined || inspector === undefined) throw new Error('set up in beforeAll');
     const tally = new Tally();
     let stopped = false;
     const load = runLoad(service, {

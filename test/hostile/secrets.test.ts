@@ -1,9 +1,8 @@
 import express from 'express';
 import request from 'supertest';
-import { buildApp } from '../../src/app';
 import { createErrorHandler } from '../../src/http/error-handler';
 import { createLogger, createRequestLogger } from '../../src/http/logger';
-import { exampleConfig, exampleDirectory, FIXED_NOW } from '../support/app';
+import { exampleApp } from '../support/app';
 import type { TestResponse } from '../support/http';
 import { ENDPOINTS, expectNoInternals } from '../support/hostile';
 
@@ -33,15 +32,7 @@ const LOCAL_PARTS = ['pop.user', 'business.user', 'nobody', 'first=last', 'first
 
 const logLines: string[] = [];
 const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
-const app = buildApp({
-  config: {
-    ...structuredClone(exampleConfig().config),
-    rateLimit: { enabled: false, points: 120, durationSeconds: 60 },
-  },
-  directory: exampleDirectory(),
-  logger,
-  now: () => FIXED_NOW,
-});
+const app = exampleApp({ logger });
 
 /** Paths sent as written: Outlook's GET probe, a health check, unknown and malformed paths, "=" and "&" unescaped. */
 const RAW_PATHS = [

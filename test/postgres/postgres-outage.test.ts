@@ -2,8 +2,8 @@ import pino from 'pino';
 import type { PoolClient } from 'pg';
 import request from 'supertest';
 import { DirectoryUnavailableError, type AccountDirectory } from '../../src/directory/account-directory';
-import { CachedDirectory } from '../../src/directory/cached-directory';
-import { MemoryLookupCache } from '../../src/directory/memory-cache';
+import { CachedDirectory } from '../../src/cache/cached-directory';
+import { MemoryLookupCache } from '../../src/cache/memory-cache';
 import { PostgresDirectory } from '../../src/directory/postgres-directory';
 import { quoteIdentifier } from '../../src/directory/postgres-schema';
 import { exampleApp } from '../support/app';
@@ -14,7 +14,7 @@ import { settingsFor, useSeededSchema } from './fixture';
 import { silentServer, TcpProxy } from './tcp-proxy';
 
 const silent = pino({ level: 'silent' });
-const POP_USER = { domain: 'example.com', mailbox: 'pop.user@example.com' };
+const POP_USER = { domain: 'example.com', address: 'pop.user@example.com' };
 
 function urlWithPort(port: number): string {
   const url = new URL(TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
@@ -112,7 +112,7 @@ describeWithPostgres('PostgreSQL unreachable', () => {
         mailbox: 'known',
         displayName: 'Pop User',
       });
-      expect(await directory.lookup({ domain: 'example.org', mailbox: null })).toMatchObject({
+      expect(await directory.lookup({ domain: 'example.org', address: null })).toMatchObject({
         accessType: 'business',
       });
     } finally {

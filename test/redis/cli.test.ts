@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
-import type { InvalidationScope } from '../../src/directory/lookup-cache';
-import { RedisLookupCache } from '../../src/directory/redis-cache';
+import type { InvalidationTarget } from '../../src/cache/invalidation-target';
+import { RedisLookupCache } from '../../src/cache/redis-cache';
 import { REPO_ROOT } from '../support/app';
 import { runCli, type CliRun } from '../support/cli';
 import { describeWithRedis, TEST_REDIS_URL, uniqueTestNamespace } from '../support/backends';
@@ -48,7 +48,7 @@ describe('npm run cache:invalidate › usage', () => {
 describeWithRedis('npm run cache:invalidate › Redis', () => {
   let redis: Redis;
   let instance: RedisLookupCache;
-  const heard: InvalidationScope[] = [];
+  const heard: InvalidationTarget[] = [];
 
   beforeAll(async () => {
     redis = inspector();

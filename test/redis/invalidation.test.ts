@@ -40,7 +40,7 @@ describeWithRedis('POST /admin/cache/invalidate › two instances sharing Redis'
     redis = inspector();
     one = redisInstance(source, testRedisConfig(prefix));
     two = redisInstance(source, testRedisConfig(prefix));
-    await Promise.all([one.cache.ready(5000), two.cache.ready(5000)]);
+    await Promise.all([one.ready(5000), two.ready(5000)]);
   });
   beforeEach(() => {
     source.replace(ACCOUNTS);

@@ -54,7 +54,7 @@ describeWithRedis('Redis connections killed mid-test (CLIENT KILL ID)', () => {
   beforeAll(async () => {
     redis = inspector();
     instance = redisInstance(source, testRedisConfig(prefix), logger);
-    await instance.cache.ready(5000);
+    await instance.ready(5000);
   });
   afterAll(async () => {
     await deleteKeysWithPrefix(redis, prefix);
@@ -76,7 +76,7 @@ describeWithRedis('Redis connections killed mid-test (CLIENT KILL ID)', () => {
     await waitFor(() => outageWarnings(lines).length > 0, 'the outage warning');
 
     await askJane(instance, 20);
-    await instance.cache.ready(5000);
+    await instance.ready(5000);
     await waitFor(() => recoveries(lines).length > 0, 'the recovery line');
     expect(outageWarnings(lines)).toHaveLength(1);
     expect(recoveries(lines)).toHaveLength(1);
@@ -86,7 +86,7 @@ describeWithRedis('Redis connections killed mid-test (CLIENT KILL ID)', () => {
     await askJane(instance, 3);
     expect(source.lookups).toBe(lookups);
     const heard: unknown[] = [];
-    instance.cache.onInvalidation((scope) => heard.push(scope));
+    instance.cache.onInvalidation?.((scope) => heard.push(scope));
     await redis.publish(`${prefix}:v1:invalidate`, JSON.stringify({ v: 1, domain: 'example.com' }));
     await waitFor(() => heard.length === 1, 'the invalidation message');
   });
@@ -142,7 +142,7 @@ describe('Redis too slow (connects, then never answers a command)', () => {
       testRedisConfig(uniqueTestNamespace('stalling'), { url: stalling.url, commandTimeoutMs: 50 }),
       logger,
     );
-    await instance.cache.ready(5000);
+    await instance.ready(5000);
   });
   afterAll(async () => {
     await instance.directory.close();

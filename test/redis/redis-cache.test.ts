@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { NOT_HOSTED, type AccountQuery, type DirectoryAnswer } from '../../src/directory/account-directory';
-import { CachedDirectory, type CachePolicy } from '../../src/directory/cached-directory';
-import type { InvalidationScope } from '../../src/directory/lookup-cache';
-import { RedisLookupCache } from '../../src/directory/redis-cache';
+import { CachedDirectory, type CachePolicy } from '../../src/cache/cached-directory';
+import type { InvalidationTarget } from '../../src/cache/invalidation-target';
+import { RedisLookupCache } from '../../src/cache/redis-cache';
 import { describeWithRedis, uniqueTestNamespace } from '../support/backends';
 import { MutableDirectory } from '../support/mutable-directory';
 import { deleteKeysWithPrefix, inspector, testRedisConfig } from './support';
@@ -12,7 +12,7 @@ const silent = pino({ level: 'silent' });
 const prefix = uniqueTestNamespace('redis_cache');
 const READY_MS = 5000;
 
-const jane: AccountQuery = { domain: 'example.com', mailbox: 'jane@example.com' };
+const jane: AccountQuery = { domain: 'example.com', address: 'jane@example.com' };
 const POP_KNOWN: DirectoryAnswer = { hosted: true, accessType: 'pop', mailbox: 'known', displayName: 'Jane' };
 
 const ACCOUNTS = {
@@ -57,12 +57,12 @@ describeWithRedis('RedisLookupCache › real Redis', () => {
 
   test('get › nothing stored › miss', async () => {
     const cache = await open();
-    await expect(cache.get({ domain: 'example.com', mailbox: 'nobody@example.com' })).resolves.toBeUndefined();
+    await expect(cache.get({ domain: 'example.com', address: 'nobody@example.com' })).resolves.toBeUndefined();
   });
 
   test('not hosted › stored and read back as NOT_HOSTED', async () => {
     const cache = await open();
-    const query = { domain: 'elsewhere.example', mailbox: null };
+    const query = { domain: 'elsewhere.example', address: null };
     await cache.set(query, { answer: NOT_HOSTED, freshUntil: 99 }, 60);
     await expect(cache.get(query)).resolves.toEqual({ answer: NOT_HOSTED, freshUntil: 99 });
     expect(await redis.get(`${prefix}:v1:elsewhere.example|`)).toBe('{"v":1,"f":99,"a":{"hosted":false}}');
@@ -85,17 +85,17 @@ describeWithRedis('RedisLookupCache › real Redis', () => {
     const pttl = await redis.pttl(`${prefix}:v1:example.com|jane@example.com`);
     expect(pttl).toBeGreaterThan(85_000);
     expect(pttl).toBeLessThanOrEqual(90_000);
-    const other = { domain: 'example.com', mailbox: 'other@example.com' };
+    const other = { domain: 'example.com', address: 'other@example.com' };
     await cache.set(other, { answer: POP_KNOWN, freshUntil: 1 }, 0);
     expect(await redis.exists(`${prefix}:v1:example.com|other@example.com`)).toBe(0);
   });
 
   test('invalidate mailbox › only that mailbox is dropped', async () => {
     const cache = await open();
-    const joe = { domain: 'example.com', mailbox: 'joe@example.com' };
+    const joe = { domain: 'example.com', address: 'joe@example.com' };
     await cache.set(jane, { answer: POP_KNOWN, freshUntil: 1 }, 60);
     await cache.set(joe, { answer: POP_KNOWN, freshUntil: 1 }, 60);
-    await cache.invalidate({ mailbox: 'jane@example.com' });
+    await cache.invalidate({ address: 'jane@example.com' });
     await expect(cache.get(jane)).resolves.toBeUndefined();
     await expect(cache.get(joe)).resolves.toBeDefined();
   });
@@ -106,10 +106,10 @@ describeWithRedis('RedisLookupCache › real Redis', () => {
     const other = await open(otherPrefix);
     const entry = { answer: POP_KNOWN, freshUntil: 1 };
     const kept = [
-      { domain: 'example.com.au', mailbox: 'jane@example.com.au' },
-      { domain: 'myexample.com', mailbox: null },
+      { domain: 'example.com.au', address: 'jane@example.com.au' },
+      { domain: 'myexample.com', address: null },
     ];
-    await cache.set({ domain: 'example.com', mailbox: null }, entry, 60);
+    await cache.set({ domain: 'example.com', address: null }, entry, 60);
     await cache.set(jane, entry, 60);
     for (const query of kept) await cache.set(query, entry, 60);
     await other.set(jane, entry, 60);
@@ -118,7 +118,7 @@ describeWithRedis('RedisLookupCache › real Redis', () => {
 
     expect(report.deletedKeys).toBe(2);
     await expect(cache.get(jane)).resolves.toBeUndefined();
-    await expect(cache.get({ domain: 'example.com', mailbox: null })).resolves.toBeUndefined();
+    await expect(cache.get({ domain: 'example.com', address: null })).resolves.toBeUndefined();
     for (const query of kept) await expect(cache.get(query)).resolves.toBeDefined();
     await expect(other.get(jane)).resolves.toBeDefined();
     await deleteKeysWithPrefix(redis, otherPrefix);
@@ -139,7 +139,7 @@ describeWithRedis('RedisLookupCache › real Redis', () => {
   test('invalidate › every instance on the prefix hears it (pub/sub), including the one that sent it', async () => {
     const sender = await open();
     const receiver = await open();
-    const heard: { by: string; scope: InvalidationScope }[] = [];
+    const heard: { by: string; scope: InvalidationTarget }[] = [];
     sender.onInvalidation((scope) => heard.push({ by: 'sender', scope }));
     receiver.onInvalidation((scope) => heard.push({ by: 'receiver', scope }));
 
@@ -157,13 +157,13 @@ describeWithRedis('RedisLookupCache › real Redis', () => {
 
   test('invalidation channel › garbage messages are ignored', async () => {
     const cache = await open();
-    const heard: InvalidationScope[] = [];
+    const heard: InvalidationTarget[] = [];
     cache.onInvalidation((scope) => heard.push(scope));
     await redis.publish(`${prefix}:v1:invalidate`, 'not json');
     await redis.publish(`${prefix}:v1:invalidate`, JSON.stringify({ v: 2, domain: 'example.com' }));
     await redis.publish(`${prefix}:v1:invalidate`, JSON.stringify({ v: 1, mailbox: 'jane@example.com' }));
     await waitForLength(heard, 1);
-    expect(heard).toEqual([{ mailbox: 'jane@example.com' }]);
+    expect(heard).toEqual([{ address: 'jane@example.com' }]);
   });
 });
 
@@ -213,8 +213,8 @@ describeWithRedis('CachedDirectory › RedisLookupCache', () => {
 
   test('unknown mailbox and unknown domain › negative TTL (PTTL), asked again once it passes; known answer still fresh', async () => {
     const { source, directory } = setUp();
-    const unknownMailbox = { domain: 'example.com', mailbox: 'nobody@example.com' };
-    const unknownDomain = { domain: 'not-hosted.example', mailbox: 'x@not-hosted.example' };
+    const unknownMailbox = { domain: 'example.com', address: 'nobody@example.com' };
+    const unknownDomain = { domain: 'not-hosted.example', address: 'x@not-hosted.example' };
     await directory.lookup(jane);
     await expect(directory.lookup(unknownMailbox)).resolves.toEqual({
       hosted: true,
@@ -225,7 +225,7 @@ describeWithRedis('CachedDirectory › RedisLookupCache', () => {
     await expect(directory.lookup(unknownDomain)).resolves.toEqual({ hosted: false });
     expect(source.lookups).toBe(3);
 
-    const ttlOf = (query: AccountQuery) => redis.pttl(`${prefix}:v1:${query.domain}|${query.mailbox ?? ''}`);
+    const ttlOf = (query: AccountQuery) => redis.pttl(`${prefix}:v1:${query.domain}|${query.address ?? ''}`);
     expect(await ttlOf(jane)).toBeGreaterThan(290_000);
     for (const query of [unknownMailbox, unknownDomain]) {
       const pttl = await ttlOf(query);
@@ -269,7 +269,7 @@ describeWithRedis('CachedDirectory › RedisLookupCache', () => {
     const directory = new CachedDirectory(slow, cache, policy, () => clock);
     const pending = directory.lookup(jane);
     await asked; // the lookup has read the directory's (old) data
-    await directory.invalidate({ mailbox: 'jane@example.com' });
+    await directory.invalidate({ address: 'jane@example.com' });
     release();
     await expect(pending).resolves.toMatchObject({ accessType: 'business' });
     expect(await redis.exists(`${prefix}:v1:example.com|jane@example.com`)).toBe(0);
@@ -280,7 +280,7 @@ describeWithRedis('CachedDirectory › RedisLookupCache', () => {
     await directory.lookup(jane);
     source.replace({ ...ACCOUNTS, accounts: [{ address: 'jane@example.com', accessType: 'pop' }] });
     await expect(directory.lookup(jane)).resolves.toMatchObject({ accessType: 'business' });
-    await directory.invalidate({ mailbox: 'jane@example.com' });
+    await directory.invalidate({ address: 'jane@example.com' });
     await expect(directory.lookup(jane)).resolves.toMatchObject({ accessType: 'pop' });
   });
 });

@@ -1,11 +1,10 @@
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
-import { buildApp } from '../../src/app';
+import { composeServiceAround, type Service } from '../../src/compose';
 import { redisSchema, type RedisConfig } from '../../src/config/cache-schema';
+import type { AppConfig } from '../../src/config/schema';
 import type { AccountDirectory } from '../../src/directory/account-directory';
-import { CachedDirectory } from '../../src/directory/cached-directory';
-import { RedisLookupCache } from '../../src/directory/redis-cache';
 import { exampleConfig, FIXED_NOW } from '../support/app';
 import { TEST_REDIS_URL } from '../support/backends';
 
@@ -122,28 +121,23 @@ function parseCommands(text: string): string[][] {
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 /**
- * One service instance as main.ts composes it, on the example config, with its own CachedDirectory
- * and RedisLookupCache in front of `source` (shared by the instances of a test, like a database).
+ * One service instance as main.ts composes it (compose.ts), on the example config with the admin API
+ * on and the rate limit off unless `patch` says otherwise, with its own Redis cache in front of
+ * `source` (shared by the instances of a test, like a database).
  */
 export function redisInstance(
   source: AccountDirectory,
   redis: RedisConfig,
   logger: Logger = pino({ level: 'silent' }),
-) {
+  patch: (config: AppConfig) => AppConfig = (config) => config,
+): Service {
   const config = structuredClone(exampleConfig().config);
   config.admin.token = TEST_ADMIN_TOKEN;
   config.rateLimit.enabled = false;
   config.cache.redis = redis;
-  const cache = RedisLookupCache.connect(redis, logger);
-  const directory = new CachedDirectory(source, cache, config.cache);
-  const app = buildApp({
-    config,
-    directory,
-    logger,
-    now: () => FIXED_NOW,
-    invalidate: (scope) => directory.invalidate(scope),
-  });
-  return { app, cache, directory };
+  const service = composeServiceAround(patch(config), source, logger, { now: () => FIXED_NOW });
+  if (!service.ok) throw new Error(service.error.join('\n'));
+  return service.value;
 }
 
 /** The access type an autoconfig answer offers: Exchange for Business Mail, IMAP/POP otherwise. */

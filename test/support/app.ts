@@ -1,7 +1,8 @@
 import path from 'node:path';
-import pino from 'pino';
+import type { Express } from 'express';
+import pino, { type Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { buildApp } from '../../src/app';
+import { composeServiceAround } from '../../src/compose';
 import { loadConfig } from '../../src/config/load';
 import type { AppConfig } from '../../src/config/schema';
 import type { AccountDirectory } from '../../src/directory/account-directory';
@@ -26,14 +27,18 @@ export function exampleDirectory(): AccountDirectory {
   return FileDirectory.fromData(data.value);
 }
 
-/** buildApp on the example config, a silent logger and a fixed clock; overrides patch config sections. */
+/**
+ * The app as main.ts composes it (compose.ts), on the example config with a fixed clock and a silent
+ * logger unless one is given; `directory` replaces the example account file, overrides patch config sections.
+ */
 export function exampleApp(
   options: {
     config?: (config: AppConfig) => AppConfig;
     directory?: AccountDirectory;
     rateLimiter?: RateLimiterAbstract;
+    logger?: Logger;
   } = {},
-) {
+): Express {
   // The per-IP limit would trip on suites that send hundreds of requests from 127.0.0.1; the
   // rate-limit tests switch it back on through `config`.
   const base = {
@@ -41,11 +46,15 @@ export function exampleApp(
     rateLimit: { enabled: false, points: 120, durationSeconds: 60 },
   };
   const config = options.config ? options.config(base) : base;
-  return buildApp({
+  const service = composeServiceAround(
     config,
-    directory: options.directory ?? exampleDirectory(),
-    logger: pino({ level: 'silent' }),
-    now: () => FIXED_NOW,
-    ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
-  });
+    options.directory ?? exampleDirectory(),
+    options.logger ?? pino({ level: 'silent' }),
+    {
+      now: () => FIXED_NOW,
+      ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
+    },
+  );
+  if (!service.ok) throw new Error(service.error.join('\n'));
+  return service.value.app;
 }

@@ -34,7 +34,7 @@ export const NOT_HOSTED_ANSWER: DirectoryAnswer = { hosted: false };
 
 export const mailboxQuery = (address: string): AccountQuery => ({
   domain: address.slice(address.lastIndexOf('@') + 1),
-  mailbox: address.toLowerCase(),
+  address: address.toLowerCase(),
 });
 
 /**

@@ -4,7 +4,8 @@ import {
   type AccountQuery,
   type DirectoryAnswer,
 } from '../../src/directory/account-directory';
-import { answerFromData, parseDirectoryData, type DirectoryData } from '../../src/directory/directory-data';
+import { applyDomainDefault } from '../../src/directory/apply-domain-default';
+import { parseDirectoryData, recordsFromData, type DirectoryData } from '../../src/directory/directory-data';
 
 /** Account data in the account-file format, e.g. { domains: [...], accounts: [...] }. */
 export interface AccountsInput {
@@ -36,7 +37,7 @@ export class MutableDirectory implements AccountDirectory {
   async lookup(query: AccountQuery): Promise<DirectoryAnswer> {
     this.lookups += 1;
     if (this.unavailable) throw new DirectoryUnavailableError('test directory is down');
-    return answerFromData(this.data, query);
+    return applyDomainDefault(query, recordsFromData(this.data, query));
   }
 
   async close(): Promise<void> {}

@@ -1,11 +1,9 @@
 import pino from 'pino';
 import request from 'supertest';
 import { buildApp } from '../../src/app';
+import type { InvalidatableDirectory } from '../../src/cache/cached-directory';
+import { composeServiceAround } from '../../src/compose';
 import type { AppConfig } from '../../src/config/schema';
-import { CachedDirectory } from '../../src/directory/cached-directory';
-import type { InvalidationScope } from '../../src/directory/lookup-cache';
-import { MemoryLookupCache } from '../../src/directory/memory-cache';
-import { parseInvalidationTarget } from '../../src/http/admin';
 import { exampleConfig, FIXED_NOW } from '../support/app';
 import { MutableDirectory, type AccountsInput } from '../support/mutable-directory';
 
@@ -26,26 +24,18 @@ function configWith(token: string | null): AppConfig {
   return config;
 }
 
-/** The app on the in-process cache, as main.ts wires it when no Redis is configured. */
-function setUp(options: { token?: string | null; invalidate?: (scope: InvalidationScope) => Promise<void> } = {}) {
+/** The app on the in-process cache, as main.ts composes it when no Redis is configured. */
+function setUp(options: { token?: string | null } = {}) {
   const source = new MutableDirectory(ACCOUNTS);
-  const directory = new CachedDirectory(source, new MemoryLookupCache(100), {
-    ttlSeconds: 300,
-    negativeTtlSeconds: 60,
-    staleGraceSeconds: 0,
-  });
-  const app = buildApp({
-    config: configWith(options.token === undefined ? TOKEN : options.token),
-    directory,
-    logger: pino({ level: 'silent' }),
-    now: () => FIXED_NOW,
-    invalidate: options.invalidate ?? ((scope) => directory.invalidate(scope)),
-  });
+  const config = configWith(options.token === undefined ? TOKEN : options.token);
+  const service = composeServiceAround(config, source, pino({ level: 'silent' }), { now: () => FIXED_NOW });
+  if (!service.ok) throw new Error(service.error.join('\n'));
+  const { app } = service.value;
   const offered = async (address: string): Promise<string> => {
     const res = await request(app).get('/mail/config-v1.1.xml').query({ emailaddress: address });
     return res.text.includes('<incomingServer type="exchange"') ? 'business' : 'pop';
   };
-  return { app, source, offered };
+  return { app, source, offered, service: service.value };
 }
 
 const post = (
@@ -89,17 +79,6 @@ describe(`POST ${PATH} › authentication`, () => {
     const { app } = setUp();
     expect((await post(app, { domain: 'example.com' }, `bearer ${TOKEN}`)).status).toBe(200);
   });
-
-  test('admin.token set but no invalidate passed to buildApp › refused at construction', () => {
-    const directory = new CachedDirectory(new MutableDirectory(ACCOUNTS), new MemoryLookupCache(1), {
-      ttlSeconds: 1,
-      negativeTtlSeconds: 1,
-      staleGraceSeconds: 0,
-    });
-    expect(() => buildApp({ config: configWith(TOKEN), directory, logger: pino({ level: 'silent' }) })).toThrow(
-      /admin.token is set but no invalidate/,
-    );
-  });
 });
 
 describe(`POST ${PATH} › in-process cache`, () => {
@@ -132,7 +111,18 @@ describe(`POST ${PATH} › in-process cache`, () => {
   });
 
   test('invalidate rejects (shared cache unreachable) › 503 CacheUnavailable', async () => {
-    const { app } = setUp({ invalidate: () => Promise.reject(new Error('Redis is down')) });
+    const { service } = setUp();
+    const unreachable: InvalidatableDirectory = {
+      lookup: (query) => service.directory.lookup(query),
+      invalidate: () => Promise.reject(new Error('Redis is down')),
+      close: () => service.close(),
+    };
+    const app = buildApp({
+      config: configWith(TOKEN),
+      directory: unreachable,
+      logger: pino({ level: 'silent' }),
+      rateLimiter: service.rateLimiter,
+    });
     const res = await post(app, { domain: 'example.com' });
     expect(res.status).toBe(503);
     expect((res.body as { error: string }).error).toBe('CacheUnavailable');
@@ -175,25 +165,5 @@ describe(`POST ${PATH} › bad input › 400 InputValidationError`, () => {
     const { app } = setUp();
     const res = await post(app, { address: `${'a'.repeat(2000)}@example.com` });
     expect(res.status).toBe(413);
-  });
-});
-
-describe('parseInvalidationTarget', () => {
-  test('address › the lookup key (lower-cased, punycode domain)', () => {
-    expect(parseInvalidationTarget({ address: 'Jane@Bücher.example' })).toEqual({
-      ok: true,
-      value: { address: 'jane@xn--bcher-kva.example' },
-    });
-  });
-
-  test('domain › ASCII form', () => {
-    expect(parseInvalidationTarget({ domain: 'Bücher.example' })).toEqual({
-      ok: true,
-      value: { domain: 'xn--bcher-kva.example' },
-    });
-  });
-
-  test('null › refused', () => {
-    expect(parseInvalidationTarget(null).ok).toBe(false);
   });
 });

@@ -1,11 +1,11 @@
 import type { AccountQuery, DirectoryAnswer } from '../../src/directory/account-directory';
-import { CachedDirectory } from '../../src/directory/cached-directory';
-import type { InvalidationScope } from '../../src/directory/lookup-cache';
-import { MemoryLookupCache } from '../../src/directory/memory-cache';
+import { CachedDirectory } from '../../src/cache/cached-directory';
+import type { InvalidationTarget } from '../../src/cache/invalidation-target';
+import { MemoryLookupCache } from '../../src/cache/memory-cache';
 import { MutableDirectory } from '../support/mutable-directory';
 
 const POLICY = { ttlSeconds: 300, negativeTtlSeconds: 60, staleGraceSeconds: 0 };
-const jane: AccountQuery = { domain: 'example.com', mailbox: 'jane@example.com' };
+const jane: AccountQuery = { domain: 'example.com', address: 'jane@example.com' };
 const BEFORE = {
   domains: [{ domain: 'example.com', defaultAccessType: 'pop' as const }],
   accounts: [{ address: 'jane@example.com', accessType: 'business' as const }],
@@ -57,10 +57,10 @@ describe('CachedDirectory › invalidation and in-flight lookups', () => {
   test('a shared cache reports an invalidation from another instance › in-flight lookups are forgotten too', async () => {
     const source = new MutableDirectory(BEFORE);
     const gated = gatedDirectory(source);
-    let remote: (scope: InvalidationScope) => void = () => undefined;
+    let remote: (scope: InvalidationTarget) => void = () => undefined;
     const memory = new MemoryLookupCache(10);
     const shared = Object.assign(memory, {
-      onInvalidation: (listener: (scope: InvalidationScope) => void) => {
+      onInvalidation: (listener: (scope: InvalidationTarget) => void) => {
         remote = listener;
       },
     });
@@ -68,7 +68,7 @@ describe('CachedDirectory › invalidation and in-flight lookups', () => {
 
     const old = directory.lookup(jane);
     while (gated.entered() < 1) await tick();
-    remote({ mailbox: 'jane@example.com' });
+    remote({ address: 'jane@example.com' });
     gated.releaseAll();
     await old;
     expect(await memory.get(jane)).toBeUndefined();
@@ -80,7 +80,7 @@ describe('CachedDirectory › invalidation and in-flight lookups', () => {
     const directory = new CachedDirectory(gated.directory, new MemoryLookupCache(10), POLICY);
     const first = directory.lookup(jane);
     while (gated.entered() < 1) await tick();
-    await directory.invalidate({ mailbox: 'joe@example.com' });
+    await directory.invalidate({ address: 'joe@example.com' });
     const second = directory.lookup(jane);
     gated.releaseAll();
     await Promise.all([first, second]);

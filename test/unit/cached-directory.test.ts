@@ -1,6 +1,6 @@
 import { DirectoryUnavailableError, type DirectoryAnswer } from '../../src/directory/account-directory';
-import { CachedDirectory, type CachePolicy } from '../../src/directory/cached-directory';
-import { MemoryLookupCache } from '../../src/directory/memory-cache';
+import { CachedDirectory, type CachePolicy } from '../../src/cache/cached-directory';
+import { MemoryLookupCache } from '../../src/cache/memory-cache';
 import {
   BUSINESS_KNOWN,
   mailboxQuery,
@@ -106,7 +106,7 @@ describe('CachedDirectory › TTLs', () => {
     const { source, directory } = rig(POP_KNOWN);
     await directory.lookup(QUERY);
     source.answer(BUSINESS_KNOWN);
-    await directory.invalidate({ mailbox: QUERY.mailbox ?? '' });
+    await directory.invalidate({ address: QUERY.address ?? '' });
     expect(await directory.lookup(QUERY)).toEqual(BUSINESS_KNOWN);
     expect(source.calls).toBe(2);
   });

@@ -65,7 +65,7 @@ test('postgres unreachable at start-up › starts anyway, logs a warning, lookup
   try {
     expect(source.value).toBeInstanceOf(PostgresDirectory);
     expect(warnings).toEqual([expect.stringContaining('PostgreSQL directory not reachable at start-up')]);
-    await expect(source.value.lookup({ domain: 'example.com', mailbox: null })).rejects.toBeInstanceOf(
+    await expect(source.value.lookup({ domain: 'example.com', address: null })).rejects.toBeInstanceOf(
       DirectoryUnavailableError,
     );
   } finally {

@@ -1,4 +1,10 @@
-import { answerFromData, parseDirectoryData, type DirectoryData } from '../../src/directory/directory-data';
+import type { AccountQuery, DirectoryAnswer } from '../../src/directory/account-directory';
+import { applyDomainDefault } from '../../src/directory/apply-domain-default';
+import { parseDirectoryData, recordsFromData, type DirectoryData } from '../../src/directory/directory-data';
+
+/** What the file directory answers from loaded data. */
+const answerFromData = (data: DirectoryData, query: AccountQuery): DirectoryAnswer =>
+  applyDomainDefault(query, recordsFromData(data, query));
 
 const SOURCE = 'accounts.json';
 
@@ -30,7 +36,7 @@ describe('parseDirectoryData › success', () => {
   const loaded = data(EXAMPLE);
 
   test('listed account › its own access type and display name', () => {
-    expect(answerFromData(loaded, { domain: 'example.com', mailbox: 'business.user@example.com' })).toEqual({
+    expect(answerFromData(loaded, { domain: 'example.com', address: 'business.user@example.com' })).toEqual({
       hosted: true,
       accessType: 'business',
       mailbox: 'known',
@@ -39,7 +45,7 @@ describe('parseDirectoryData › success', () => {
   });
 
   test('unlisted mailbox at a hosted domain › the domain default, marked unknown', () => {
-    expect(answerFromData(loaded, { domain: 'example.org', mailbox: 'nobody@example.org' })).toEqual({
+    expect(answerFromData(loaded, { domain: 'example.org', address: 'nobody@example.org' })).toEqual({
       hosted: true,
       accessType: 'business',
       mailbox: 'unknown',
@@ -48,7 +54,7 @@ describe('parseDirectoryData › success', () => {
   });
 
   test('domain only › the domain default, marked not-asked', () => {
-    expect(answerFromData(loaded, { domain: 'example.com', mailbox: null })).toEqual({
+    expect(answerFromData(loaded, { domain: 'example.com', address: null })).toEqual({
       hosted: true,
       accessType: 'pop',
       mailbox: 'not-asked',
@@ -58,7 +64,7 @@ describe('parseDirectoryData › success', () => {
 
   test('IDN domain and account › stored under the punycode form', () => {
     expect(
-      answerFromData(loaded, { domain: 'xn--bcher-kva.example', mailbox: 'kari@xn--bcher-kva.example' }),
+      answerFromData(loaded, { domain: 'xn--bcher-kva.example', address: 'kari@xn--bcher-kva.example' }),
     ).toMatchObject({
       hosted: true,
       accessType: 'business',
@@ -67,7 +73,26 @@ describe('parseDirectoryData › success', () => {
   });
 
   test('domain not listed › not hosted', () => {
-    expect(answerFromData(loaded, { domain: 'foreign.test', mailbox: 'a@foreign.test' })).toEqual({ hosted: false });
+    expect(answerFromData(loaded, { domain: 'foreign.test', address: 'a@foreign.test' })).toEqual({ hosted: false });
+  });
+
+  test('records › the domain entry and the address entry, nothing else', () => {
+    expect(recordsFromData(loaded, { domain: 'example.com', address: 'business.user@example.com' })).toEqual({
+      domain: { defaultAccessType: 'pop' },
+      account: { accessType: 'business', displayName: 'Business User' },
+    });
+    expect(recordsFromData(loaded, { domain: 'example.com', address: 'nobody@example.com' })).toEqual({
+      domain: { defaultAccessType: 'pop' },
+      account: null,
+    });
+    expect(recordsFromData(loaded, { domain: 'example.com', address: null })).toEqual({
+      domain: { defaultAccessType: 'pop' },
+      account: null,
+    });
+    expect(recordsFromData(loaded, { domain: 'foreign.test', address: 'a@foreign.test' })).toEqual({
+      domain: null,
+      account: null,
+    });
   });
 
   test('missing lists › an empty directory', () => {

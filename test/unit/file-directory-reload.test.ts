@@ -66,7 +66,7 @@ afterEach(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-const defaultOf = async (domain: string) => directory.lookup({ domain, mailbox: null });
+const defaultOf = async (domain: string) => directory.lookup({ domain, address: null });
 
 test('an edit in place › new data answers, and only the changed domain is reported', async () => {
   const reloaded = events.next();
@@ -81,7 +81,7 @@ test('a replacement by rename (how editors save) › new data answers', async ()
   writeFileSync(temporary, accounts('pop', [{ address: 'New.User@example.com', accessType: 'business' }]));
   renameSync(temporary, file);
   expect(await reloaded).toEqual({ ok: true, changedDomains: ['example.com'] });
-  expect(await directory.lookup({ domain: 'example.com', mailbox: 'new.user@example.com' })).toMatchObject({
+  expect(await directory.lookup({ domain: 'example.com', address: 'new.user@example.com' })).toMatchObject({
     mailbox: 'known',
     accessType: 'business',
   });
@@ -100,7 +100,7 @@ test('a broken edit › keeps the last good data and logs one warning naming the
   expect(warnings).toHaveLength(1);
   expect(warnings[0]).toMatchObject({ level: 40, file, problems: outcome.ok ? [] : outcome.problems });
   expect(await defaultOf('example.com')).toMatchObject({ hosted: true, accessType: 'pop' });
-  expect(await directory.lookup({ domain: 'example.net', mailbox: 'jane@example.net' })).toMatchObject({
+  expect(await directory.lookup({ domain: 'example.net', address: 'jane@example.net' })).toMatchObject({
     mailbox: 'known',
     accessType: 'business',
   });

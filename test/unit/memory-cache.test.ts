@@ -1,10 +1,11 @@
 import type { AccountQuery } from '../../src/directory/account-directory';
-import type { CachedAnswer, InvalidationScope } from '../../src/directory/lookup-cache';
-import { MemoryLookupCache } from '../../src/directory/memory-cache';
+import type { InvalidationTarget } from '../../src/cache/invalidation-target';
+import type { CachedAnswer } from '../../src/cache/lookup-cache';
+import { MemoryLookupCache } from '../../src/cache/memory-cache';
 import { BUSINESS_KNOWN, mailboxQuery, manualClock, POP_KNOWN } from '../support/directory-doubles';
 
 const entry = (freshUntil = 0): CachedAnswer => ({ answer: POP_KNOWN, freshUntil });
-const domainQuery = (domain: string): AccountQuery => ({ domain, mailbox: null });
+const domainQuery = (domain: string): AccountQuery => ({ domain, address: null });
 
 describe('MemoryLookupCache › expiry (injected clock)', () => {
   test('entry within keepSeconds › returned', async () => {
@@ -83,7 +84,7 @@ describe('MemoryLookupCache › invalidate', () => {
   };
 
   /** A cache holding every entry of QUERIES, invalidated with `scope`; returns what is left. */
-  async function leftAfter(scope: InvalidationScope): Promise<string[]> {
+  async function leftAfter(scope: InvalidationTarget): Promise<string[]> {
     const cache = new MemoryLookupCache(100, manualClock().now);
     for (const query of Object.values(QUERIES)) await cache.set(query, entry(), 60);
     await cache.invalidate(scope);
@@ -94,7 +95,7 @@ describe('MemoryLookupCache › invalidate', () => {
   }
 
   test('one mailbox › only that entry dropped', async () => {
-    expect(await leftAfter({ mailbox: 'a@example.com' })).toEqual([
+    expect(await leftAfter({ address: 'a@example.com' })).toEqual([
       'b@example.com',
       'example.com (domain answer)',
       'a@sub.example.com',
@@ -112,6 +113,6 @@ describe('MemoryLookupCache › invalidate', () => {
   });
 
   test('a mailbox that was never cached › nothing dropped', async () => {
-    expect(await leftAfter({ mailbox: 'nobody@example.com' })).toHaveLength(Object.keys(QUERIES).length);
+    expect(await leftAfter({ address: 'nobody@example.com' })).toHaveLength(Object.keys(QUERIES).length);
   });
 });

@@ -6,7 +6,7 @@ import {
 import { OutageLoggedDirectory } from '../../src/directory/outage-logged-directory';
 
 const HOSTED: DirectoryAnswer = { hosted: true, accessType: 'pop', mailbox: 'known', displayName: null };
-const QUERY = { domain: 'example.com', mailbox: 'pop.user@example.com' };
+const QUERY = { domain: 'example.com', address: 'pop.user@example.com' };
 
 function scriptedSource(outcomes: Array<'ok' | 'down' | 'bug'>): AccountDirectory {
   return {

@@ -7,18 +7,18 @@ import {
   invalidationChannelOf,
   redisKeyOf,
   redisKeysOf,
-} from '../../src/directory/redis-format';
+} from '../../src/cache/redis-format';
 
 describe('Redis key format', () => {
   test('key › <prefix>:v1:<domain>|<mailbox>, empty mailbox for the domain answer', () => {
-    expect(redisKeyOf('mail-autodiscover', { domain: 'example.com', mailbox: 'jane@example.com' })).toBe(
+    expect(redisKeyOf('mail-autodiscover', { domain: 'example.com', address: 'jane@example.com' })).toBe(
       'mail-autodiscover:v1:example.com|jane@example.com',
     );
-    expect(redisKeyOf('p', { domain: 'example.com', mailbox: null })).toBe('p:v1:example.com|');
+    expect(redisKeyOf('p', { domain: 'example.com', address: null })).toBe('p:v1:example.com|');
   });
 
   test('scope › exact key for a mailbox, escaped SCAN pattern for a domain', () => {
-    expect(redisKeysOf('p', { mailbox: 'jane@example.com' })).toEqual({ exact: 'p:v1:example.com|jane@example.com' });
+    expect(redisKeysOf('p', { address: 'jane@example.com' })).toEqual({ exact: 'p:v1:example.com|jane@example.com' });
     expect(redisKeysOf('p', { domain: 'example.com' })).toEqual({ pattern: 'p:v1:example.com|*' });
     expect(redisKeysOf('a[b]*?\\', { domain: 'example.com' })).toEqual({
       pattern: 'a\\[b\\]\\*\\?\\\\:v1:example.com|*',
@@ -57,9 +57,15 @@ describe('Redis value format', () => {
     expect(decodeEntry(text)).toBeUndefined();
   });
 
+  test('invalidation message › an address travels as "mailbox", as instances of earlier releases expect', () => {
+    expect(encodeInvalidation({ address: 'jane@example.com' })).toBe('{"v":1,"mailbox":"jane@example.com"}');
+    expect(encodeInvalidation({ domain: 'example.com' })).toBe('{"v":1,"domain":"example.com"}');
+    expect(decodeInvalidation('{"v":1,"mailbox":"jane@example.com"}')).toEqual({ address: 'jane@example.com' });
+  });
+
   test('invalidation message › round trip; anything else › undefined', () => {
-    expect(decodeInvalidation(encodeInvalidation({ mailbox: 'jane@example.com' }))).toEqual({
-      mailbox: 'jane@example.com',
+    expect(decodeInvalidation(encodeInvalidation({ address: 'jane@example.com' }))).toEqual({
+      address: 'jane@example.com',
     });
     expect(decodeInvalidation(encodeInvalidation({ domain: 'example.com' }))).toEqual({ domain: 'example.com' });
     expect(decodeInvalidation('{"v":1}')).toBeUndefined();

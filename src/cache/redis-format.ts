@@ -1,15 +1,20 @@
 import { z } from 'zod';
 import { ACCESS_TYPES } from '../model/access-type';
-import { NOT_HOSTED, type AccountQuery } from './account-directory';
-import { cacheKeyOf, cacheKeysOf, type CachedAnswer, type InvalidationScope } from './lookup-cache';
+import { NOT_HOSTED, type AccountQuery } from '../directory/account-directory';
+import type { InvalidationTarget } from './invalidation-target';
+import { cacheKeyOf, cacheKeysOf, type CachedAnswer } from './lookup-cache';
 
 /**
  * The one place that knows how the cache looks inside Redis. Keys, channel and values carry the
  * format version: a release that changes the format bumps it, and old entries are simply not found.
  *
- *   key      <prefix>:v1:<domain>|<mailbox lookup key>   (mailbox empty for a domain's own answer)
+ *   key      <prefix>:v1:<domain>|<address lookup key>   (address empty for a domain's own answer)
  *   value    {"v":1,"f":<fresh until, epoch ms>,"a":<directory answer>}
- *   channel  <prefix>:v1:invalidate   message {"v":1,"mailbox":"..."} or {"v":1,"domain":"..."}
+ *   channel  <prefix>:v1:invalidate   message {"v":1,"mailbox":"<address>"} or {"v":1,"domain":"..."}
+ *   limiter  <prefix>:v1:rl:<client IP>   (rate-limiter-flexible's own value: points used, expiry)
+ *
+ * The message names an address "mailbox", as it did before the code called it an address: instances
+ * of the previous release share the channel during a rolling update.
  */
 export const REDIS_FORMAT_VERSION = 1;
 
@@ -19,12 +24,12 @@ export function redisKeyOf(prefix: string, query: AccountQuery): string {
   return namespaceOf(prefix) + cacheKeyOf(query);
 }
 
-/** An exact key for a mailbox; a SCAN MATCH pattern (glob characters escaped) for a domain. */
+/** An exact key for an address; a SCAN MATCH pattern (glob characters escaped) for a domain. */
 export function redisKeysOf(
   prefix: string,
-  scope: InvalidationScope,
+  target: InvalidationTarget,
 ): { readonly exact: string } | { readonly pattern: string } {
-  const keys = cacheKeysOf(scope);
+  const keys = cacheKeysOf(target);
   if ('exact' in keys) return { exact: namespaceOf(prefix) + keys.exact };
   return { pattern: `${escapeGlob(namespaceOf(prefix) + keys.prefix)}*` };
 }
@@ -36,6 +41,11 @@ export function escapeGlob(text: string): string {
 
 export function invalidationChannelOf(prefix: string): string {
   return `${namespaceOf(prefix)}invalidate`;
+}
+
+/** The key prefix of the per-IP limiter's counters, which rate-limiter-flexible extends with `:<client IP>`. */
+export function rateLimitKeyPrefixOf(prefix: string): string {
+  return `${namespaceOf(prefix)}rl`;
 }
 
 const answerSchema = z.union([
@@ -68,14 +78,18 @@ const invalidationSchema = z.union([
   z.strictObject({ v: z.literal(REDIS_FORMAT_VERSION), domain: z.string().min(1) }),
 ]);
 
-export function encodeInvalidation(scope: InvalidationScope): string {
-  return JSON.stringify({ v: REDIS_FORMAT_VERSION, ...scope });
+export function encodeInvalidation(target: InvalidationTarget): string {
+  return JSON.stringify(
+    'address' in target
+      ? { v: REDIS_FORMAT_VERSION, mailbox: target.address }
+      : { v: REDIS_FORMAT_VERSION, domain: target.domain },
+  );
 }
 
-export function decodeInvalidation(text: string): InvalidationScope | undefined {
+export function decodeInvalidation(text: string): InvalidationTarget | undefined {
   const parsed = invalidationSchema.safeParse(parseJson(text));
   if (!parsed.success) return undefined;
-  return 'mailbox' in parsed.data ? { mailbox: parsed.data.mailbox } : { domain: parsed.data.domain };
+  return 'mailbox' in parsed.data ? { address: parsed.data.mailbox } : { domain: parsed.data.domain };
 }
 
 function parseJson(text: string): unknown {

@@ -2,8 +2,9 @@ import { EventEmitter, once } from 'node:events';
 import { Cluster, type Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisConfig } from '../config/cache-schema';
-import type { AccountQuery } from './account-directory';
-import type { CachedAnswer, InvalidationScope, LookupCache } from './lookup-cache';
+import type { AccountQuery } from '../directory/account-directory';
+import type { InvalidationTarget } from './invalidation-target';
+import type { CachedAnswer, LookupCache } from './lookup-cache';
 import {
   closeRedisClient,
   createRedisClient,
@@ -46,7 +47,7 @@ const SCAN_BATCH = 500;
  * bounded command at most: reads become misses and writes are skipped, with one log line per outage.
  */
 export class RedisLookupCache implements LookupCache {
-  private readonly listeners: Array<(scope: InvalidationScope) => void> = [];
+  private readonly listeners: Array<(target: InvalidationTarget) => void> = [];
   private readonly events = new EventEmitter();
   private readonly channel: string;
   private subscribed = false;
@@ -106,23 +107,23 @@ export class RedisLookupCache implements LookupCache {
     }
   }
 
-  async invalidate(scope: InvalidationScope): Promise<void> {
-    await this.invalidateEverywhere(scope);
+  async invalidate(target: InvalidationTarget): Promise<void> {
+    await this.invalidateEverywhere(target);
   }
 
-  /** Deletes the scope's keys, then tells every instance; rejects when Redis cannot be reached. */
-  async invalidateEverywhere(scope: InvalidationScope): Promise<InvalidationReport> {
+  /** Deletes the target's keys, then tells every instance; rejects when Redis cannot be reached. */
+  async invalidateEverywhere(target: InvalidationTarget): Promise<InvalidationReport> {
     if (this.client.status !== 'ready') {
       throw new Error(
         `Redis at ${describeRedisTarget(this.config)} is not connected (${this.client.status}); nothing was invalidated`,
       );
     }
-    const deletedKeys = await this.deleteKeys(scope);
-    const receivers = await this.client.publish(this.channel, encodeInvalidation(scope));
+    const deletedKeys = await this.deleteKeys(target);
+    const receivers = await this.client.publish(this.channel, encodeInvalidation(target));
     return { deletedKeys, notifiedInstances: this.client instanceof Cluster ? null : receivers };
   }
 
-  onInvalidation(listener: (scope: InvalidationScope) => void): void {
+  onInvalidation(listener: (target: InvalidationTarget) => void): void {
     this.listeners.push(listener);
   }
 
@@ -145,8 +146,8 @@ export class RedisLookupCache implements LookupCache {
     ]);
   }
 
-  private async deleteKeys(scope: InvalidationScope): Promise<number> {
-    const keys = redisKeysOf(this.config.keyPrefix, scope);
+  private async deleteKeys(target: InvalidationTarget): Promise<number> {
+    const keys = redisKeysOf(this.config.keyPrefix, target);
     if ('exact' in keys) return this.client.unlink(keys.exact);
     // SCAN walks one server: in a cluster, every master holds part of the domain's keys.
     const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
@@ -180,9 +181,9 @@ export class RedisLookupCache implements LookupCache {
     });
     subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
-      const scope = decodeInvalidation(message);
-      if (scope === undefined) return;
-      for (const listener of this.listeners) listener(scope);
+      const target = decodeInvalidation(message);
+      if (target === undefined) return;
+      for (const listener of this.listeners) listener(target);
     });
   }
 }

@@ -3,8 +3,15 @@ import {
   type AccountDirectory,
   type AccountQuery,
   type DirectoryAnswer,
-} from './account-directory';
-import { cacheKeyOf, scopeCovers, type CachedAnswer, type InvalidationScope, type LookupCache } from './lookup-cache';
+} from '../directory/account-directory';
+import type { InvalidationTarget } from './invalidation-target';
+import { cacheKeyOf, targetCovers, type CachedAnswer, type LookupCache } from './lookup-cache';
+
+/** An account directory with a cache in front, whose cached answers an admin can drop. */
+export interface InvalidatableDirectory extends AccountDirectory {
+  /** Drops cached answers on every instance; rejects when a shared cache cannot be reached. */
+  invalidate(target: InvalidationTarget): Promise<void>;
+}
 
 export interface CachePolicy {
   /** Seconds a known mailbox or a domain's default answer stays fresh. */
@@ -23,7 +30,7 @@ export interface CachePolicy {
  *   lookups, and answers read before it are returned but not stored, so an admin's change is not
  *   overwritten by a lookup that started just before it.
  */
-export class CachedDirectory implements AccountDirectory {
+export class CachedDirectory implements InvalidatableDirectory {
   private readonly inFlight = new Map<string, Promise<DirectoryAnswer>>();
   /** Counts invalidations; a lookup stores its answer only if none happened while it ran. */
   private generation = 0;
@@ -34,7 +41,7 @@ export class CachedDirectory implements AccountDirectory {
     private readonly policy: CachePolicy,
     private readonly now: () => number = Date.now,
   ) {
-    cache.onInvalidation?.((scope) => this.forgetInFlight(scope));
+    cache.onInvalidation?.((target) => this.forgetInFlight(target));
   }
 
   async lookup(query: AccountQuery): Promise<DirectoryAnswer> {
@@ -51,15 +58,15 @@ export class CachedDirectory implements AccountDirectory {
   }
 
   /** Drops cached answers so an admin's change takes effect at once. */
-  invalidate(scope: InvalidationScope): Promise<void> {
-    this.forgetInFlight(scope);
-    return this.cache.invalidate(scope);
+  invalidate(target: InvalidationTarget): Promise<void> {
+    this.forgetInFlight(target);
+    return this.cache.invalidate(target);
   }
 
-  private forgetInFlight(scope: InvalidationScope): void {
+  private forgetInFlight(target: InvalidationTarget): void {
     this.generation += 1;
     for (const key of [...this.inFlight.keys()]) {
-      if (scopeCovers(scope, key)) this.inFlight.delete(key);
+      if (targetCovers(target, key)) this.inFlight.delete(key);
     }
   }
 

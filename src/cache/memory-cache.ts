@@ -1,5 +1,6 @@
-import type { AccountQuery } from './account-directory';
-import { cacheKeyOf, cacheKeysOf, type CachedAnswer, type InvalidationScope, type LookupCache } from './lookup-cache';
+import type { AccountQuery } from '../directory/account-directory';
+import type { InvalidationTarget } from './invalidation-target';
+import { cacheKeyOf, cacheKeysOf, type CachedAnswer, type LookupCache } from './lookup-cache';
 
 interface Entry {
   readonly cached: CachedAnswer;
@@ -39,8 +40,8 @@ export class MemoryLookupCache implements LookupCache {
     this.entries.set(key, { cached, expiresAt: this.now() + keepSeconds * 1000 });
   }
 
-  async invalidate(scope: InvalidationScope): Promise<void> {
-    const keys = cacheKeysOf(scope);
+  async invalidate(target: InvalidationTarget): Promise<void> {
+    const keys = cacheKeysOf(target);
     if ('exact' in keys) {
       this.entries.delete(keys.exact);
       return;

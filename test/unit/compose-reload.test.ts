@@ -4,11 +4,11 @@ import path from 'node:path';
 import pino from 'pino';
 import type { AccountQuery, DirectoryAnswer } from '../../src/directory/account-directory';
 import { loadConfig } from '../../src/config/load';
-import { createServices, type Services } from '../../src/services';
+import { composeService, type Service } from '../../src/compose';
 
 let folder: string;
 let file: string;
-let services: Services;
+let service: Service;
 
 function writeAccounts(comDefault: 'pop' | 'business'): void {
   writeFileSync(
@@ -23,7 +23,7 @@ function writeAccounts(comDefault: 'pop' | 'business'): void {
 }
 
 beforeEach(async () => {
-  folder = mkdtempSync(path.join(tmpdir(), 'services-reload-'));
+  folder = mkdtempSync(path.join(tmpdir(), 'compose-reload-'));
   file = path.join(folder, 'accounts.json');
   writeAccounts('pop');
   const configFile = path.join(folder, 'config.json');
@@ -33,13 +33,13 @@ beforeEach(async () => {
   );
   const loaded = loadConfig({ CONFIG_FILE: configFile }, folder);
   if (!loaded.ok) throw new Error(loaded.error.join('\n'));
-  const created = await createServices(loaded.value, pino({ level: 'silent' }));
-  if (!created.ok) throw new Error(created.error.join('\n'));
-  services = created.value;
+  const composed = await composeService(loaded.value, pino({ level: 'silent' }));
+  if (!composed.ok) throw new Error(composed.error.join('\n'));
+  service = composed.value;
 });
 
 afterEach(async () => {
-  await services.close();
+  await service.close();
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -51,7 +51,7 @@ async function eventually(
 ): Promise<DirectoryAnswer> {
   const deadline = Date.now() + limitMs;
   for (;;) {
-    const answer = await services.directory.lookup(query);
+    const answer = await service.directory.lookup(query);
     if (
       Object.entries(expected).every(([key, value]) => (answer as Record<string, unknown>)[key] === value) ||
       Date.now() > deadline
@@ -62,8 +62,8 @@ async function eventually(
 }
 
 test('a reloaded account file drops the cached answers it changed, despite a one-hour TTL', async () => {
-  const query = { domain: 'example.com', mailbox: null };
-  expect(await services.directory.lookup(query)).toMatchObject({ hosted: true, accessType: 'pop' });
+  const query = { domain: 'example.com', address: null };
+  expect(await service.directory.lookup(query)).toMatchObject({ hosted: true, accessType: 'pop' });
   writeAccounts('business');
   expect(await eventually(query, { accessType: 'business' })).toMatchObject({ hosted: true, accessType: 'business' });
 });

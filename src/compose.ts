@@ -1,0 +1,118 @@
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { buildApp } from './app';
+import { CachedDirectory } from './cache/cached-directory';
+import { createLookupCache, type CreatedCache } from './cache/create-cache';
+import type { LookupCache } from './cache/lookup-cache';
+import { rateLimitKeyPrefixOf } from './cache/redis-format';
+import type { LoadedConfig } from './config/load';
+import type { AppConfig } from './config/schema';
+import type { AccountDirectory } from './directory/account-directory';
+import { createDirectorySource } from './directory/create-source';
+import { OutageLoggedDirectory } from './directory/outage-logged-directory';
+import { createRateLimiter } from './http/rate-limit';
+import { err, ok, type Result } from './model/result';
+
+/** What tests and benches may replace; production passes none. */
+export interface CompositionSeams {
+  /** Clock for Autodiscover error timestamps (golden tests fix it). */
+  readonly now?: () => Date;
+  /** Clock of the cache, epoch ms (fault tests move it past the TTL). */
+  readonly cacheClock?: () => number;
+  /** The per-IP limiter, instead of the one config chooses (tests that count its budget). */
+  readonly rateLimiter?: RateLimiterAbstract;
+}
+
+/** The service as configured: the app, and the parts tests look into. */
+export interface Service {
+  readonly app: Express;
+  /** The account directory with its cache in front. */
+  readonly directory: CachedDirectory;
+  readonly cache: LookupCache;
+  readonly rateLimiter: RateLimiterAbstract;
+  /** Resolves once a shared cache takes commands and hears invalidations (at once in process). */
+  ready(timeoutMs: number): Promise<void>;
+  /** Closes the directory source and the cache (the app holds nothing else). */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root, used by main.ts, the tests and the benches: the directory source and the
+ * cache chosen in config, the outage log, the rate limiter and the app. Problems are returned, not
+ * thrown, so main can list them all (source problems first, then the cache's).
+ */
+export async function composeService(
+  loaded: LoadedConfig,
+  logger: Logger,
+  seams: CompositionSeams = {},
+): Promise<Result<Service, string[]>> {
+  const source = await createDirectorySource(loaded, logger);
+  const cache = createLookupCache(loaded.config, logger, seams.cacheClock);
+  if (!source.ok || !cache.ok) {
+    if (source.ok) await source.value.close();
+    if (cache.ok) await cache.value.cache.close();
+    return err([...(source.ok ? [] : source.error), ...(cache.ok ? [] : cache.error)]);
+  }
+  return ok(assemble(loaded.config, source.value, cache.value, logger, seams));
+}
+
+/**
+ * The same service in front of a given directory source instead of the one config chooses (a test
+ * double, a source shared by several instances). Synchronous, so a test module can build its app
+ * at load time.
+ */
+export function composeServiceAround(
+  config: AppConfig,
+  source: AccountDirectory,
+  logger: Logger,
+  seams: CompositionSeams = {},
+): Result<Service, string[]> {
+  const cache = createLookupCache(config, logger, seams.cacheClock);
+  if (!cache.ok) return cache;
+  return ok(assemble(config, source, cache.value, logger, seams));
+}
+
+function assemble(
+  config: AppConfig,
+  source: AccountDirectory,
+  { cache, redis }: CreatedCache,
+  logger: Logger,
+  seams: CompositionSeams,
+): Service {
+  const directory = new CachedDirectory(
+    new OutageLoggedDirectory(source, logger),
+    cache,
+    config.cache,
+    seams.cacheClock,
+  );
+  // A reloaded account file drops the cached answers of the domains it changed.
+  source.onChange?.((domains) => {
+    for (const domain of domains) {
+      directory
+        .invalidate({ domain })
+        .catch((error: unknown) => logger.warn({ err: error, domain }, 'cannot drop cached answers after a reload'));
+    }
+  });
+  const rateLimiter =
+    seams.rateLimiter ??
+    createRateLimiter(
+      config.rateLimit,
+      redis === null ? null : { client: redis, keyPrefix: rateLimitKeyPrefixOf(config.cache.redis.keyPrefix) },
+    );
+  const app = buildApp({
+    config,
+    directory,
+    logger,
+    rateLimiter,
+    ...(seams.now === undefined ? {} : { now: seams.now }),
+  });
+  return {
+    app,
+    directory,
+    cache,
+    rateLimiter,
+    ready: async (timeoutMs) => cache.ready?.(timeoutMs),
+    close: () => directory.close(),
+  };
+}
