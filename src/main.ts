@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { loadConfig } from './config/load';
 import { createLogger } from './http/logger';
-import { createListeners, readTlsFiles, type Listener } from './http/listen';
+import { createListeners, readTlsFiles, type Listener } from './http/listeners';
 import { composeService, type Service } from './compose';
 import type { Logger } from 'pino';
 

@@ -1,4 +1,4 @@
-import type { ProviderProfile } from '../model/resolve';
+import type { ProviderProfile } from '../model/resolve-settings';
 import type { IncomingServer, MailServer, NonEmptyList } from '../model/mail-settings';
 import type { AppConfig } from './schema';
 

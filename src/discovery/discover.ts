@@ -1,7 +1,7 @@
 import { DirectoryUnavailableError, type AccountDirectory } from '../directory/account-directory';
 import type { EmailAddress } from '../model/email-address';
 import type { MailSettings, UserAddress } from '../model/mail-settings';
-import { resolveSettings, type ProviderProfile } from '../model/resolve';
+import { resolveSettings, type ProviderProfile } from '../model/resolve-settings';
 
 /**
  * What a client asked about: always a domain, and the mailbox when it named one (Thunderbird

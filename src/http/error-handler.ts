@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { clientErrorStatusOf } from './client-error';
+import { clientErrorStatusOf } from './client-error-status';
 
 /** Unknown paths: plain 404, no framework page. */
 export function notFound(_req: Request, res: Response): void {

@@ -12,7 +12,7 @@ import type { AppConfig } from '../../src/config/schema';
 import type { AccessType } from '../../src/model/access-type';
 import { parseDomainName, parseEmailAddress, type EmailAddress } from '../../src/model/email-address';
 import type { AddressedMailSettings, BusinessMailSettings, MailSettings } from '../../src/model/mail-settings';
-import { resolveSettings } from '../../src/model/resolve';
+import { resolveSettings } from '../../src/model/resolve-settings';
 import { renderAutoconfig } from '../../src/protocols/autoconfig/render';
 import type { Answer } from '../../src/http/answer';
 import { answerAutodiscoverJson, type AutodiscoverJsonOutcome } from '../../src/protocols/autodiscover-json/answers';

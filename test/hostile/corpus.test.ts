@@ -3,7 +3,7 @@ import type http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { createListeners } from '../../src/http/listen';
+import { createListeners } from '../../src/http/listeners';
 import { exampleApp, exampleConfig } from '../support/app';
 import type { TestResponse } from '../support/http';
 import {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import selfsigned from 'selfsigned';
 import request from 'supertest';
 import type { AppConfig } from '../../src/config/schema';
-import { createListeners, readTlsFiles } from '../../src/http/listen';
+import { createListeners, readTlsFiles } from '../../src/http/listeners';
 import { exampleApp, exampleConfig } from '../support/app';
 
 const OUTLOOK_BODY =

@@ -3,7 +3,7 @@ import { buildProviderProfile } from '../../src/config/provider-profile';
 import type { AccessType } from '../../src/model/access-type';
 import type { EmailAddress } from '../../src/model/email-address';
 import type { AddressedMailSettings } from '../../src/model/mail-settings';
-import { resolveSettings } from '../../src/model/resolve';
+import { resolveSettings } from '../../src/model/resolve-settings';
 import { renderAutoconfig } from '../../src/protocols/autoconfig/render';
 import { answerAutodiscoverJson, type AutodiscoverJsonOutcome } from '../../src/protocols/autodiscover-json/answers';
 import { parseAutodiscoverJsonRequest } from '../../src/protocols/autodiscover-json/parse-request';

@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { AppConfig } from '../../src/config/schema';
 import type { ResponseSchema } from '../../src/protocols/autodiscover/parse-request';
 import { MOBILESYNC_RESPONSE_SCHEMA, OUTLOOK_RESPONSE_SCHEMA } from '../../src/protocols/autodiscover/paths';
-import { renderXmlDocument } from '../../src/xml/build-xml';
+import { renderXmlDocument } from '../../src/xml/render-xml-document';
 import { isRecord, nodeAt } from './documents';
 import { AUTODISCOVER_XML, type TestResponse } from './http';
 

@@ -2,7 +2,7 @@ import { buildProviderProfile } from '../../src/config/provider-profile';
 import type { AccessType } from '../../src/model/access-type';
 import { parseEmailAddress, type EmailAddress } from '../../src/model/email-address';
 import type { AddressedMailSettings, BusinessMailSettings } from '../../src/model/mail-settings';
-import { resolveSettings } from '../../src/model/resolve';
+import { resolveSettings } from '../../src/model/resolve-settings';
 import { exampleConfig } from './app';
 
 export const EXAMPLE_CONFIG = exampleConfig().config;

@@ -1,5 +1,5 @@
 import type { MailServer, MailSettings, SocketType } from '../../model/mail-settings';
-import { renderXmlDocument, type XmlElement } from '../../xml/build-xml';
+import { renderXmlDocument, type XmlElement } from '../../xml/render-xml-document';
 
 const THUNDERBIRD_SOCKET: Readonly<Record<SocketType, string>> = { tls: 'SSL', starttls: 'STARTTLS' };
 /** Thunderbird fills this in with the address the user typed. */

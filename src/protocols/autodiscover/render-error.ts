@@ -1,4 +1,4 @@
-import { renderXmlDocument } from '../../xml/build-xml';
+import { renderXmlDocument } from '../../xml/render-xml-document';
 import type { ResponseSchema } from './parse-request';
 import { MOBILESYNC_RESPONSE_SCHEMA, RESPONSE_NAMESPACE } from './paths';
 

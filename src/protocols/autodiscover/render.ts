@@ -5,7 +5,7 @@ import type {
   PopAccessSettings,
   SocketType,
 } from '../../model/mail-settings';
-import { renderXmlDocument, type XmlElement } from '../../xml/build-xml';
+import { renderXmlDocument, type XmlElement } from '../../xml/render-xml-document';
 import { MOBILESYNC_RESPONSE_SCHEMA, OUTLOOK_RESPONSE_SCHEMA, RESPONSE_NAMESPACE } from './paths';
 
 /** Outlook `Type` per internal protocol. */

@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
-import { clientErrorStatusOf } from '../../http/client-error';
+import { clientErrorStatusOf } from '../../http/client-error-status';
 import { recordOutcome } from '../../http/request-outcome';
 import { discoverAddress, loggedOutcomeOf } from '../protocol-outcome';
 import { createReply, limitRate } from '../reply';

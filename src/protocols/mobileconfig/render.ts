@@ -7,7 +7,7 @@ import type {
   MailServer,
   PopAccessSettings,
 } from '../../model/mail-settings';
-import { toXmlCharacters } from '../../xml/build-xml';
+import { toXmlCharacters } from '../../xml/render-xml-document';
 
 /** The organisation a profile names as its issuer, and the identifier space its payloads live in. */
 export interface AppleProfileIssuer {

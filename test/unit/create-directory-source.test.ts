@@ -6,7 +6,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load';
 import { DirectoryUnavailableError } from '../../src/directory/account-directory';
-import { createDirectorySource } from '../../src/directory/create-source';
+import { createDirectorySource } from '../../src/directory/create-directory-source';
 import { FileDirectory } from '../../src/directory/file-directory';
 import { HttpDirectory } from '../../src/directory/http-directory';
 import { PostgresDirectory } from '../../src/directory/postgres-directory';

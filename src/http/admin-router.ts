@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { clientErrorStatusOf } from './client-error';
+import { clientErrorStatusOf } from './client-error-status';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { InvalidatableDirectory } from '../cache/cached-directory';
