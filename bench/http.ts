@@ -1,84 +1,336 @@
 /**
- * End-to-end answers per second for each endpoint, through the whole Express stack on loopback,
- * with the example config (file directory, in-process cache, rate limit off). Bounded: a fixed
- * duration per endpoint. Run with `npm run bench`.
+ * The service side by side with bare servers, in one run, on loopback (`npm run bench -- http`,
+ * `--quick` for a shorter run). Four child processes listen on 127.0.0.1:
+ *   - the service as `npm start` runs it (dist/main.js, info logging to stdout, here /dev/null), on
+ *     the example config with only the rate limit off;
+ *   - the same with the rate limit on at a limit the load cannot reach;
+ *   - a bare Express app and a bare `node:http` server answering each endpoint with the service's own
+ *     body and static headers (bench/bare-server.ts).
+ * Each endpoint is a cache hit (every target answers it once before timing). Rounds are interleaved
+ * (round → endpoint → target, the target order rotating each round) so machine drift hits every
+ * target alike; req/s sums requests and time over the rounds, p50 and p99 are medians of the rounds'.
  */
-import type { AddressInfo } from 'node:net';
+import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import pino from 'pino';
-import { composeService } from '../src/compose';
-import { loadConfig } from '../src/config/load';
+import type { BareServerSpec } from './bare-server';
+import {
+  buildIfStale,
+  freePorts,
+  HOST,
+  killChildrenOnExit,
+  makeWorkDir,
+  startBareServer,
+  startService,
+  stopAll,
+  waitUntilListening,
+  writeServiceConfig,
+  type ChildTarget,
+} from './http-targets';
 
-const DURATION_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
-const CONNECTIONS = 16;
+export interface HttpBenchOptions {
+  /** Shorter bursts and fewer rounds: well under a minute. */
+  readonly quick: boolean;
+}
+
+const CONNECTIONS = 50;
+const PLANS = {
+  quick: { warmUpSeconds: 0.2, rounds: 2, burstSeconds: 0.4 },
+  full: { warmUpSeconds: 0.5, rounds: 6, burstSeconds: 1 },
+} as const;
+
+/** The schema's maximum per window, per second: far above what one load generator here can send. */
+const UNREACHABLE_RATE_LIMIT = { enabled: true, points: 1_000_000, durationSeconds: 1 } as const;
+
+interface Endpoint {
+  /** Also the bare servers' path for it: `/<key>`. */
+  readonly key: string;
+  readonly name: string;
+  readonly method: 'GET' | 'POST';
+  /** The service's path and query. */
+  readonly path: string;
+  readonly body?: string;
+}
 
 const outlookRequest = (address: string, schema: 'outlook' | 'mobilesync'): string =>
   `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/${schema}/requestschema/2006"><Request><EMailAddress>${address}</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/${schema}/responseschema/${schema === 'outlook' ? '2006a' : '2006'}</AcceptableResponseSchema></Request></Autodiscover>`;
 
-const cases: ReadonlyArray<{ name: string; method: 'GET' | 'POST'; path: string; body?: string }> = [
+const ENDPOINTS: readonly Endpoint[] = [
   {
-    name: 'POX outlook, POP access',
+    key: 'pox-pop',
+    name: 'POX outlook POST, POP access',
     method: 'POST',
     path: '/autodiscover/autodiscover.xml',
     body: outlookRequest('pop.user@example.com', 'outlook'),
   },
   {
-    name: 'POX outlook, Business Mail',
+    key: 'pox-business',
+    name: 'POX outlook POST, Business Mail',
     method: 'POST',
     path: '/autodiscover/autodiscover.xml',
     body: outlookRequest('business.user@example.com', 'outlook'),
   },
   {
-    name: 'POX mobilesync, Business Mail',
+    key: 'mobilesync',
+    name: 'POX mobilesync POST, Business Mail',
     method: 'POST',
     path: '/autodiscover/autodiscover.xml',
     body: outlookRequest('business.user@example.com', 'mobilesync'),
   },
   {
-    name: 'v2 JSON ActiveSync',
+    key: 'v2-json',
+    name: 'v2 JSON GET, Business Mail',
     method: 'GET',
     path: '/autodiscover/autodiscover.json/v1.0/business.user@example.com?Protocol=ActiveSync',
   },
-  { name: 'autoconfig, POP access', method: 'GET', path: '/mail/config-v1.1.xml?emailaddress=pop.user%40example.com' },
   {
-    name: 'mobileconfig, Business Mail',
+    key: 'autoconfig',
+    name: 'Thunderbird autoconfig GET, POP access',
+    method: 'GET',
+    path: '/mail/config-v1.1.xml?emailaddress=pop.user%40example.com',
+  },
+  {
+    key: 'mobileconfig',
+    name: 'mobileconfig GET, Business Mail',
     method: 'GET',
     path: '/mobileconfig?emailaddress=business.user%40example.com',
   },
+  { key: 'healthz', name: '/healthz GET', method: 'GET', path: '/healthz' },
 ];
 
-export async function benchHttp(): Promise<void> {
-  const loaded = loadConfig({ LOG_LEVEL: 'silent' });
-  if (!loaded.ok) throw new Error(loaded.error.join('\n'));
-  const config = { ...loaded.value.config, rateLimit: { ...loaded.value.config.rateLimit, enabled: false } };
-  const service = await composeService({ ...loaded.value, config }, pino({ level: 'silent' }));
-  if (!service.ok) throw new Error(service.error.join('\n'));
-  const server = service.value.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
+const REQUEST_HEADERS = { 'content-type': 'text/xml; charset=utf-8' } as const;
 
-  console.log(`\nHTTP end to end (autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS}s each, cached lookups)`);
-  console.log('| endpoint | req/s (mean) | p50 ms | p99 ms | non-2xx |');
-  console.log('|---|---:|---:|---:|---:|');
+type TargetName = 'service, rate limit off' | 'service, rate limit on' | 'bare Express' | 'bare node:http';
+
+interface Target {
+  readonly name: TargetName;
+  readonly process: ChildTarget;
+  readonly pathOf: (endpoint: Endpoint) => string;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly headers: ReadonlyMap<string, string>;
+  readonly body: Buffer;
+}
+
+/** Headers a constant answer cannot repeat (or the server sets itself). */
+const PER_REQUEST_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+
+interface Burst {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+export async function benchHttp(options: HttpBenchOptions = { quick: false }): Promise<void> {
+  const plan = options.quick ? PLANS.quick : PLANS.full;
+  const started = performance.now();
+  buildIfStale();
+  const workDir = makeWorkDir();
+  const stopKillingOnExit = killChildrenOnExit(workDir);
   try {
-    for (const { name, method, path, body } of cases) {
-      const result = await autocannon({
-        url: `http://127.0.0.1:${port}${path}`,
-        method,
-        ...(body === undefined ? {} : { body, headers: { 'content-type': 'text/xml; charset=utf-8' } }),
-        connections: CONNECTIONS,
-        duration: DURATION_SECONDS,
-      });
-      console.log(
-        `| ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} |`,
-      );
+    const [offPort, onPort, expressPort, nodeHttpPort] = await freePorts(4);
+    if (offPort === undefined || onPort === undefined || expressPort === undefined || nodeHttpPort === undefined)
+      throw new Error('no free ports');
+    const servicePath = (endpoint: Endpoint): string => endpoint.path;
+    const off: Target = {
+      name: 'service, rate limit off',
+      process: startService(
+        workDir,
+        'service-rate-limit-off',
+        writeServiceConfig(workDir, 'rate-limit-off', { enabled: false }),
+        offPort,
+      ),
+      pathOf: servicePath,
+    };
+    const on: Target = {
+      name: 'service, rate limit on',
+      process: startService(
+        workDir,
+        'service-rate-limit-on',
+        writeServiceConfig(workDir, 'rate-limit-on', UNREACHABLE_RATE_LIMIT),
+        onPort,
+      ),
+      pathOf: servicePath,
+    };
+    await Promise.all([off, on].map((target) => waitUntilListening(target.process, target.name)));
+
+    // The service's answers, once each (which also fills its cache): the baselines serve the same bytes.
+    const answers = new Map<string, Answer>();
+    for (const endpoint of ENDPOINTS) answers.set(endpoint.key, await expectOk(off, endpoint));
+    const routes = ENDPOINTS.map((endpoint) => bareRoute(endpoint, answerFor(answers, endpoint)));
+    const barePath = (endpoint: Endpoint): string => `/${endpoint.key}`;
+    const bareExpress: Target = {
+      name: 'bare Express',
+      process: startBareServer(workDir, { kind: 'express', host: HOST, port: expressPort, routes }),
+      pathOf: barePath,
+    };
+    const bareNodeHttp: Target = {
+      name: 'bare node:http',
+      process: startBareServer(workDir, { kind: 'node-http', host: HOST, port: nodeHttpPort, routes }),
+      pathOf: barePath,
+    };
+    const targets = [off, on, bareExpress, bareNodeHttp];
+    await Promise.all(targets.map((target) => waitUntilListening(target.process, target.name)));
+    for (const endpoint of ENDPOINTS) {
+      const expected = answerFor(answers, endpoint).body.length;
+      for (const target of targets.slice(1)) {
+        const { body } = await expectOk(target, endpoint);
+        if (body.length !== expected)
+          throw new Error(
+            `${target.name} answered ${endpoint.name} with ${body.length} bytes, the service ${expected}`,
+          );
+      }
     }
+
+    console.log(
+      `\nHTTP side by side: autocannon, ${CONNECTIONS} connections, ${plan.rounds} interleaved rounds of ` +
+        `${plan.burstSeconds}s bursts per endpoint and target (after a ${plan.warmUpSeconds}s warm-up burst each), ` +
+        `cache hits; ${availableParallelism()} cores, node ${process.version}`,
+    );
+    for (const endpoint of ENDPOINTS) for (const target of targets) await burst(target, endpoint, plan.warmUpSeconds);
+    const bursts = new Map<string, Burst[]>();
+    for (let round = 0; round < plan.rounds; round++) {
+      process.stdout.write(`round ${round + 1}/${plan.rounds}…\n`);
+      for (const endpoint of ENDPOINTS) {
+        // Rotate which target goes first, so none always runs right after another's load.
+        const order = targets.map((_, i) => targets[(i + round) % targets.length] ?? off);
+        for (const target of order) {
+          const key = cell(endpoint, target);
+          bursts.set(key, [...(bursts.get(key) ?? []), await burst(target, endpoint, plan.burstSeconds)]);
+        }
+      }
+    }
+    printTable(targets, answers, bursts);
+    console.log(`HTTP bench took ${Math.round((performance.now() - started) / 1000)} s (build and start-up included)`);
   } finally {
-    server.close();
-    await service.value.close();
+    await stopAll();
+    stopKillingOnExit();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+const cell = (endpoint: Endpoint, target: Target): string => `${endpoint.key} ${target.name}`;
+
+function answerFor(answers: ReadonlyMap<string, Answer>, endpoint: Endpoint): Answer {
+  const answer = answers.get(endpoint.key);
+  if (answer === undefined) throw new Error(`no answer for ${endpoint.name}`);
+  return answer;
+}
+
+function bareRoute(endpoint: Endpoint, answer: Answer): BareServerSpec['routes'][number] {
+  const headers = Object.fromEntries([...answer.headers].filter(([name]) => !PER_REQUEST_HEADERS.has(name)));
+  return { method: endpoint.method, path: `/${endpoint.key}`, headers, bodyBase64: answer.body.toString('base64') };
+}
+
+async function expectOk(target: Target, endpoint: Endpoint): Promise<Answer> {
+  const response = await fetch(url(target, endpoint), {
+    method: endpoint.method,
+    ...(endpoint.body === undefined ? {} : { body: endpoint.body, headers: REQUEST_HEADERS }),
+  });
+  const answer: Answer = {
+    status: response.status,
+    headers: new Map(response.headers),
+    body: Buffer.from(await response.arrayBuffer()),
+  };
+  if (answer.status !== 200) throw new Error(`${target.name} answered ${endpoint.name} with ${answer.status}`);
+  return answer;
+}
+
+const url = (target: Target, endpoint: Endpoint): string =>
+  `http://${HOST}:${target.process.port}${target.pathOf(endpoint)}`;
+
+async function burst(target: Target, endpoint: Endpoint, seconds: number): Promise<Burst> {
+  const result = await autocannon({
+    url: url(target, endpoint),
+    method: endpoint.method,
+    ...(endpoint.body === undefined ? {} : { body: endpoint.body, headers: REQUEST_HEADERS }),
+    connections: CONNECTIONS,
+    duration: seconds,
+    // autocannon stops at a sample tick: sample often, so a burst lasts about `seconds`.
+    sampleInt: 100,
+  });
+  return {
+    requests: result.requests.total,
+    seconds: (result.finish.getTime() - result.start.getTime()) / 1000,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+interface Summary {
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+function summarise(bursts: readonly Burst[]): Summary {
+  const sum = (pick: (burst: Burst) => number): number => bursts.reduce((total, one) => total + pick(one), 0);
+  return {
+    perSecond: sum((one) => one.requests) / sum((one) => one.seconds),
+    p50: median(bursts.map((one) => one.p50)),
+    p99: median(bursts.map((one) => one.p99)),
+    non2xx: sum((one) => one.non2xx),
+    errors: sum((one) => one.errors),
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+}
+
+function printTable(
+  targets: readonly Target[],
+  answers: ReadonlyMap<string, Answer>,
+  bursts: ReadonlyMap<string, readonly Burst[]>,
+): void {
+  const failures: string[] = [];
+  console.log(
+    '\n| endpoint (answer bytes) | target | req/s | p50 ms | p99 ms | non-2xx | ÷ bare Express | ÷ node:http |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const endpoint of ENDPOINTS) {
+    const summaries = new Map(
+      targets.map((target) => [target.name, summarise(bursts.get(cell(endpoint, target)) ?? [])]),
+    );
+    const express = summaries.get('bare Express')?.perSecond ?? NaN;
+    const nodeHttp = summaries.get('bare node:http')?.perSecond ?? NaN;
+    const label = `${endpoint.name} (${answerFor(answers, endpoint).body.length})`;
+    for (const [name, summary] of summaries) {
+      console.log(
+        `| ${label} | ${name} | ${Math.round(summary.perSecond).toLocaleString('en-US')} | ${summary.p50} | ` +
+          `${summary.p99} | ${summary.non2xx} | ${(summary.perSecond / express).toFixed(2)}x | ` +
+          `${(summary.perSecond / nodeHttp).toFixed(2)}x |`,
+      );
+      if (summary.non2xx > 0 || summary.errors > 0)
+        failures.push(`${endpoint.name}, ${name}: ${summary.non2xx} non-2xx answers, ${summary.errors} errors`);
+    }
+  }
+  console.log('\nreq/s: requests over time summed across rounds; p50, p99: median of the rounds’ values.');
+  if (failures.length === 0) console.log('non-2xx answers and connection errors: 0');
+  else {
+    console.log('\nNOT ALL ANSWERS WERE 2xx; these figures do not measure cache hits:');
+    for (const line of failures) console.log(`  ${line}`);
+    process.exitCode = 1;
   }
 }
 
 if (require.main === module) {
-  void benchHttp();
+  benchHttp({ quick: process.argv.includes('--quick') }).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }

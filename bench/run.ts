@@ -1,26 +1,35 @@
 /**
  * `npm run bench`: every benchmark in sequence (bounded, loopback only). Name some to run only
- * those: `npm run bench -- directories`.
+ * those: `npm run bench -- directories`. `--quick` runs shorter versions where a bench has one
+ * (the HTTP bench: under a minute).
  */
 import { benchDirectories } from './directories';
-import { benchHttp } from './http';
+import { benchHttp, type HttpBenchOptions } from './http';
 import { benchLookup } from './lookup';
 
-const BENCHES: ReadonlyArray<{ readonly name: string; readonly run: () => Promise<void> }> = [
+type BenchOptions = HttpBenchOptions;
+
+const BENCHES: ReadonlyArray<{ readonly name: string; readonly run: (options: BenchOptions) => Promise<void> }> = [
   { name: 'http', run: benchHttp },
   { name: 'directories', run: benchDirectories },
   { name: 'lookup', run: benchLookup },
 ];
+const FLAGS = ['--quick'] as const;
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
-  const unknown = wanted.filter((name) => !BENCHES.some((bench) => bench.name === name));
+  const args = process.argv.slice(2);
+  const wanted = args.filter((arg) => !arg.startsWith('--'));
+  const unknown = [
+    ...wanted.filter((name) => !BENCHES.some((bench) => bench.name === name)),
+    ...args.filter((arg) => arg.startsWith('--') && !FLAGS.some((flag) => flag === arg)),
+  ];
   if (unknown.length > 0)
     throw new Error(
-      `unknown bench ${unknown.join(', ')}; choose from ${BENCHES.map((bench) => bench.name).join(', ')}`,
+      `unknown bench or flag ${unknown.join(', ')}; choose from ${BENCHES.map((bench) => bench.name).join(', ')} and ${FLAGS.join(', ')}`,
     );
+  const options: BenchOptions = { quick: args.includes('--quick') };
   for (const bench of BENCHES) {
-    if (wanted.length === 0 || wanted.includes(bench.name)) await bench.run();
+    if (wanted.length === 0 || wanted.includes(bench.name)) await bench.run(options);
   }
 }
 
