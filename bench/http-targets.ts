@@ -16,9 +16,10 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { environmentBindings } from '../src/config/schema';
 import type { BareServerSpec } from './bare-server';
@@ -147,7 +148,11 @@ function startChild(
   try {
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', stdout, stderr] });
     running.add(child);
-    child.once('exit', () => running.delete(child));
+    reaper().write(`+${String(child.pid)}\n`);
+    child.once('exit', () => {
+      running.delete(child);
+      reaper().write(`-${String(child.pid)}\n`);
+    });
     return { port, child, stderrFile };
   } finally {
     closeSync(stdout);
@@ -180,6 +185,34 @@ function accepts(port: number): Promise<boolean> {
 }
 
 const running = new Set<ChildProcess>();
+
+/**
+ * Kills (SIGKILL) the pids it is told (`+pid`, `-pid` lines) once its stdin closes: when this process
+ * ends, even killed outright (tsx's CLI SIGKILLs its child when a relayed signal is not acknowledged
+ * within 30 ms). Detached, so a Ctrl-C to the process group leaves it to do its job.
+ */
+const REAPER_SOURCE = `
+const pids = new Set();
+let pending = '';
+process.stdin.on('data', (chunk) => {
+  const lines = (pending + chunk).split('\\n');
+  pending = lines.pop();
+  for (const line of lines) (line[0] === '+' ? pids.add(line.slice(1)) : pids.delete(line.slice(1)));
+});
+process.stdin.on('close', () => {
+  for (const pid of pids) try { process.kill(Number(pid), 'SIGKILL'); } catch {}
+});`;
+let reaperInput: Writable | null = null;
+
+function reaper(): Writable {
+  if (reaperInput !== null) return reaperInput;
+  const child = spawn(process.execPath, ['-e', REAPER_SOURCE], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  child.unref();
+  // Its stdin pipe must not keep this process alive either.
+  if (child.stdin instanceof Socket) child.stdin.unref();
+  reaperInput = child.stdin;
+  return child.stdin;
+}
 
 /** SIGTERM (the service drains and exits), SIGKILL whatever is still running after a few seconds. */
 export async function stopAll(): Promise<void> {
