@@ -10,7 +10,7 @@ export interface WireRequest {
   readonly text: string;
 }
 
-function wireRequest(
+export function wireRequest(
   name: string,
   method: string,
   path: string,
