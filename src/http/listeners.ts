@@ -31,6 +31,15 @@ export function readTlsFiles(config: AppConfig, configDir: string): { cert: Buff
   return problems.length > 0 ? problems : files;
 }
 
+/** What a bench may switch off to compare; production passes none. */
+export interface ListenerOptions {
+  /**
+   * Requests and responses are born with the app's Express prototypes (the default), so Express's
+   * per-request `Object.setPrototypeOf` is a no-op; `false` serves as `http.createServer(app)` does.
+   */
+  readonly expressPrototypesAtBirth?: boolean;
+}
+
 /**
  * Creates the plain-HTTP listener and, when configured, the HTTPS one, with the timeouts that keep
  * slow or idle clients from holding sockets.
@@ -39,15 +48,18 @@ export function createListeners(
   app: Express,
   config: AppConfig,
   tls: { cert: Buffer; key: Buffer } | null,
+  { expressPrototypesAtBirth = true }: ListenerOptions = {},
 ): Listener[] {
   // Node enforces headers/request timeouts on a sweep, every 30 s by default: too slow to matter
   // against a slowloris client, so sweep at least as often as the shortest timeout allows.
   const connectionsCheckingInterval = Math.min(1000, Math.floor(config.server.headersTimeoutMs / 2));
-  const listeners: Listener[] = [
-    { server: http.createServer({ connectionsCheckingInterval }, app), port: config.server.port, scheme: 'http' },
-  ];
+  const options: http.ServerOptions = {
+    connectionsCheckingInterval,
+    ...(expressPrototypesAtBirth ? expressClassesOf(app) : {}),
+  };
+  const listeners: Listener[] = [{ server: http.createServer(options, app), port: config.server.port, scheme: 'http' }];
   if (tls !== null && config.server.https !== null) {
-    const server = https.createServer({ cert: tls.cert, key: tls.key, connectionsCheckingInterval }, app);
+    const server = https.createServer({ ...options, cert: tls.cert, key: tls.key }, app);
     listeners.push({ server, port: config.server.https.port, scheme: 'https' });
   }
   for (const { server } of listeners) {
@@ -56,4 +68,31 @@ export function createListeners(
     server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
   }
   return listeners;
+}
+
+/**
+ * Express's app.handle does `Object.setPrototypeOf(req, app.request)` and the same for `res` on
+ * every request (node_modules/express/lib/application.js). Changing a live object's prototype
+ * throws V8 off its fast paths for every property access after it, in Express, the middlewares and
+ * Node's own http code. `app.request` and `app.response` are Express's request/response methods over
+ * `http.IncomingMessage.prototype` and `http.ServerResponse.prototype` (lib/express.js), so Node can
+ * create each request and response with that prototype from birth: the constructors below run Node's
+ * own constructors (Reflect.construct) but take their prototype from `app.request`/`app.response`.
+ * Express's call then finds the prototype already in place, which the spec makes a no-op; `instanceof`
+ * IncomingMessage/ServerResponse still holds, and nothing of what is written to the wire changes.
+ */
+function expressClassesOf(app: Express): Pick<http.ServerOptions, 'IncomingMessage' | 'ServerResponse'> {
+  return {
+    IncomingMessage: bornWith<typeof http.IncomingMessage>(http.IncomingMessage, app.request),
+    ServerResponse: bornWith<typeof http.ServerResponse>(http.ServerResponse, app.response),
+  };
+}
+
+/** A constructor that runs `base` on a new object whose prototype is `prototype`. */
+function bornWith<T extends abstract new (...args: never[]) => object>(base: T, prototype: object): T {
+  function Born(...args: unknown[]): object {
+    return Reflect.construct(base, args, Born) as object;
+  }
+  Born.prototype = prototype;
+  return Born as unknown as T;
 }

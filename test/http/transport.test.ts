@@ -2,16 +2,14 @@
  * Transport: plain-HTTP Autodiscover redirects (docs/protocols.md §3.6), direct HTTPS from config files,
  * and the server timeouts that keep slow clients from holding sockets.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import selfsigned from 'selfsigned';
 import request from 'supertest';
 import type { AppConfig } from '../../src/config/schema';
 import { createListeners, readTlsFiles } from '../../src/http/listeners';
 import { exampleApp, exampleConfig } from '../support/app';
+import { writeSelfSignedTlsFiles } from '../support/tls';
 
 const OUTLOOK_BODY =
   '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>pop.user@example.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>';
@@ -68,13 +66,7 @@ describe('plain-HTTP Autodiscover redirect (server.redirectPlainHttpAutodiscover
 describe('direct HTTPS (server.https)', () => {
   let folder: string;
   beforeAll(async () => {
-    folder = mkdtempSync(path.join(tmpdir(), 'tls-'));
-    const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
-      keySize: 2048,
-      notAfterDate: new Date(Date.now() + 86_400_000),
-    });
-    writeFileSync(path.join(folder, 'cert.pem'), pems.cert);
-    writeFileSync(path.join(folder, 'key.pem'), pems.private);
+    folder = await writeSelfSignedTlsFiles();
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

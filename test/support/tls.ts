@@ -1,0 +1,16 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import selfsigned from 'selfsigned';
+
+/** A new temporary folder holding cert.pem and key.pem, a self-signed pair for localhost valid one day. */
+export async function writeSelfSignedTlsFiles(): Promise<string> {
+  const folder = mkdtempSync(path.join(tmpdir(), 'tls-'));
+  const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
+    keySize: 2048,
+    notAfterDate: new Date(Date.now() + 86_400_000),
+  });
+  writeFileSync(path.join(folder, 'cert.pem'), pems.cert);
+  writeFileSync(path.join(folder, 'key.pem'), pems.private);
+  return folder;
+}
