@@ -76,22 +76,32 @@ export function createListeners(
  * throws V8 off its fast paths for every property access after it, in Express, the middlewares and
  * Node's own http code. `app.request` and `app.response` are Express's request/response methods over
  * `http.IncomingMessage.prototype` and `http.ServerResponse.prototype` (lib/express.js), so Node can
- * create each request and response with that prototype from birth: the constructors below run Node's
- * own constructors (Reflect.construct) but take their prototype from `app.request`/`app.response`.
- * Express's call then finds the prototype already in place, which the spec makes a no-op; `instanceof`
- * IncomingMessage/ServerResponse still holds, and nothing of what is written to the wire changes.
+ * create each request and response with that prototype from birth. Express's call then finds the
+ * prototype already in place, which the spec makes a no-op; `instanceof` IncomingMessage/ServerResponse
+ * still holds, and nothing of what is written to the wire changes.
+ *
+ * Without both constructors in the form bornWith needs, Node's own classes are used (Express then
+ * changes the prototypes per request, as it does without this).
  */
 function expressClassesOf(app: Express): Pick<http.ServerOptions, 'IncomingMessage' | 'ServerResponse'> {
-  return {
-    IncomingMessage: bornWith<typeof http.IncomingMessage>(http.IncomingMessage, app.request),
-    ServerResponse: bornWith<typeof http.ServerResponse>(http.ServerResponse, app.response),
-  };
+  const IncomingMessage = bornWith<typeof http.IncomingMessage>(http.IncomingMessage, app.request);
+  const ServerResponse = bornWith<typeof http.ServerResponse>(http.ServerResponse, app.response);
+  return IncomingMessage === null || ServerResponse === null ? {} : { IncomingMessage, ServerResponse };
 }
 
-/** A constructor that runs `base` on a new object whose prototype is `prototype`. */
-function bornWith<T extends abstract new (...args: never[]) => object>(base: T, prototype: object): T {
-  function Born(...args: unknown[]): object {
-    return Reflect.construct(base, args, Born) as object;
+/**
+ * A constructor whose instances have `prototype` and are initialised by `base`, called as a plain
+ * function on the new object. Node's IncomingMessage and ServerResponse are such functions (not
+ * classes). This is the constructor's ordinary form, which V8 builds objects for on its fast path:
+ * `Reflect.construct(base, args, Born)` gives the same objects but measured 4x slower per request
+ * (bench/http.ts, "without prototypes at birth" line; see README Benchmarks). Null when `base` is a
+ * class, which cannot be called so.
+ */
+function bornWith<T extends abstract new (...args: never[]) => object>(base: T, prototype: object): T | null {
+  if (Function.prototype.toString.call(base).startsWith('class')) return null;
+  const initialise = base as unknown as (this: object, ...args: unknown[]) => void;
+  function Born(this: object, ...args: unknown[]): void {
+    initialise.apply(this, args);
   }
   Born.prototype = prototype;
   return Born as unknown as T;
