@@ -1,30 +1,46 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import { create as contentDisposition } from 'content-disposition';
 
 /** One complete HTTP answer: what every protocol's answer table returns and sendAnswer writes. */
 export interface Answer {
   readonly status: number;
+  /** The Content-Type header exactly as sent: a text type names its charset (utf-8). */
   readonly contentType: string;
-  /** A Buffer keeps Express from appending "; charset=utf-8" to the content type. */
+  /** A string is sent as UTF-8. */
   readonly body: string | Buffer;
   /** Sent as Retry-After (whole seconds): the client may ask again after this long. */
   readonly retryAfterSeconds?: number;
-  /** Sent as Content-Disposition: attachment with this file name (quoted and encoded by Express). */
+  /** Sent as Content-Disposition: attachment with this file name (quoted and encoded by content-disposition). */
   readonly attachmentFilename?: string;
 }
 
-/** Every discovery answer is per user (or says nothing worth keeping): shared caches must not keep it. */
-export function sendAnswer(res: Response, answer: Answer): void {
-  res.status(answer.status);
-  if (answer.retryAfterSeconds !== undefined) res.set('Retry-After', String(answer.retryAfterSeconds));
-  if (answer.attachmentFilename !== undefined) res.attachment(answer.attachmentFilename);
-  res.set('Cache-Control', 'no-store').type(answer.contentType).send(answer.body);
+/** The plain-text content type, with the charset a string body is sent in. */
+export const PLAIN_TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
+
+/**
+ * Every discovery answer is per user (or says nothing worth keeping): shared caches must not keep it.
+ * Written with Node's own calls, so the Express routes and the fast lane (fast-lane.ts) send the same
+ * bytes, and nothing is added by the way: no ETag, no conditional 304, no charset appended.
+ * Headers set earlier on `res` (security headers, X-Request-Id) go first; a HEAD request gets the
+ * headers only (Node leaves the body out).
+ */
+export function sendAnswer(res: ServerResponse, answer: Answer): void {
+  const { body } = answer;
+  res.statusCode = answer.status;
+  if (answer.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
+  if (answer.attachmentFilename !== undefined)
+    res.setHeader('Content-Disposition', contentDisposition(answer.attachmentFilename));
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Type', answer.contentType);
+  res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  res.end(body);
 }
 
 /** A short line of plain text, for the formats that have no error body of their own (autoconfig, profiles). */
 export function plainTextAnswer(status: number, message: string, retryAfterSeconds?: number): Answer {
   return {
     status,
-    contentType: 'text/plain',
+    contentType: PLAIN_TEXT_CONTENT_TYPE,
     body: `${message}\n`,
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   };

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { clientErrorStatusOf } from './client-error-status';
+import { requestIdOf } from './logger';
 
 /** Unknown paths: plain 404, no framework page. */
 export function notFound(_req: Request, res: Response): void {
@@ -18,11 +19,12 @@ export function createErrorHandler(logger: Logger) {
       res.status(status).type('text/plain').send('Bad request.\n');
       return;
     }
-    logger.error({ err: error, reqId: req.id }, 'unhandled error');
+    const requestId = requestIdOf(req);
+    logger.error({ err: error, reqId: requestId }, 'unhandled error');
     if (res.headersSent) return;
     res
       .status(500)
       .type('text/plain')
-      .send(`Internal error (request ${typeof req.id === 'string' ? req.id : 'unknown'}).\n`);
+      .send(`Internal error (request ${requestId ?? 'unknown'}).\n`);
   };
 }

@@ -1,7 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { pinoHttp, type HttpLogger } from 'pino-http';
+import type { RequestHandler } from 'express';
 import { outcomeOf } from './request-outcome';
+
+/** The request id lives on the request, where pino-http kept it (`req.id`). */
+type WithRequestId = IncomingMessage & { id?: string };
+
+/** The id the request logger gave this request, if it has run. */
+export function requestIdOf(req: IncomingMessage): string | undefined {
+  return (req as WithRequestId).id;
+}
 
 /**
  * The service's logger; `destination` (stdout when absent) lets tests read what it writes. Stdout is
@@ -32,33 +40,50 @@ export function maskAddresses(text: string): string {
 }
 
 /**
- * One line per request: method, path without query (addresses are personal data), status, the
- * protocol outcome and the domain, never the local part.
+ * One line per request, written when the response closes: request id, method, path without query
+ * (addresses are personal data), status, the protocol outcome and the domain, never the local part.
+ * Status 500 and above is logged at error, with an `err` naming the status.
  *
- * Kept cheap, as it runs on every request: the serializers get the raw req/res (no pino-std-serializers
- * copy, which parses the query and copies every header) and read the same fields it would; the outcome
- * fields go into the line's own object instead of a child logger made per request (customProps),
- * which writes them at the same place in the line.
+ * The line is the one pino-http wrote (test/http/request-log-line.test.ts keeps pino-http as the
+ * reference), without what pino-http does per request and this service never uses: a child logger
+ * (whose bindings are serialized at once), three listeners, req.log and res.log.
  */
-export function createRequestLogger(logger: Logger): HttpLogger {
-  return pinoHttp({
-    logger,
-    genReqId: assignRequestId,
-    wrapSerializers: false,
-    serializers: {
-      req: (req: { id: unknown; method: string; originalUrl?: string; url: string }) => ({
-        id: req.id,
-        method: req.method,
-        path: maskAddresses((req.originalUrl ?? req.url).split('?')[0] ?? ''),
-      }),
-      res: (res: { statusCode: number; headersSent: boolean }) => ({
-        statusCode: res.headersSent ? res.statusCode : null,
-      }),
-    },
-    customSuccessObject: (_req, res, fields: object) => withOutcome(res, fields),
-    customErrorObject: (_req, res, _error, fields: object) => withOutcome(res, fields),
-    customLogLevel: (_req, res, error) => (error !== undefined || res.statusCode >= 500 ? 'error' : 'info'),
+export function createRequestLogger(logger: Logger): RequestHandler {
+  // The line is built from named fields only, never headers: the redaction the logger applies to
+  // every object (Authorization and cookies) has nothing to find in it, and would cost a pass per line.
+  const lines = logger.child({}, { redact: [] });
+  return function logRequest(req, res, next) {
+    startRequestLog(lines, req, res);
+    next();
+  };
+}
+
+function startRequestLog(logger: Logger, req: IncomingMessage, res: ServerResponse): void {
+  const id = assignRequestId(req, res);
+  (req as WithRequestId).id = id;
+  const startedAt = Date.now();
+  res.once('close', () => {
+    const statusCode = res.statusCode;
+    const line = {
+      req: { id, method: req.method, path: maskAddresses(pathOf(req)) },
+      ...outcomeOf(res as { locals?: Record<string, unknown> }),
+      res: { statusCode: res.headersSent ? statusCode : null },
+    };
+    const responseTime = Date.now() - startedAt;
+    if (statusCode >= 500)
+      logger.error(
+        { ...line, err: new Error(`failed with status code ${statusCode}`), responseTime },
+        'request errored',
+      );
+    else logger.info({ ...line, responseTime }, 'request completed');
   });
+}
+
+/** The path as the client sent it (Express may rewrite req.url inside a router; originalUrl keeps it). */
+function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
+  const url = req.originalUrl ?? req.url ?? '';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 /** The client's X-Request-Id when it is a sane token, a new UUID otherwise; echoed in the answer. */
@@ -67,9 +92,4 @@ export function assignRequestId(req: IncomingMessage, res: ServerResponse): stri
   const id = typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
   res.setHeader('X-Request-Id', id);
   return id;
-}
-
-/** The outcome fields first, then pino-http's own (res, err, responseTime), as a child's bindings were. */
-function withOutcome(res: unknown, fields: object): object {
-  return { ...outcomeOf(res as { locals?: Record<string, unknown> }), ...fields };
 }
