@@ -6,14 +6,15 @@ import type { InvalidatableDirectory } from './cache/cached-directory';
 import { createDiscover } from './discovery/discover';
 import { createAdminRouter } from './http/admin-router';
 import { createErrorHandler, notFound } from './http/error-handler';
-import { createHealthRouter } from './http/health-router';
+import { installFastLane } from './http/fast-lane';
+import { createHealthRoutes } from './http/health-router';
 import { createRequestLogger } from './http/logger';
 import { createSecurityHeaders } from './http/security-headers';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { createAutoconfigRouter } from './protocols/autoconfig/router';
-import { createAutodiscoverJsonRouter } from './protocols/autodiscover-json/router';
-import { createAutodiscoverRouter } from './protocols/autodiscover/router';
-import { createMobileconfigRouter } from './protocols/mobileconfig/router';
+import { createAutoconfigRoutes } from './protocols/autoconfig/router';
+import { createAutodiscoverJsonRoutes } from './protocols/autodiscover-json/router';
+import { createAutodiscoverRoutes } from './protocols/autodiscover/router';
+import { createMobileconfigRoutes } from './protocols/mobileconfig/router';
 
 /** What the app is built from; compose.ts builds each from the config (tests through it too). */
 export interface AppDeps {
@@ -25,6 +26,8 @@ export interface AppDeps {
   readonly now?: () => Date;
   /** Per-IP limiter: Redis-backed when Redis is configured, in memory otherwise. */
   readonly rateLimiter: RateLimiterAbstract;
+  /** Discovery requests skip Express's router (fast-lane.ts); default true, false only to compare. */
+  readonly fastLane?: boolean;
 }
 
 /** The whole HTTP service, without listening: main.ts listens (through compose.ts), supertest imports this. */
@@ -42,17 +45,20 @@ export function buildApp(deps: AppDeps): Express {
   // Answers are per user and no-store; an ETag would only invite revalidation.
   app.set('etag', false);
   app.set('trust proxy', config.server.trustProxy);
-  app.use(createRequestLogger(logger));
-  app.use(createSecurityHeaders());
-  app.use(createHealthRouter());
+  const logRequest = createRequestLogger(logger);
+  const securityHeaders = createSecurityHeaders();
+  app.use(logRequest);
+  app.use(securityHeaders);
+  const health = createHealthRoutes();
+  app.use(health.router);
   // The admin API exists only with a token; otherwise its paths 404 like any unknown path.
   if (config.admin.token !== null) {
     app.use(createAdminRouter({ token: config.admin.token, directory: deps.directory, logger }));
   }
   // One limiter for every discovery path, so a client has one budget; each protocol answers 429 in its own format.
   const rateLimiter = config.rateLimit.enabled ? deps.rateLimiter : null;
-  app.use(
-    createAutodiscoverRouter({
+  const protocols = [
+    createAutodiscoverRoutes({
       discover,
       maxBodyBytes: config.server.maxBodyBytes,
       serverId: config.autodiscover.serverId,
@@ -60,11 +66,21 @@ export function buildApp(deps: AppDeps): Express {
       plainHttpRedirectUrl: config.server.redirectPlainHttpAutodiscover ? config.autodiscover.publicUrl : null,
       rateLimiter,
     }),
-  );
-  app.use(createAutodiscoverJsonRouter({ discover, autodiscoverUrl: config.autodiscover.publicUrl, rateLimiter }));
-  app.use(createAutoconfigRouter({ discover, provider: config.provider, rateLimiter }));
-  app.use(createMobileconfigRouter({ discover, issuer: config.provider, rateLimiter }));
+    createAutodiscoverJsonRoutes({ discover, autodiscoverUrl: config.autodiscover.publicUrl, rateLimiter }),
+    createAutoconfigRoutes({ discover, provider: config.provider, rateLimiter }),
+    createMobileconfigRoutes({ discover, issuer: config.provider, rateLimiter }),
+  ];
+  for (const { router } of protocols) app.use(router);
+  const errorHandler = createErrorHandler(logger);
   app.use(notFound);
-  app.use(createErrorHandler(logger));
+  app.use(errorHandler);
+  // Discovery requests on their exact paths skip Express's router and run the same handlers (fast-lane.ts).
+  if (deps.fastLane ?? true) {
+    installFastLane(
+      app,
+      [health, ...protocols].flatMap(({ fastRoutes }) => fastRoutes),
+      { before: [logRequest, securityHeaders], errorHandlers: [errorHandler], notFound },
+    );
+  }
   return app;
 }

@@ -22,6 +22,8 @@ export interface CompositionSeams {
   readonly cacheClock?: () => number;
   /** The per-IP limiter, instead of the one config chooses (tests that count its budget). */
   readonly rateLimiter?: RateLimiterAbstract;
+  /** false: every request through Express's router (the fast lane's comparison tests and bench). */
+  readonly fastLane?: boolean;
 }
 
 /** The service as configured: the app, and the parts tests look into. */
@@ -106,6 +108,7 @@ function assemble(
     logger,
     rateLimiter,
     ...(seams.now === undefined ? {} : { now: seams.now }),
+    ...(seams.fastLane === undefined ? {} : { fastLane: seams.fastLane }),
   });
   return {
     app,

@@ -1,4 +1,4 @@
-import type { Response, Router } from 'express';
+import type { RequestHandler, Response, Router } from 'express';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { sendAnswer, type Answer } from '../http/answer';
 import { recordOutcome, type RequestOutcome } from '../http/request-outcome';
@@ -20,18 +20,18 @@ export function createReply<Outcome>(
 /**
  * Puts the shared per-IP limiter in front of a protocol's paths (every method, like the paths
  * themselves), answering in that protocol's format. One limiter for all: one budget per IP.
+ * Returns the middleware, for the protocol's fast-lane routes: none when rate limiting is off.
  */
 export function limitRate(
   router: Router,
   paths: readonly string[],
   limiter: RateLimiterAbstract | null,
   reply: Reply<{ readonly kind: 'rate-limited'; readonly retryAfterSeconds: number }>,
-): void {
-  if (limiter === null) return;
-  router.use(
-    [...paths],
-    rateLimitMiddleware(limiter, (res, retryAfterSeconds) => {
-      reply(res, { kind: 'rate-limited', retryAfterSeconds });
-    }),
-  );
+): RequestHandler[] {
+  if (limiter === null) return [];
+  const middleware = rateLimitMiddleware(limiter, (res, retryAfterSeconds) => {
+    reply(res, { kind: 'rate-limited', retryAfterSeconds });
+  });
+  router.use([...paths], middleware);
+  return [middleware];
 }

@@ -1,4 +1,4 @@
-import type http from 'node:http';
+import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { autodiscoverRequestBody } from './hostile';
 
@@ -91,4 +91,17 @@ export async function listenOnLoopback(server: http.Server): Promise<number> {
 
 export function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Every request's answer (exchange), each on its own connection to `listener` served on loopback. */
+export async function exchangeAll(listener: http.RequestListener, requests: readonly WireRequest[]): Promise<string[]> {
+  const server = http.createServer(listener);
+  const port = await listenOnLoopback(server);
+  const answers: string[] = [];
+  try {
+    for (const request of requests) answers.push(await exchange(port, request));
+  } finally {
+    await closeServer(server);
+  }
+  return answers;
 }

@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
+import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { domainTarget, type Discover } from '../../discovery/discover';
 import { queryParam } from '../../http/query-param';
@@ -18,16 +19,22 @@ export interface AutoconfigRouterDeps {
 
 /** GET /mail/config-v1.1.xml and /.well-known/autoconfig/mail/config-v1.1.xml. */
 export function createAutoconfigRouter(deps: AutoconfigRouterDeps): Router {
+  return createAutoconfigRoutes(deps).router;
+}
+
+/** The router, and the same handlers for the fast lane. */
+export function createAutoconfigRoutes(deps: AutoconfigRouterDeps): ProtocolRoutes {
   const router = express.Router();
   const reply = createReply(
     (outcome: AutoconfigOutcome) => answerAutoconfig(outcome, deps.provider),
     (outcome) => loggedOutcomeOf('autoconfig', outcome),
   );
-  limitRate(router, AUTOCONFIG_PATHS, deps.rateLimiter, reply);
-  router.get([...AUTOCONFIG_PATHS], async (req: Request, res: Response) => {
+  const limit = limitRate(router, AUTOCONFIG_PATHS, deps.rateLimiter, reply);
+  const answer = async (req: Request, res: Response): Promise<void> => {
     reply(res, await autoconfigOutcome(req, deps.discover));
-  });
-  return router;
+  };
+  router.get([...AUTOCONFIG_PATHS], answer);
+  return { router, fastRoutes: [{ method: 'GET', paths: AUTOCONFIG_PATHS, handlers: [...limit, answer] }] };
 }
 
 /** The address if given; otherwise the domain the client asked (autoconfig.<domain> or <domain>). */

@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
+import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
 import { queryParam } from '../../http/query-param';
@@ -17,20 +18,35 @@ export interface AutodiscoverJsonRouterDeps {
 }
 
 export function createAutodiscoverJsonRouter(deps: AutodiscoverJsonRouterDeps): Router {
+  return createAutodiscoverJsonRoutes(deps).router;
+}
+
+/** The router, and the same handlers for the fast lane. */
+export function createAutodiscoverJsonRoutes(deps: AutodiscoverJsonRouterDeps): ProtocolRoutes {
   const router = express.Router();
   const reply = createReply(
     (outcome: AutodiscoverJsonOutcome) => answerAutodiscoverJson(outcome, deps.autodiscoverUrl),
     (outcome) => loggedOutcomeOf('autodiscover-json', outcome),
   );
-  limitRate(router, [AUTODISCOVER_JSON_PATH], deps.rateLimiter, reply);
+  const limit = limitRate(router, [AUTODISCOVER_JSON_PATH], deps.rateLimiter, reply);
   const handle = async (req: Request, res: Response, addressText: string | undefined): Promise<void> => {
     reply(res, await autodiscoverJsonOutcome(deps.discover, addressText, queryParam(req, 'Protocol')));
   };
-  router.get(AUTODISCOVER_JSON_ADDRESS_PATH, (req, res) => handle(req, res, req.params['address']));
-  router.get([AUTODISCOVER_JSON_PATH, AUTODISCOVER_JSON_VERSION_PATH], (req, res) =>
-    handle(req, res, queryParam(req, 'Email')),
-  );
-  return router;
+  const addressInPath = (req: Request, res: Response): Promise<void> => {
+    const address: unknown = req.params['address'];
+    return handle(req, res, typeof address === 'string' ? address : undefined);
+  };
+  const addressInQuery = (req: Request, res: Response): Promise<void> => handle(req, res, queryParam(req, 'Email'));
+  const queryPaths = [AUTODISCOVER_JSON_PATH, AUTODISCOVER_JSON_VERSION_PATH];
+  router.get(AUTODISCOVER_JSON_ADDRESS_PATH, addressInPath);
+  router.get(queryPaths, addressInQuery);
+  return {
+    router,
+    fastRoutes: [
+      { method: 'GET', paths: [AUTODISCOVER_JSON_ADDRESS_PATH], handlers: [...limit, addressInPath] },
+      { method: 'GET', paths: queryPaths, handlers: [...limit, addressInQuery] },
+    ],
+  };
 }
 
 async function autodiscoverJsonOutcome(

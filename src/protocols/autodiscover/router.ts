@@ -1,4 +1,5 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
 import { clientErrorStatusOf } from '../../http/client-error-status';
@@ -22,12 +23,17 @@ export interface AutodiscoverRouterDeps {
 
 /** POST /autodiscover/autodiscover.xml for Outlook, Thunderbird and ActiveSync phones. */
 export function createAutodiscoverRouter(deps: AutodiscoverRouterDeps): Router {
+  return createAutodiscoverRoutes(deps).router;
+}
+
+/** The router, and the same handlers for the fast lane (the POST). */
+export function createAutodiscoverRoutes(deps: AutodiscoverRouterDeps): ProtocolRoutes {
   const router = express.Router();
   const reply = createReply(
     (outcome: AutodiscoverOutcome) => answerAutodiscover(outcome, { now: deps.now(), serverId: deps.serverId }),
     (outcome) => loggedOutcomeOf('autodiscover', outcome, (client) => client.schema),
   );
-  limitRate(router, [AUTODISCOVER_XML_PATH], deps.rateLimiter, reply);
+  const limit = limitRate(router, [AUTODISCOVER_XML_PATH], deps.rateLimiter, reply);
 
   // Any Content-Type: clients send text/xml, application/xml, or nothing. Compressed bodies are refused.
   const readBody = express.raw({ type: () => true, limit: deps.maxBodyBytes, inflate: false });
@@ -35,20 +41,24 @@ export function createAutodiscoverRouter(deps: AutodiscoverRouterDeps): Router {
   // Outlook's port-80 probe expects a redirect; never 302 a POST (clients turn it into a body-less GET).
   // Transport, not an answer: Express writes the redirect as it always does.
   const plainHttpRedirectUrl = deps.plainHttpRedirectUrl;
+  const redirect: RequestHandler[] = [];
   if (plainHttpRedirectUrl !== null) {
-    router.all(AUTODISCOVER_XML_PATH, (req: Request, res: Response, next: NextFunction) => {
+    const redirectPlainHttp = (req: Request, res: Response, next: NextFunction): void => {
       if (req.secure) {
         next();
         return;
       }
       recordOutcome(res, { protocol: 'autodiscover', outcome: 'redirect-to-https' });
       res.redirect(req.method === 'GET' || req.method === 'HEAD' ? 302 : 307, plainHttpRedirectUrl);
-    });
+    };
+    router.all(AUTODISCOVER_XML_PATH, redirectPlainHttp);
+    redirect.push(redirectPlainHttp);
   }
 
-  router.post(AUTODISCOVER_XML_PATH, readBody, async (req: Request, res: Response) => {
+  const answer = async (req: Request, res: Response): Promise<void> => {
     reply(res, await autodiscoverOutcome(req, deps.discover));
-  });
+  };
+  router.post(AUTODISCOVER_XML_PATH, readBody, answer);
 
   // GET probes (Remote Connectivity Analyzer, phones) and other methods: Exchange answers 600.
   router.all(AUTODISCOVER_XML_PATH, (_req: Request, res: Response) => {
@@ -56,16 +66,27 @@ export function createAutodiscoverRouter(deps: AutodiscoverRouterDeps): Router {
   });
 
   // Body too large, aborted upload, compressed body: still an Autodiscover document, with the 4xx status.
-  router.use(AUTODISCOVER_XML_PATH, (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+  const answerRefusedBody = (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     const refusedStatus = clientErrorStatusOf(error);
     if (refusedStatus === null) {
       next(error);
       return;
     }
     reply(res, { kind: 'invalid-request', invalid: { kind: 'body-refused', refusedStatus } });
-  });
+  };
+  router.use(AUTODISCOVER_XML_PATH, answerRefusedBody);
 
-  return router;
+  return {
+    router,
+    fastRoutes: [
+      {
+        method: 'POST',
+        paths: [AUTODISCOVER_XML_PATH],
+        handlers: [...limit, ...redirect, readBody, answer],
+        errorHandlers: [answerRefusedBody],
+      },
+    ],
+  };
 }
 
 async function autodiscoverOutcome(req: Request, discover: Discover): Promise<AutodiscoverOutcome> {

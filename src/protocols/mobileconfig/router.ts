@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
+import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
 import { queryParam } from '../../http/query-param';
@@ -17,15 +18,21 @@ export interface MobileconfigRouterDeps {
 
 /** GET /mobileconfig?emailaddress=… : an Apple configuration profile for one address. */
 export function createMobileconfigRouter(deps: MobileconfigRouterDeps): Router {
+  return createMobileconfigRoutes(deps).router;
+}
+
+/** The router, and the same handlers for the fast lane. */
+export function createMobileconfigRoutes(deps: MobileconfigRouterDeps): ProtocolRoutes {
   const router = express.Router();
   const reply = createReply(
     (outcome: MobileconfigOutcome) => answerMobileconfig(outcome, deps.issuer),
     (outcome) => loggedOutcomeOf('mobileconfig', outcome),
   );
-  limitRate(router, [MOBILECONFIG_PATH], deps.rateLimiter, reply);
-  router.get(MOBILECONFIG_PATH, async (req: Request, res: Response) => {
+  const limit = limitRate(router, [MOBILECONFIG_PATH], deps.rateLimiter, reply);
+  const answer = async (req: Request, res: Response): Promise<void> => {
     const addressText = queryParam(req, 'emailaddress') ?? queryParam(req, 'email') ?? '';
     reply(res, await discoverAddress(deps.discover, null, addressText));
-  });
-  return router;
+  };
+  router.get(MOBILECONFIG_PATH, answer);
+  return { router, fastRoutes: [{ method: 'GET', paths: [MOBILECONFIG_PATH], handlers: [...limit, answer] }] };
 }
