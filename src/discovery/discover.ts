@@ -1,5 +1,7 @@
 import { DirectoryUnavailableError, type AccountDirectory } from '../directory/account-directory';
+import type { AccessType } from '../model/access-type';
 import type { EmailAddress } from '../model/email-address';
+import { RECENT_ANSWERS_KEPT, RecentlyUsed } from '../model/remember';
 import type { MailSettings, UserAddress } from '../model/mail-settings';
 import { resolveSettings, type ProviderProfile } from '../model/resolve-settings';
 
@@ -50,6 +52,7 @@ export function createDiscover(
   profile: ProviderProfile,
   options: DiscoveryOptions,
 ): Discover {
+  const rememberedSettings = new RememberedSettings(profile);
   return async <Address extends UserAddress>(
     target: DiscoveryTarget<Address>,
   ): Promise<Discovery<MailSettings<Address>>> => {
@@ -61,12 +64,48 @@ export function createDiscover(
       return { status: 'unavailable' };
     }
     if (!answer.hosted) return { status: 'not-hosted' };
-    const settings = resolveSettings(profile, {
-      accessType: answer.accessType,
-      domain: target.domain,
-      address: target.address,
-      displayName: options.revealDisplayNames ? answer.displayName : null,
-    });
+    const settings = rememberedSettings.of(
+      target,
+      answer.accessType,
+      options.revealDisplayNames ? answer.displayName : null,
+    );
     return { status: 'settings', settings };
   };
+}
+
+/**
+ * resolveSettings, remembered: the same target and directory answer give the same settings object,
+ * so the renderings remembered for it are found again (protocols/memoize-rendering.ts). An address
+ * target is keyed by its address object (the parser hands out one per text); a domain target by name.
+ */
+class RememberedSettings {
+  private readonly byAddress = new WeakMap<EmailAddress, Map<string, MailSettings>>();
+  private readonly byDomain = new RecentlyUsed<MailSettings>(RECENT_ANSWERS_KEPT);
+
+  constructor(private readonly profile: ProviderProfile) {}
+
+  of<Address extends UserAddress>(
+    target: DiscoveryTarget<Address>,
+    accessType: AccessType,
+    displayName: string | null,
+  ): MailSettings<Address> {
+    const resolve = (): MailSettings<Address> =>
+      resolveSettings(this.profile, { accessType, domain: target.domain, address: target.address, displayName });
+    const answerKey = `${accessType}\0${displayName === null ? '' : `=${displayName}`}`;
+    const address: EmailAddress | null = target.address;
+    if (address === null) {
+      // Settings for a domain target have a null address: MailSettings<null> is what resolve made.
+      return this.byDomain.get(`${target.domain}\0${answerKey}`, resolve) as MailSettings<Address>;
+    }
+    let forAddress = this.byAddress.get(address);
+    if (forAddress === undefined) {
+      forAddress = new Map();
+      this.byAddress.set(address, forAddress);
+    }
+    const known = forAddress.get(answerKey) as MailSettings<Address> | undefined;
+    if (known !== undefined) return known;
+    const settings = resolve();
+    forAddress.set(answerKey, settings);
+    return settings;
+  }
 }

@@ -1,6 +1,7 @@
 import { addressTarget, type Discover, type DiscoveryTarget } from '../discovery/discover';
 import type { InvalidRequestProblem, LoggedSchema, DiscoveryProtocol, RequestOutcome } from '../http/request-outcome';
 import { parseEmailAddress, type AddressError } from '../model/email-address';
+import { rememberByText } from '../model/remember';
 import type { AddressedMailSettings, MailSettings, UserAddress } from '../model/mail-settings';
 
 /** The directory is away: every protocol that can say so tells the client to ask again after this. */
@@ -37,13 +38,16 @@ export type ProtocolOutcome<Request, Invalid extends InvalidRequest, Settings ex
   | { readonly kind: 'rate-limited'; readonly retryAfterSeconds: number }
   | DiscoveryOutcome<Request, Settings>;
 
+/** Parsing is pure: the same text gives the same address object, which the settings memo keys by. */
+const parseEmailAddressRemembered = rememberByText(parseEmailAddress);
+
 /** The ladder every protocol shares once it has the address text: parse it, then discover. */
 export async function discoverAddress<Request>(
   discover: Discover,
   request: Request,
   addressText: string,
 ): Promise<DiscoveryOutcome<Request, AddressedMailSettings>> {
-  const address = parseEmailAddress(addressText);
+  const address = parseEmailAddressRemembered(addressText);
   if (!address.ok) return { kind: 'invalid-address', request, addressError: address.error };
   return discoverTarget(discover, request, addressTarget(address.value));
 }

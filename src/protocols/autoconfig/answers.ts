@@ -2,7 +2,10 @@ import { plainTextAnswer, type Answer } from '../../http/answer';
 import type { ProtocolOutcome } from '../protocol-outcome';
 import { PLAIN_TEXT_ANSWERS } from '../plain-text-answers';
 import { AUTOCONFIG_CONTENT_TYPE } from './paths';
+import { memoizeRendering } from '../memoize-rendering';
 import { renderAutoconfig, type AutoconfigEmailProvider } from './render';
+
+const renderAutoconfigOnce = memoizeRendering(renderAutoconfig);
 
 /** No emailaddress, and the Host the client asked is not a domain: nothing to look up. */
 export interface AutoconfigInvalidRequest {
@@ -29,6 +32,10 @@ export function answerAutoconfig(outcome: AutoconfigOutcome, provider: Autoconfi
     case 'unavailable':
       return PLAIN_TEXT_ANSWERS.unavailable(outcome.retryAfterSeconds);
     case 'settings':
-      return { status: 200, contentType: AUTOCONFIG_CONTENT_TYPE, body: renderAutoconfig(outcome.settings, provider) };
+      return {
+        status: 200,
+        contentType: AUTOCONFIG_CONTENT_TYPE,
+        body: renderAutoconfigOnce(outcome.settings, provider),
+      };
   }
 }

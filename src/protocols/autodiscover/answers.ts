@@ -2,7 +2,8 @@ import type { Answer } from '../../http/answer';
 import type { AutodiscoverRequestProblem, ResponseSchema } from './parse-request';
 import type { ProtocolOutcome } from '../protocol-outcome';
 import { AUTODISCOVER_CONTENT_TYPE } from './paths';
-import { renderMobileSyncResponse, renderOutlookResponse } from './render';
+import { memoizeRendering } from '../memoize-rendering';
+import { renderMobileSyncResponse, renderOutlookResponse, type AutodiscoverRenderContext } from './render';
 import { renderAutodiscoverError, type AutodiscoverErrorCode, type ErrorRenderContext } from './render-error';
 
 /** Refused before the address was read: the body parser's problems, a GET probe, a body Express refused. */
@@ -19,6 +20,12 @@ export interface AutodiscoverClient {
   /** Outlook follows `Action: redirectUrl`; Thunderbird does not (docs/protocols.md §3.4). */
   readonly clientFollowsRedirectUrl: boolean;
 }
+
+const renderOutlookResponseOnce = memoizeRendering(renderOutlookResponse);
+/** The two render contexts, made once: the memo reads an object argument's JSON once per object. */
+const FOLLOWS_REDIRECT_URL: AutodiscoverRenderContext = { clientFollowsRedirectUrl: true };
+const IGNORES_REDIRECT_URL: AutodiscoverRenderContext = { clientFollowsRedirectUrl: false };
+const renderMobileSyncResponseOnce = memoizeRendering(renderMobileSyncResponse);
 
 export type AutodiscoverOutcome = ProtocolOutcome<AutodiscoverClient, AutodiscoverInvalidRequest>;
 
@@ -50,12 +57,15 @@ export function answerAutodiscover(outcome: AutodiscoverOutcome, context: ErrorR
     case 'settings': {
       const { settings, request } = outcome;
       if (request.schema === 'outlook') {
-        const body = renderOutlookResponse(settings, { clientFollowsRedirectUrl: request.clientFollowsRedirectUrl });
+        const body = renderOutlookResponseOnce(
+          settings,
+          request.clientFollowsRedirectUrl ? FOLLOWS_REDIRECT_URL : IGNORES_REDIRECT_URL,
+        );
         return { status: 200, contentType: AUTODISCOVER_CONTENT_TYPE, body };
       }
       // A POP access mailbox has no ActiveSync; 501 is read promptly by every EAS client (Action/Error is not).
       if (settings.accessType !== 'business') return error(501, request.schema);
-      return { status: 200, contentType: AUTODISCOVER_CONTENT_TYPE, body: renderMobileSyncResponse(settings) };
+      return { status: 200, contentType: AUTODISCOVER_CONTENT_TYPE, body: renderMobileSyncResponseOnce(settings) };
     }
   }
 }

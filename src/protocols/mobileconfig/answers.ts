@@ -3,7 +3,14 @@ import type { AddressedMailSettings } from '../../model/mail-settings';
 import type { ProtocolOutcome } from '../protocol-outcome';
 import { PLAIN_TEXT_ANSWERS } from '../plain-text-answers';
 import { MOBILECONFIG_CONTENT_TYPE } from './paths';
+import { memoizeRendering } from '../memoize-rendering';
 import { renderAppleProfile, type AppleProfileIssuer } from './render';
+
+/** The profile's bytes: a Buffer, so the content type goes out as it is. */
+const appleProfileBytes = memoizeRendering(
+  (settings: Parameters<typeof renderAppleProfile>[0], issuer: AppleProfileIssuer): Buffer =>
+    Buffer.from(renderAppleProfile(settings, issuer), 'utf8'),
+);
 
 /** A profile is always for an address: a missing one is an invalid address, not an invalid request. */
 export type MobileconfigOutcome = ProtocolOutcome<null, never, AddressedMailSettings>;
@@ -25,7 +32,7 @@ export function answerMobileconfig(outcome: MobileconfigOutcome, issuer: ApplePr
         status: 200,
         contentType: MOBILECONFIG_CONTENT_TYPE,
         // A Buffer keeps Express from appending "; charset=utf-8" to Apple's MIME type.
-        body: Buffer.from(renderAppleProfile(settings, issuer), 'utf8'),
+        body: appleProfileBytes(settings, issuer),
         attachmentFilename: `${settings.user.address.domain}.mobileconfig`,
       };
     }
