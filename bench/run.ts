@@ -6,6 +6,7 @@
 import { benchDirectories } from './directories';
 import { benchHttp, type HttpBenchOptions } from './http';
 import { benchLookup } from './lookup';
+import { benchScale } from './scale';
 
 type BenchOptions = HttpBenchOptions;
 
@@ -13,6 +14,7 @@ const BENCHES: ReadonlyArray<{ readonly name: string; readonly run: (options: Be
   { name: 'http', run: benchHttp },
   { name: 'directories', run: benchDirectories },
   { name: 'lookup', run: benchLookup },
+  { name: 'scale', run: benchScale },
 ];
 const FLAGS = ['--quick'] as const;
 
