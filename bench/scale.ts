@@ -117,10 +117,17 @@ interface LoadFigures {
   readonly known: number;
 }
 
-async function loadInChild(file: string, queriesFile: string, lookups: number): Promise<LoadFigures> {
+/** bench/scale-child.mjs's loaders: FileDirectory.open, and the same with zod's shape check only (the baseline). */
+const LOADERS = [
+  { key: 'production', name: 'FileDirectory.open (fast shape check)' },
+  { key: 'zod', name: 'zod shape check only (baseline)' },
+] as const;
+type Loader = (typeof LOADERS)[number];
+
+async function loadInChild(loader: Loader, file: string, queriesFile: string, lookups: number): Promise<LoadFigures> {
   const { stdout } = await execFileAsync(
     process.execPath,
-    [CHILD_SCRIPT, JSON.stringify({ file, queriesFile, lookups })],
+    [CHILD_SCRIPT, JSON.stringify({ loader: loader.key, file, queriesFile, lookups })],
     { maxBuffer: 1024 * 1024 },
   );
   return JSON.parse(stdout) as LoadFigures;
@@ -129,29 +136,34 @@ async function loadInChild(file: string, queriesFile: string, lookups: number): 
 interface FileRow {
   readonly mailboxes: number;
   readonly fileMb: number;
+  readonly loader: Loader;
   readonly loads: readonly LoadFigures[];
 }
 
+/** Loads of one generated file, the loaders taking turns (the first rotating) so drift hits both alike. */
 async function benchFileSize(
   workDir: string,
   mailboxes: number,
   plan: (typeof PLANS)[keyof typeof PLANS],
-): Promise<FileRow> {
+): Promise<FileRow[]> {
   const file = path.join(workDir, `accounts-${mailboxes}.json`);
   const queriesFile = path.join(workDir, `queries-${mailboxes}.json`);
   writeAccountFile(file, mailboxes);
   const queries = scaleQueries(mailboxes);
   writeFileSync(queriesFile, JSON.stringify(queries));
-  const loads: LoadFigures[] = [];
+  const expected = expectedKnown(queries, plan.fileLookups);
+  const loads = new Map<Loader, LoadFigures[]>(LOADERS.map((loader) => [loader, []]));
   try {
     for (let run = 0; run < plan.loadsPerSize; run++) {
-      const figures = await loadInChild(file, queriesFile, plan.fileLookups);
-      const expected = expectedKnown(queries, plan.fileLookups);
-      if (figures.known !== expected)
-        throw new Error(`the ${mailboxes}-mailbox directory found ${figures.known} listed mailboxes, not ${expected}`);
-      loads.push(figures);
+      for (const loader of run % 2 === 0 ? LOADERS : [...LOADERS].reverse()) {
+        const figures = await loadInChild(loader, file, queriesFile, plan.fileLookups);
+        if (figures.known !== expected)
+          throw new Error(`${loader.name} found ${figures.known} listed mailboxes of ${mailboxes}, not ${expected}`);
+        loads.get(loader)?.push(figures);
+      }
     }
-    return { mailboxes, fileMb: statSync(file).size / (1024 * 1024), loads };
+    const fileMb = statSync(file).size / (1024 * 1024);
+    return LOADERS.map((loader) => ({ mailboxes, fileMb, loader, loads: loads.get(loader) ?? [] }));
   } finally {
     rmSync(file, { force: true });
     rmSync(queriesFile, { force: true });
@@ -160,21 +172,23 @@ async function benchFileSize(
 
 function printFileTable(rows: readonly FileRow[], plan: (typeof PLANS)[keyof typeof PLANS]): void {
   console.log(
-    `\nFile directory at scale: FileDirectory.open (dist/) in a fresh child process per load, ${plan.loadsPerSize} load(s) ` +
-      `per size (medians shown); lookups: ${wholeNumber(plan.fileLookups)} one at a time through the loaded directory ` +
+    `\nFile directory at scale: each load in a fresh child process on dist/, ${plan.loadsPerSize} load(s) ` +
+      `per size and loader, taking turns (medians shown); lookups: ${wholeNumber(plan.fileLookups)} one at a time through the loaded directory ` +
       `(3 in 4 listed mailboxes, 1 in 4 unknown); ${availableParallelism()} cores, node ${process.version}`,
   );
-  console.log('| mailboxes (file MB) | load s | peak RSS MB | RSS after load MB | RSS before load MB | lookups/s |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log(
+    '| mailboxes (file MB) | loader | load s | peak RSS MB | RSS after load MB | RSS before load MB | lookups/s |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const row of rows) {
     const pick = (field: keyof LoadFigures): number => median(row.loads.map((load) => load[field]));
     console.log(
-      `| ${wholeNumber(row.mailboxes)} (${decimal(row.fileMb, 1)}) | ${decimal(pick('loadMs') / 1000)} | ` +
+      `| ${wholeNumber(row.mailboxes)} (${decimal(row.fileMb, 1)}) | ${row.loader.name} | ${decimal(pick('loadMs') / 1000)} | ` +
         `${wholeNumber(pick('peakRssMb'))} | ${wholeNumber(pick('rssAfterMb'))} | ${wholeNumber(pick('rssBeforeMb'))} | ` +
         `${wholeNumber(pick('lookupsPerSecond'))} |`,
     );
   }
-  const target = rows.find((candidate) => candidate.mailboxes === TARGET.mailboxes);
+  const target = rows.find((row) => row.mailboxes === TARGET.mailboxes && row.loader.key === 'production');
   if (target !== undefined) {
     const worstLoad = Math.max(...target.loads.map((load) => load.loadMs)) / 1000;
     const worstRss = Math.max(...target.loads.map((load) => load.peakRssMb));
@@ -332,7 +346,7 @@ export async function benchScale(options: ScaleBenchOptions = { quick: false }):
   const workDir = makeWorkDir();
   try {
     const rows: FileRow[] = [];
-    for (const mailboxes of plan.fileSizes) rows.push(await benchFileSize(workDir, mailboxes, plan));
+    for (const mailboxes of plan.fileSizes) rows.push(...(await benchFileSize(workDir, mailboxes, plan)));
     printFileTable(rows, plan);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
