@@ -1,27 +1,35 @@
 /**
  * Large directories (`npm run bench -- scale`, `--quick` for a shorter run), issue 8's scale figures:
  *
- * - File directory: account files of 100k and 1M mailboxes (50 a domain) are generated in the
- *   format of config/accounts.json, in a temporary folder removed afterwards. Each is loaded by the
- *   production loader (FileDirectory.open from dist/, as `npm start` loads it) in a fresh child
- *   process (bench/scale-child.mjs), which reports the load time, its RSS before and after, the
- *   peak RSS, and lookups per second through the loaded directory.
+ * - File directory: account files of 100k and 1M mailboxes (bench/generated-directory.ts) are
+ *   written in the format of config/accounts.json, in a temporary folder removed afterwards. Each is
+ *   loaded by the production loader (FileDirectory.open from dist/, as `npm start` loads it) and,
+ *   as the baseline, with zod's shape check alone, each load in a fresh child process
+ *   (bench/scale-child.mjs), which reports the load time, its RSS before and after, the peak RSS,
+ *   and lookups per second through the loaded directory.
  * - PostgreSQL directory: the same mailboxes as rows (generate_series, in a schema of its own,
  *   dropped afterwards), uncached lookups through PostgresDirectory one at a time and 16 in flight:
- *   p50, p99 and lookups per second, side by side with a small table of 1,000 rows in the same run.
+ *   p50, p99 and lookups per second, side by side with a table of 1,000 mailboxes in the same run.
  */
 import { execFile } from 'node:child_process';
-import { closeSync, openSync, rmSync, writeFileSync, writeSync, statSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import type { AccountDirectory, AccountQuery } from '../src/directory/account-directory';
-import { migrate } from '../src/directory/postgres-admin';
 import { createPool, PostgresDirectory, type PostgresSettings } from '../src/directory/postgres-directory';
 import { quoteIdentifier } from '../src/directory/postgres-schema';
 import { postgresSettings } from './directories';
+import {
+  addressOf,
+  createGeneratedSchema,
+  domainOf,
+  isListed,
+  unknownAddressOf,
+  writeAccountFile,
+} from './generated-directory';
 import { buildIfStale, makeWorkDir } from './http-targets';
 import { decimal, median, percentile, wholeNumber } from './stats';
 
@@ -29,7 +37,6 @@ export interface ScaleBenchOptions {
   readonly quick: boolean;
 }
 
-const MAILBOXES_PER_DOMAIN = 50;
 const DISTINCT_QUERIES = 100_000;
 const SMALL_TABLE_MAILBOXES = 1_000;
 const PLANS = {
@@ -50,61 +57,21 @@ const CHILD_SCRIPT = path.join(__dirname, 'scale-child.mjs');
 const execFileAsync = promisify(execFile);
 
 /**
- * Mailbox `index` of a generated directory: domain, address, type and (every other one) a display
- * name. The PostgreSQL rows (insertRowsSql) are the same mailboxes, written in SQL.
- */
-const domainOf = (index: number): string => `scale${Math.floor(index / MAILBOXES_PER_DOMAIN)}.example`;
-const domainCount = (mailboxes: number): number => Math.ceil(mailboxes / MAILBOXES_PER_DOMAIN);
-
-/** Writes an account file of `mailboxes` mailboxes in chunks (1M mailboxes are about 90 MB of JSON). */
-function writeAccountFile(file: string, mailboxes: number): void {
-  const fd = openSync(file, 'w');
-  const CHUNK = 10_000;
-  const writeList = (count: number, entry: (index: number) => object): void => {
-    for (let start = 0; start < count; start += CHUNK) {
-      const entries = Array.from({ length: Math.min(CHUNK, count - start) }, (_, offset) =>
-        JSON.stringify(entry(start + offset)),
-      );
-      writeSync(fd, (start === 0 ? '' : ',\n') + entries.join(',\n'));
-    }
-  };
-  try {
-    writeSync(fd, '{"domains": [\n');
-    writeList(domainCount(mailboxes), (d) => ({
-      domain: `scale${d}.example`,
-      defaultAccessType: d % 2 === 0 ? 'pop' : 'business',
-    }));
-    writeSync(fd, '\n],\n"accounts": [\n');
-    writeList(mailboxes, (index) => ({
-      address: `user.${index}@${domainOf(index)}`,
-      accessType: index % 3 === 0 ? 'business' : 'pop',
-      ...(index % 2 === 0 ? { displayName: `User ${index}` } : {}),
-    }));
-    writeSync(fd, '\n]}\n');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
  * Lookups spread over the whole directory: three in four name a listed mailbox, one in four an
  * unknown mailbox at a hosted domain (answered with the domain default).
  */
 function scaleQueries(mailboxes: number): AccountQuery[] {
   return Array.from({ length: Math.min(DISTINCT_QUERIES, mailboxes) }, (_, q) => {
     const index = (q * 7919 + 13) % mailboxes;
-    const domain = domainOf(index);
-    return { domain, address: q % 4 === 3 ? `nobody.${index}@${domain}` : `user.${index}@${domain}` };
+    return { domain: domainOf(index), address: q % 4 === 3 ? unknownAddressOf(index) : addressOf(index) };
   });
 }
 
 /** Listed mailboxes among `lookups` round-robin lookups of `queries`: what a correct directory reports as known. */
 function expectedKnown(queries: readonly AccountQuery[], lookups: number): number {
-  const listedPerPass = queries.filter((query) => query.address?.startsWith('user.') === true).length;
+  const listedPerPass = queries.filter(isListed).length;
   const whole = Math.floor(lookups / queries.length);
-  const rest = queries
-    .slice(0, lookups % queries.length)
-    .filter((query) => query.address?.startsWith('user.') === true);
+  const rest = queries.slice(0, lookups % queries.length).filter(isListed);
   return whole * listedPerPass + rest.length;
 }
 
@@ -200,23 +167,6 @@ function printFileTable(rows: readonly FileRow[], plan: (typeof PLANS)[keyof typ
   }
 }
 
-/** The generated mailboxes as rows, the same ones writeAccountFile writes. */
-function insertRowsSql(schema: string, mailboxes: number): string[] {
-  const s = quoteIdentifier(schema);
-  const perDomain = String(MAILBOXES_PER_DOMAIN);
-  return [
-    `INSERT INTO ${s}.mail_domains (domain, default_access_type)
-     SELECT 'scale' || d || '.example', CASE WHEN d % 2 = 0 THEN 'pop' ELSE 'business' END
-     FROM generate_series(0, ${String(domainCount(mailboxes) - 1)}) AS d`,
-    `INSERT INTO ${s}.mail_accounts (address, domain, access_type, display_name)
-     SELECT 'user.' || i || '@scale' || (i / ${perDomain}) || '.example', 'scale' || (i / ${perDomain}) || '.example',
-            CASE WHEN i % 3 = 0 THEN 'business' ELSE 'pop' END, CASE WHEN i % 2 = 0 THEN 'User ' || i END
-     FROM generate_series(0, ${String(mailboxes - 1)}) AS i`,
-    `ANALYZE ${s}.mail_domains`,
-    `ANALYZE ${s}.mail_accounts`,
-  ];
-}
-
 interface LookupTimes {
   readonly perSecond: number;
   readonly latenciesMs: readonly number[];
@@ -282,8 +232,7 @@ async function benchPostgresScale(plan: (typeof PLANS)[keyof typeof PLANS]): Pro
   try {
     for (const table of tables) {
       const started = performance.now();
-      await migrate(admin, table.settings.schema);
-      for (const sql of insertRowsSql(table.settings.schema, table.mailboxes)) await admin.query(sql);
+      await createGeneratedSchema(admin, table.settings.schema, table.mailboxes);
       console.log(
         `PostgreSQL: ${wholeNumber(table.mailboxes)} mailboxes inserted and analysed in ${decimal((performance.now() - started) / 1000, 1)} s`,
       );
