@@ -3,6 +3,7 @@
  * those: `npm run bench -- directories`. `--quick` runs shorter versions where a bench has one
  * (the HTTP bench: under a minute).
  */
+import { benchCacheMiss } from './cache-miss';
 import { benchDirectories } from './directories';
 import { benchHttp, type HttpBenchOptions } from './http';
 import { benchLookup } from './lookup';
@@ -15,6 +16,7 @@ const BENCHES: ReadonlyArray<{ readonly name: string; readonly run: (options: Be
   { name: 'directories', run: benchDirectories },
   { name: 'lookup', run: benchLookup },
   { name: 'scale', run: benchScale },
+  { name: 'cache-miss', run: benchCacheMiss },
 ];
 const FLAGS = ['--quick'] as const;
 
