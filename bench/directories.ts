@@ -131,7 +131,8 @@ async function benchOne(
   }
 }
 
-function postgresSettings(): PostgresSettings | string {
+/** Settings for a fresh schema of its own on the loopback test database, or why it is skipped. */
+export function postgresSettings(): PostgresSettings | string {
   const url =
     process.env['DATABASE_URL'] ?? process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   const host = new URL(url).hostname;

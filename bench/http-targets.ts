@@ -82,13 +82,22 @@ export function writeServiceConfig(
   name: string,
   rateLimit: Readonly<Record<string, unknown>>,
 ): string {
+  return writeServiceConfigWith(workDir, name, { rateLimit });
+}
+
+/** The same, replacing each top-level section given (`rateLimit`, `directory`, `cache`, …). */
+export function writeServiceConfigWith(
+  workDir: string,
+  name: string,
+  sections: Readonly<Record<string, unknown>>,
+): string {
   const example = JSON.parse(readFileSync(path.join(REPO_ROOT, 'config', 'default.json'), 'utf8')) as Record<
     string,
     unknown
   >;
   copyFileSync(path.join(REPO_ROOT, 'config', 'accounts.json'), path.join(workDir, 'accounts.json'));
   const file = path.join(workDir, `${name}.json`);
-  writeFileSync(file, JSON.stringify({ ...example, rateLimit }, null, 2));
+  writeFileSync(file, JSON.stringify({ ...example, ...sections }, null, 2));
   return file;
 }
 

@@ -11,6 +11,7 @@ import type { AccountQuery } from '../src/directory/account-directory';
 import type { CachedDirectory } from '../src/cache/cached-directory';
 import { parseDirectoryData } from '../src/directory/directory-data';
 import { FileDirectory } from '../src/directory/file-directory';
+import { err, ok, type Result } from '../src/model/result';
 import type { Service } from '../src/compose';
 import { benchService } from './bench-service';
 
@@ -72,11 +73,17 @@ async function measureCache(service: Service, queries: readonly AccountQuery[]):
   return { uncached, cached };
 }
 
-async function measureRedis(source: FileDirectory, queries: readonly AccountQuery[]): Promise<Figures | string> {
+/** REDIS_URL / TEST_REDIS_URL (default redis://127.0.0.1:6379) if on loopback, or why Redis is skipped. */
+export function loopbackRedisUrl(): Result<string, string> {
   const url = process.env['REDIS_URL'] ?? process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   const host = new URL(url).hostname;
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return `skipped: ${host} is not loopback`;
-  const redis = redisSchema.parse({ url, keyPrefix: `bench_${process.pid}_${Date.now().toString(36)}` });
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(host) ? ok(url) : err(`skipped: ${host} is not loopback`);
+}
+
+async function measureRedis(source: FileDirectory, queries: readonly AccountQuery[]): Promise<Figures | string> {
+  const url = loopbackRedisUrl();
+  if (!url.ok) return url.error;
+  const redis = redisSchema.parse({ url: url.value, keyPrefix: `bench_${process.pid}_${Date.now().toString(36)}` });
   const service = benchService(source, { ...POLICY, redis });
   try {
     await service.ready(3000);

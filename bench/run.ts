@@ -3,9 +3,11 @@
  * those: `npm run bench -- directories`. `--quick` runs shorter versions where a bench has one
  * (the HTTP bench: under a minute).
  */
+import { benchCacheMiss } from './cache-miss';
 import { benchDirectories } from './directories';
 import { benchHttp, type HttpBenchOptions } from './http';
 import { benchLookup } from './lookup';
+import { benchScale } from './scale';
 
 type BenchOptions = HttpBenchOptions;
 
@@ -13,6 +15,8 @@ const BENCHES: ReadonlyArray<{ readonly name: string; readonly run: (options: Be
   { name: 'http', run: benchHttp },
   { name: 'directories', run: benchDirectories },
   { name: 'lookup', run: benchLookup },
+  { name: 'scale', run: benchScale },
+  { name: 'cache-miss', run: benchCacheMiss },
 ];
 const FLAGS = ['--quick'] as const;
 

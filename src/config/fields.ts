@@ -3,18 +3,23 @@ import { parseDomainName } from '../model/email-address';
 
 /** Field types used by more than one config section. */
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const NOT_DISPLAYABLE = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]/u;
+
 /**
  * Text that every output format can carry: no control characters, no lone surrogates, no
  * U+FFFE/U+FFFF (XML 1.0 and Apple's plist reader refuse them). Names shown to users pass this.
  */
+export function isDisplayText(value: string): boolean {
+  return value.isWellFormed() && !NOT_DISPLAYABLE.test(value);
+}
+
+/** A string setting shown to users: isDisplayText, at most `maxLength` UTF-16 units. */
 export const displayText = (maxLength: number) =>
   z
     .string()
     .max(maxLength, { error: `must be at most ${maxLength} characters` })
-    // eslint-disable-next-line no-control-regex -- finding control characters is the point
-    .refine((value) => value.isWellFormed() && !/[\u0000-\u001f\u007f-\u009f\ufffe\uffff]/u.test(value), {
-      error: 'must not contain control characters, lone surrogates or U+FFFE/U+FFFF',
-    });
+    .refine(isDisplayText, { error: 'must not contain control characters, lone surrogates or U+FFFE/U+FFFF' });
 
 export const hostName = z.string().refine((value) => parseDomainName(value).ok, {
   error: 'must be a host name such as "mail.example.com"',
