@@ -99,7 +99,17 @@ function handleShutdownSignals(
         process.exit(0);
       });
   };
-  const onSignal = (signal: ShutdownSignal): void => (stopping ? exitNow(signal) : drain(signal));
+  // Counts this process's own signals only: in a cluster, a signal to the whole process group also
+  // reaches the primary, whose relayed drain() may come first and must not make it the second.
+  let signalled = false;
+  const onSignal = (signal: ShutdownSignal): void => {
+    if (signalled) {
+      exitNow(signal);
+      return;
+    }
+    signalled = true;
+    drain(signal);
+  };
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, () => onSignal(signal));
   return { drain, exitNow };
 }

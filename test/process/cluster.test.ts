@@ -35,13 +35,17 @@ interface Cluster {
 }
 
 /** Starts WORKERS=2 on the example config with `sections` replaced; resolves once every worker listens. */
-async function startCluster(sections: Record<string, unknown>, env: Record<string, string> = {}): Promise<Cluster> {
+async function startCluster(
+  sections: Record<string, unknown>,
+  env: Record<string, string> = {},
+  options: { ownProcessGroup?: boolean } = {},
+): Promise<Cluster> {
   const port = await freePort();
   const { folder, configFile } = writeConfigFolder({
     ...sections,
     server: { host: '127.0.0.1', port, shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS },
   });
-  const started = startServiceProcess({ CONFIG_FILE: configFile, WORKERS: '2', ...env });
+  const started = startServiceProcess({ CONFIG_FILE: configFile, WORKERS: '2', ...env }, options);
   const ready = await waitForLogLine(started, 'cluster: every worker is listening');
   return { started, port, workerPids: ready['workerPids'] as number[], folder };
 }
@@ -155,6 +159,21 @@ describe('WORKERS=2, example config', () => {
     expect(stoppedPids.at(-1)).toBe(started.child.pid);
     for (const pid of workers) expect(isAlive(pid)).toBe(false);
   });
+});
+
+test('WORKERS=2, SIGINT to the whole process group (Ctrl-C) › counts as one signal: drained, exit 0', async () => {
+  const cluster = await startCluster({}, {}, { ownProcessGroup: true });
+  try {
+    const pid = cluster.started.child.pid ?? 0;
+    // Primary and workers each get SIGINT, and the primary relays it too: no worker may take that for a second one.
+    const { status, body } = await answerAcrossSignal(cluster.port, () => process.kill(-pid, 'SIGINT'));
+    expect(status).toBe(200);
+    expect(body).toContain('<Type>IMAP</Type>');
+    expect(await cluster.started.exited).toBe(0);
+    expect(cluster.started.output()).not.toContain('second signal');
+  } finally {
+    await stopCluster(cluster);
+  }
 });
 
 /** Sends `count` requests from 127.0.0.1, `parallel` connections at a time, each on its own connection. */

@@ -18,12 +18,16 @@ export interface ServiceProcess {
 
 export type LogLine = Readonly<Record<string, unknown>> & { readonly pid: number; readonly msg: string };
 
-/** Starts src/main.ts with the test environment, LOG_LEVEL info and `env`. */
-export function startServiceProcess(env: Record<string, string>): ServiceProcess {
+/**
+ * Starts src/main.ts with the test environment, LOG_LEVEL info and `env`; `ownProcessGroup` makes it
+ * lead a process group of its own (a terminal's Ctrl-C reaches every process in one).
+ */
+export function startServiceProcess(env: Record<string, string>, { ownProcessGroup = false } = {}): ServiceProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownProcessGroup,
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
