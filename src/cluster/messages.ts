@@ -61,7 +61,14 @@ function ours(message: unknown): Fields | null {
 
 const idOf = (fields: Fields): number | null => (Number.isSafeInteger(fields['id']) ? (fields['id'] as number) : null);
 
-/** Checks a message a worker sent; the target is parsed again, as anything crossing a process boundary. */
+/** The id and the target, parsed again as anything crossing a process boundary, of a message carrying one. */
+function invalidationOf(fields: Fields): { readonly id: number; readonly target: InvalidationTarget } | null {
+  const id = idOf(fields);
+  const target = parseInvalidationTarget(fields['target']);
+  return id === null || !target.ok ? null : { id, target: target.value };
+}
+
+/** Checks a message a worker sent. */
 export function asWorkerMessage(message: unknown): WorkerMessage | null {
   const fields = ours(message);
   if (fields === null) return null;
@@ -70,10 +77,8 @@ export function asWorkerMessage(message: unknown): WorkerMessage | null {
     case 'ready':
       return { channel: CLUSTER_CHANNEL, type: 'ready' };
     case 'invalidate': {
-      const target = parseInvalidationTarget(fields['target']);
-      return id === null || !target.ok
-        ? null
-        : { channel: CLUSTER_CHANNEL, type: 'invalidate', id, target: target.value };
+      const invalidation = invalidationOf(fields);
+      return invalidation === null ? null : { channel: CLUSTER_CHANNEL, type: 'invalidate', ...invalidation };
     }
     case 'invalidation-applied':
       return id === null ? null : { channel: CLUSTER_CHANNEL, type: 'invalidation-applied', id };
@@ -89,10 +94,8 @@ export function asPrimaryMessage(message: unknown): PrimaryMessage | null {
   const id = idOf(fields);
   switch (fields['type']) {
     case 'apply-invalidation': {
-      const target = parseInvalidationTarget(fields['target']);
-      return id === null || !target.ok
-        ? null
-        : { channel: CLUSTER_CHANNEL, type: 'apply-invalidation', id, target: target.value };
+      const invalidation = invalidationOf(fields);
+      return invalidation === null ? null : { channel: CLUSTER_CHANNEL, type: 'apply-invalidation', ...invalidation };
     }
     case 'invalidation-relayed':
       return id === null || typeof fields['everyWorker'] !== 'boolean'
