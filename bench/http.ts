@@ -204,11 +204,16 @@ export async function benchHttp(options: HttpBenchOptions = { quick: false }): P
 
     console.log(
       `\nHTTP side by side: autocannon, ${CONNECTIONS} connections, ${plan.rounds} interleaved rounds of ` +
-        `${plan.burstSeconds}s bursts per endpoint and target (after a ${plan.warmUpSeconds}s warm-up burst each), ` +
+        `${plan.burstSeconds}s bursts per endpoint and target (after a ${plan.warmUpSeconds}s warm-up burst each, ` +
+        `${plan.warmUpSeconds * CLUSTER_WORKERS}s for the ${CLUSTER_WORKERS} workers), ` +
         `cache hits; ${availableParallelism()} cores, node ${process.version}`,
     );
     const beforeWarmUp = cpuSecondsOfTree(pidOf(twoWorkers));
-    for (const endpoint of ENDPOINTS) for (const target of targets) await burst(target, endpoint, plan.warmUpSeconds);
+    // V8 optimises each process on its own: every worker gets as much warm-up as a single process.
+    const warmUpSecondsOf = (target: Target): number =>
+      target === twoWorkers ? plan.warmUpSeconds * CLUSTER_WORKERS : plan.warmUpSeconds;
+    for (const endpoint of ENDPOINTS)
+      for (const target of targets) await burst(target, endpoint, warmUpSecondsOf(target));
     const cpuBeforeRounds = new Map(services.map((target) => [target.name, cpuSecondsOfTree(pidOf(target))]));
     expectEveryWorkerServed(twoWorkers, beforeWarmUp, cpuBeforeRounds.get(twoWorkers.name) ?? new Map());
     const bursts = new Map<string, Burst[]>();
