@@ -123,15 +123,23 @@ export async function freePorts(count: number): Promise<number[]> {
 
 /**
  * `node dist/main.js` as `npm start` runs it, on `configFile`, with none of the service's
- * environment variables inherited except the ones set here (so logging is at info, as configured).
+ * environment variables inherited except the ones set here (so logging is at info, as configured):
+ * `workers` is WORKERS (1, as `npm start` runs it, or a cluster of that many workers).
  */
-export function startService(workDir: string, name: string, configFile: string, port: number): ChildTarget {
+export function startService(
+  workDir: string,
+  name: string,
+  configFile: string,
+  port: number,
+  workers = 1,
+): ChildTarget {
   const serviceVariables = new Set(environmentBindings.map(({ variable }) => variable));
   const env: NodeJS.ProcessEnv = {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !serviceVariables.has(name))),
     CONFIG_FILE: configFile,
     PORT: String(port),
     HOST,
+    WORKERS: String(workers),
   };
   return startChild(workDir, name, port, [path.join(REPO_ROOT, 'dist', 'main.js')], env);
 }
@@ -191,6 +199,33 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * CPU seconds (user + system) used so far by `pid` and by each of its child processes (a cluster
+ * primary's workers), from Linux's /proc; empty where /proc cannot tell.
+ */
+export function cpuSecondsOfTree(pid: number): Map<number, number> {
+  const seconds = new Map<number, number>();
+  const ticksPerSecond = 100; // USER_HZ, 100 on every Linux architecture Node runs on
+  const add = (one: number): void => {
+    try {
+      // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are 14th and 15th.
+      const stat = readFileSync(`/proc/${one}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seconds.set(one, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+    } catch {
+      // gone, or no /proc
+    }
+  };
+  add(pid);
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+    for (const child of children) if (child !== '') add(Number(child));
+  } catch {
+    // no /proc
+  }
+  return seconds;
 }
 
 const running = new Set<ChildProcess>();

@@ -1,9 +1,10 @@
 /**
  * The service side by side with bare servers, in one run, on loopback (`npm run bench -- http`,
- * `--quick` for a shorter run). Four child processes listen on 127.0.0.1:
+ * `--quick` for a shorter run). Five child processes listen on 127.0.0.1:
  *   - the service as `npm start` runs it (dist/main.js, info logging to stdout, here /dev/null), on
  *     the example config with only the rate limit off;
  *   - the same with the rate limit on at a limit the load cannot reach;
+ *   - the same as the first with WORKERS=2: a cluster primary and two workers;
  *   - a bare Express app and a bare `node:http` server answering each endpoint with the service's own
  *     body and static headers (bench/bare-server.ts).
  * Each endpoint is a cache hit (every target answers it once before timing). Rounds are interleaved
@@ -17,6 +18,7 @@ import autocannon from 'autocannon';
 import type { BareServerSpec } from './bare-server';
 import {
   buildIfStale,
+  cpuSecondsOfTree,
   freePorts,
   HOST,
   killChildrenOnExit,
@@ -101,7 +103,11 @@ const ENDPOINTS: readonly Endpoint[] = [
 
 const REQUEST_HEADERS = { 'content-type': 'text/xml; charset=utf-8' } as const;
 
-type TargetName = 'service, rate limit off' | 'service, rate limit on' | 'bare Express' | 'bare node:http';
+type TargetName =
+  'service, rate limit off' | 'service, rate limit on' | 'service, 2 workers' | 'bare Express' | 'bare node:http';
+
+/** Workers of the cluster target: as many as this bench machine's cores (2 here). */
+const CLUSTER_WORKERS = 2;
 
 interface Target {
   readonly name: TargetName;
@@ -134,18 +140,20 @@ export async function benchHttp(options: HttpBenchOptions = { quick: false }): P
   const workDir = makeWorkDir();
   const stopKillingOnExit = killChildrenOnExit(workDir);
   try {
-    const [offPort, onPort, expressPort, nodeHttpPort] = await freePorts(4);
-    if (offPort === undefined || onPort === undefined || expressPort === undefined || nodeHttpPort === undefined)
+    const [offPort, onPort, clusterPort, expressPort, nodeHttpPort] = await freePorts(5);
+    if (
+      offPort === undefined ||
+      onPort === undefined ||
+      clusterPort === undefined ||
+      expressPort === undefined ||
+      nodeHttpPort === undefined
+    )
       throw new Error('no free ports');
     const servicePath = (endpoint: Endpoint): string => endpoint.path;
+    const rateLimitOff = writeServiceConfig(workDir, 'rate-limit-off', { enabled: false });
     const off: Target = {
       name: 'service, rate limit off',
-      process: startService(
-        workDir,
-        'service-rate-limit-off',
-        writeServiceConfig(workDir, 'rate-limit-off', { enabled: false }),
-        offPort,
-      ),
+      process: startService(workDir, 'service-rate-limit-off', rateLimitOff, offPort),
       pathOf: servicePath,
     };
     const on: Target = {
@@ -158,7 +166,13 @@ export async function benchHttp(options: HttpBenchOptions = { quick: false }): P
       ),
       pathOf: servicePath,
     };
-    await Promise.all([off, on].map((target) => waitUntilListening(target.process, target.name)));
+    const twoWorkers: Target = {
+      name: 'service, 2 workers',
+      process: startService(workDir, 'service-2-workers', rateLimitOff, clusterPort, CLUSTER_WORKERS),
+      pathOf: servicePath,
+    };
+    const services = [off, on, twoWorkers];
+    await Promise.all(services.map((target) => waitUntilListening(target.process, target.name)));
 
     // The service's answers, once each (which also fills its cache): the baselines serve the same bytes.
     const answers = new Map<string, Answer>();
@@ -175,7 +189,7 @@ export async function benchHttp(options: HttpBenchOptions = { quick: false }): P
       process: startBareServer(workDir, { kind: 'node-http', host: HOST, port: nodeHttpPort, routes }),
       pathOf: barePath,
     };
-    const targets = [off, on, bareExpress, bareNodeHttp];
+    const targets = [...services, bareExpress, bareNodeHttp];
     await Promise.all(targets.map((target) => waitUntilListening(target.process, target.name)));
     for (const endpoint of ENDPOINTS) {
       const expected = answerFor(answers, endpoint).body.length;
@@ -190,10 +204,18 @@ export async function benchHttp(options: HttpBenchOptions = { quick: false }): P
 
     console.log(
       `\nHTTP side by side: autocannon, ${CONNECTIONS} connections, ${plan.rounds} interleaved rounds of ` +
-        `${plan.burstSeconds}s bursts per endpoint and target (after a ${plan.warmUpSeconds}s warm-up burst each), ` +
+        `${plan.burstSeconds}s bursts per endpoint and target (after a ${plan.warmUpSeconds}s warm-up burst each, ` +
+        `${plan.warmUpSeconds * CLUSTER_WORKERS}s for the ${CLUSTER_WORKERS} workers), ` +
         `cache hits; ${availableParallelism()} cores, node ${process.version}`,
     );
-    for (const endpoint of ENDPOINTS) for (const target of targets) await burst(target, endpoint, plan.warmUpSeconds);
+    const beforeWarmUp = cpuSecondsOfTree(pidOf(twoWorkers));
+    // V8 optimises each process on its own: every worker gets as much warm-up as a single process.
+    const warmUpSecondsOf = (target: Target): number =>
+      target === twoWorkers ? plan.warmUpSeconds * CLUSTER_WORKERS : plan.warmUpSeconds;
+    for (const endpoint of ENDPOINTS)
+      for (const target of targets) await burst(target, endpoint, warmUpSecondsOf(target));
+    const cpuBeforeRounds = new Map(services.map((target) => [target.name, cpuSecondsOfTree(pidOf(target))]));
+    expectEveryWorkerServed(twoWorkers, beforeWarmUp, cpuBeforeRounds.get(twoWorkers.name) ?? new Map());
     const bursts = new Map<string, Burst[]>();
     for (let round = 0; round < plan.rounds; round++) {
       process.stdout.write(`round ${round + 1}/${plan.rounds}…\n`);
@@ -207,6 +229,9 @@ export async function benchHttp(options: HttpBenchOptions = { quick: false }): P
       }
     }
     printTable(targets, answers, bursts);
+    printWorkerComparison(off, twoWorkers, bursts);
+    for (const target of services)
+      printCpuPerRequest(target, cpuBeforeRounds.get(target.name), cpuSecondsOfTree(pidOf(target)), bursts);
     console.log(`HTTP bench took ${Math.round((performance.now() - started) / 1000)} s (build and start-up included)`);
   } finally {
     await stopAll();
@@ -216,6 +241,30 @@ export async function benchHttp(options: HttpBenchOptions = { quick: false }): P
 }
 
 const cell = (endpoint: Endpoint, target: Target): string => `${endpoint.key} ${target.name}`;
+
+function pidOf(target: Target): number {
+  const { pid } = target.process.child;
+  if (pid === undefined) throw new Error(`${target.name} has no pid`);
+  return pid;
+}
+
+/**
+ * Each worker of the cluster target spent CPU during the warm-up, so each was listening before the
+ * timed rounds (a worker still starting would leave the other to carry the load). Skipped without /proc.
+ */
+function expectEveryWorkerServed(
+  target: Target,
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+): void {
+  if (after.size === 0) return;
+  const workers = [...after.keys()].filter((pid) => pid !== pidOf(target));
+  const idle = workers.filter((pid) => (after.get(pid) ?? 0) - (before.get(pid) ?? 0) < 0.05);
+  if (workers.length !== CLUSTER_WORKERS || idle.length > 0)
+    throw new Error(
+      `${target.name}: expected ${CLUSTER_WORKERS} workers each serving the warm-up, found ${workers.length} (idle: ${idle.join(', ') || 'none'})`,
+    );
+}
 
 function answerFor(answers: ReadonlyMap<string, Answer>, endpoint: Endpoint): Answer {
   const answer = answers.get(endpoint.key);
@@ -326,6 +375,47 @@ function printTable(
     for (const line of failures) console.log(`  ${line}`);
     process.exitCode = 1;
   }
+}
+
+/** The cluster target beside the one-process service (same config, rate limit off), endpoint by endpoint. */
+function printWorkerComparison(
+  oneWorker: Target,
+  workers: Target,
+  bursts: ReadonlyMap<string, readonly Burst[]>,
+): void {
+  console.log(`\n| endpoint | ${oneWorker.name} (1 worker) req/s | ${workers.name} req/s | 2 workers ÷ 1 |`);
+  console.log('|---|---:|---:|---:|');
+  for (const endpoint of ENDPOINTS) {
+    const one = summarise(bursts.get(cell(endpoint, oneWorker)) ?? []).perSecond;
+    const two = summarise(bursts.get(cell(endpoint, workers)) ?? []).perSecond;
+    console.log(
+      `| ${endpoint.name} | ${Math.round(one).toLocaleString('en-US')} | ${Math.round(two).toLocaleString('en-US')} | ${(two / one).toFixed(2)}x |`,
+    );
+  }
+}
+
+/**
+ * A service's CPU time per request over the timed rounds (all endpoints), and each process's share:
+ * on a machine shared with other work this moves less than req/s does.
+ */
+function printCpuPerRequest(
+  target: Target,
+  before: ReadonlyMap<number, number> | undefined,
+  after: ReadonlyMap<number, number>,
+  bursts: ReadonlyMap<string, readonly Burst[]>,
+): void {
+  if (before === undefined || after.size === 0) return;
+  const used = (pid: number): number => (after.get(pid) ?? 0) - (before.get(pid) ?? 0);
+  const pids = [...after.keys()];
+  const total = pids.reduce((sum, pid) => sum + used(pid), 0);
+  const requests = ENDPOINTS.flatMap((endpoint) => bursts.get(cell(endpoint, target)) ?? []).reduce(
+    (sum, one) => sum + one.requests,
+    0,
+  );
+  const split = pids.length > 1 ? ` (${pids.map((pid) => used(pid).toFixed(1)).join(' + ')}: primary + workers)` : '';
+  console.log(
+    `${target.name}: ${Math.round((total / requests) * 1e6)} µs CPU a request, ${total.toFixed(1)} CPU s${split} for ${requests.toLocaleString('en-US')} requests`,
+  );
 }
 
 if (require.main === module) {

@@ -26,6 +26,15 @@ export interface CompositionSeams {
   readonly fastLane?: boolean;
 }
 
+/**
+ * In a cluster worker: what it shares with the other workers through the primary where Redis does not
+ * share it. Without it (one process) everything stays in process.
+ */
+export interface WorkerSharing {
+  /** The in-process cache, made to spread its invalidations to every worker's and hear theirs. */
+  readonly relayInvalidations: (cache: LookupCache) => LookupCache;
+}
+
 /** The service as configured: the app, and the parts tests look into. */
 export interface Service {
   readonly app: Express;
@@ -48,6 +57,7 @@ export async function composeService(
   loaded: LoadedConfig,
   logger: Logger,
   seams: CompositionSeams = {},
+  workerSharing: WorkerSharing | null = null,
 ): Promise<Result<Service, string[]>> {
   const source = await createDirectorySource(loaded, logger);
   const cache = createLookupCache(loaded.config, logger, seams.cacheClock);
@@ -56,7 +66,13 @@ export async function composeService(
     if (cache.ok) await cache.value.cache.close();
     return err([...(source.ok ? [] : source.error), ...(cache.ok ? [] : cache.error)]);
   }
-  return ok(assemble(loaded.config, source.value, cache.value, logger, seams));
+  // A Redis cache is one for every worker already, its invalidations reaching all through pub/sub;
+  // an in-process cache is per worker, so its invalidations go through the primary.
+  const created =
+    workerSharing !== null && cache.value.redis === null
+      ? { ...cache.value, cache: workerSharing.relayInvalidations(cache.value.cache) }
+      : cache.value;
+  return ok(assemble(loaded.config, source.value, created, logger, seams, workerSharing !== null));
 }
 
 /**
@@ -81,6 +97,7 @@ function assemble(
   { cache, redis }: CreatedCache,
   logger: Logger,
   seams: CompositionSeams,
+  inClusterWorker = false,
 ): Service {
   const directory = new CachedDirectory(
     new OutageLoggedDirectory(source, logger),
@@ -101,6 +118,8 @@ function assemble(
     createRateLimiter(
       config.rateLimit,
       redis === null ? null : { client: redis, keyPrefix: rateLimitKeyPrefixOf(config.cache.redis.keyPrefix) },
+      // Only a limiter in use may ask the primary to set one up.
+      inClusterWorker && config.rateLimit.enabled,
     );
   const app = buildApp({
     config,

@@ -1,9 +1,24 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { err, ok } from '../model/result';
+import { err, ok, type Result } from '../model/result';
 import type { EnvironmentBinding } from './environment-binding';
 import { milliseconds, tcpPort } from './fields';
 
 const listenerTimeout = (fallback: number) => milliseconds(100, 600_000).default(fallback);
+
+/** More processes than this only adds memory and context switches; even big hosts rarely have more cores. */
+export const MAX_WORKERS = 256;
+const WORKERS_ERROR = `must be a whole number of worker processes from 1 to ${MAX_WORKERS}, or "auto" (one per core)`;
+const workerCount = z
+  .int({ error: WORKERS_ERROR })
+  .min(1, { error: WORKERS_ERROR })
+  .max(MAX_WORKERS, { error: WORKERS_ERROR });
+const workers = z.union([z.literal('auto'), workerCount], { error: WORKERS_ERROR });
+
+/** "auto": one worker per core this process may use (os.availableParallelism), at most MAX_WORKERS. */
+export function resolveWorkers(setting: z.infer<typeof workers>, cores: number = availableParallelism()): number {
+  return setting === 'auto' ? Math.min(cores, MAX_WORKERS) : setting;
+}
 
 /** The HTTP(S) listeners (`server` in the config file). */
 export const serverSchema = z
@@ -28,6 +43,11 @@ export const serverSchema = z
     keepAliveTimeoutMs: listenerTimeout(5_000),
     /** On SIGTERM, in-flight requests get this long before connections are cut. */
     shutdownTimeoutMs: listenerTimeout(10_000),
+    /**
+     * Processes serving requests: 1 serves in this process; more runs a node:cluster primary that
+     * forks that many workers sharing the listeners; "auto" is one per core. Env WORKERS overrides.
+     */
+    workers: workers.default(1),
     /** Serve HTTPS directly (instead of behind a TLS-terminating proxy). */
     https: z
       .strictObject({
@@ -48,6 +68,7 @@ export const serverSchema = z
   .transform((server) => ({
     ...server,
     redirectPlainHttpAutodiscover: server.redirectPlainHttpAutodiscover ?? server.https !== null,
+    workers: resolveWorkers(server.workers),
   }))
   .prefault({});
 
@@ -61,4 +82,11 @@ export const serverEnvironment: readonly EnvironmentBinding[] = [
     },
   },
   { variable: 'HOST', path: ['server', 'host'] },
+  { variable: 'WORKERS', path: ['server', 'workers'], parse: parseWorkers },
 ];
+
+/** WORKERS: "auto" or a whole number in range, checked here so the message names the variable. */
+function parseWorkers(text: string): Result<unknown, string> {
+  const parsed = workers.safeParse(/^\d+$/.test(text) ? Number(text) : text);
+  return parsed.success ? ok(parsed.data) : err(WORKERS_ERROR);
+}

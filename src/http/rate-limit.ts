@@ -1,6 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Redis, Cluster } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterCluster,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 
 export interface RateLimitSettings {
   readonly points: number;
@@ -14,18 +20,29 @@ export interface SharedLimiterStore {
   readonly keyPrefix: string;
 }
 
+/** A cluster primary that does not answer in this long lets the request through (see rateLimitMiddleware). */
+const CLUSTER_LIMITER_TIMEOUT_MS = 1_000;
+
 /**
  * Per-IP limiter: shared through Redis by every instance when Redis is configured, with an
  * in-memory insurance limiter that takes over while Redis is unreachable; in memory otherwise.
+ * In a cluster worker (`acrossWorkers`) that memory is the primary's (RateLimiterCluster), so the
+ * workers of one instance spend one budget.
  */
-export function createRateLimiter(settings: RateLimitSettings, shared: SharedLimiterStore | null): RateLimiterAbstract {
+export function createRateLimiter(
+  settings: RateLimitSettings,
+  shared: SharedLimiterStore | null,
+  acrossWorkers = false,
+): RateLimiterAbstract {
   const options = { points: settings.points, duration: settings.durationSeconds, keyPrefix: shared?.keyPrefix ?? 'rl' };
-  const memory = new RateLimiterMemory(options);
-  if (shared === null) return memory;
+  const local = acrossWorkers
+    ? new RateLimiterCluster({ ...options, timeoutMs: CLUSTER_LIMITER_TIMEOUT_MS })
+    : new RateLimiterMemory(options);
+  if (shared === null) return local;
   return new RateLimiterRedis({
     ...options,
     storeClient: shared.client,
-    insuranceLimiter: memory,
+    insuranceLimiter: local,
     rejectIfRedisNotReady: true,
   });
 }

@@ -39,7 +39,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('npm run config:print', () => {
   test('valid › exit 0, the loaded configuration with every secret redacted', async () => {
-    const env = { CONFIG_FILE: configFile, PORT: '8081', ...SECRETS };
+    const env = { CONFIG_FILE: configFile, PORT: '8081', WORKERS: '3', ...SECRETS };
     const run = await cli([], env);
     expect(run.code).toBe(0);
     const loaded = loadConfig(env);
@@ -47,7 +47,7 @@ describe('npm run config:print', () => {
     const printed: unknown = JSON.parse(run.stdout);
     expect(printed).toEqual(redactConfig(loaded.value.config));
     expect(printed).toMatchObject({
-      server: { port: 8081, redirectPlainHttpAutodiscover: true },
+      server: { port: 8081, workers: 3, redirectPlainHttpAutodiscover: true },
       businessMail: { smtp: [{ host: 'smtp.example.net', port: 465, socket: 'tls' }], outlookRedirectUrl: null },
       directory: { url: 'postgres://mail:***@db.example:5432/mail' },
       cache: { redis: { url: 'redis://:***@10.0.0.5:6379/0' } },

@@ -1,53 +1,10 @@
 /**
  * The real process: start-up validation, SIGTERM draining an in-flight request, and a second
- * signal exiting at once. Runs src/main.ts through tsx, as `npm start` runs the built copy.
+ * signal exiting at once. Runs src/main.ts through tsx (`node --import tsx`), as `npm start` runs the
+ * built copy.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
-import { REPO_ROOT } from '../support/app';
-
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Started {
-  const child = spawn(TSX, ['src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForOutput(started: Started, text: string): Promise<void> {
-  for (let i = 0; i < 200 && !started.output().includes(text); i++) await new Promise((r) => setTimeout(r, 50));
-  if (!started.output().includes(text))
-    throw new Error(`process never printed ${JSON.stringify(text)}:\n${started.output()}`);
-}
-
-const OUTLOOK_REQUEST =
-  '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>pop.user@example.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>';
+import { answerAcrossSignal, freePort, startServiceProcess as start, waitForOutput } from '../support/service-process';
 
 test('invalid config › exits 1 listing every problem with its key', async () => {
   const started = start({ PORT: '99999', LOG_LEVEL: 'loud' });
@@ -61,31 +18,8 @@ test('SIGTERM › finishes the in-flight request, then exits 0', async () => {
   const started = start({ PORT: String(port), HOST: '127.0.0.1' });
   await waitForOutput(started, 'listening');
 
-  // Send the headers and half the body, signal, then finish the body: the answer must still come.
-  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/autodiscover/autodiscover.xml',
-        headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(OUTLOOK_REQUEST) },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.write(OUTLOOK_REQUEST.slice(0, 100));
-    setTimeout(() => {
-      started.child.kill('SIGTERM');
-      setTimeout(() => req.end(OUTLOOK_REQUEST.slice(100)), 300);
-    }, 200);
-  });
-
-  const { status, body } = await answer;
+  // Headers and half the body, then SIGTERM, then the rest: the answer must still come.
+  const { status, body } = await answerAcrossSignal(port, () => started.child.kill('SIGTERM'));
   expect(status).toBe(200);
   expect(body).toContain('<Type>IMAP</Type>');
   expect(await started.exited).toBe(0);

@@ -2,4 +2,5 @@
 delete process.env['CONFIG_FILE'];
 delete process.env['PORT'];
 delete process.env['HOST'];
+delete process.env['WORKERS'];
 process.env['LOG_LEVEL'] = 'silent';

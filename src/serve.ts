@@ -1,0 +1,115 @@
+import type { Logger } from 'pino';
+import { composeService, type Service, type WorkerSharing } from './compose';
+import type { LoadedConfig } from './config/load';
+import { SHUTDOWN_SIGNALS, type ShutdownSignal } from './cluster/messages';
+import { createListeners, type Listener } from './http/listeners';
+
+/** How the process that serves is driven from outside it; a single process uses none, a cluster worker all. */
+export interface ServeHooks {
+  /** What a cluster worker shares with the others through the primary (compose.ts). */
+  readonly workerSharing?: WorkerSharing;
+  /** Called once every listener is listening. */
+  readonly onListening?: () => void;
+  /** Receives the shutdown control once listening, so a cluster primary can drive it too. */
+  readonly onShutdownControl?: (control: ShutdownControl) => void;
+}
+
+/** The two ways to stop, as the first and second SIGTERM/SIGINT do. */
+export interface ShutdownControl {
+  /** Stop accepting, let in-flight requests finish, close backends, exit 0; once started, does nothing more. */
+  drain(signal: ShutdownSignal): void;
+  /** Exit at once with 130. */
+  exitNow(signal: ShutdownSignal): void;
+}
+
+/**
+ * Composes the service and listens, in this process (one worker, or one cluster worker); SIGTERM and
+ * SIGINT drain and close. Returns the problems that keep it from starting, after which nothing listens.
+ */
+export async function serve(
+  loaded: LoadedConfig,
+  tls: { cert: Buffer; key: Buffer } | null,
+  logger: Logger,
+  hooks: ServeHooks = {},
+): Promise<string[] | null> {
+  const { config, configFile, accountsFile } = loaded;
+  const service = await composeService(loaded, logger, {}, hooks.workerSharing ?? null);
+  if (!service.ok) return service.error;
+
+  const listeners = createListeners(service.value.app, config, tls);
+  let listening = 0;
+  for (const { server, port, scheme } of listeners) {
+    server.on('error', (error) => {
+      logger.fatal({ err: error, port }, 'cannot listen');
+      process.exit(1);
+    });
+    server.listen(port, config.server.host, () => {
+      logger.info(
+        { scheme, host: config.server.host, port, configFile, directory: config.directory.type, accountsFile },
+        'mail-autodiscover listening',
+      );
+      if (++listening === listeners.length) hooks.onListening?.();
+    });
+  }
+  const control = handleShutdownSignals(listeners, service.value, config.server.shutdownTimeoutMs, logger);
+  hooks.onShutdownControl?.(control);
+  return null;
+}
+
+/**
+ * First SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close backends, exit 0; after
+ * the timeout, cut remaining connections. A second signal exits at once.
+ */
+function handleShutdownSignals(
+  listeners: readonly Listener[],
+  service: Service,
+  timeoutMs: number,
+  logger: Logger,
+): ShutdownControl {
+  let stopping = false;
+  const exitNow = (signal: ShutdownSignal): void => {
+    logger.warn({ signal }, 'second signal: exiting now');
+    process.exit(130);
+  };
+  const drain = (signal: ShutdownSignal): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, timeoutMs }, 'shutting down: draining in-flight requests');
+    const forceTimer = setTimeout(() => {
+      logger.warn('shutdown timeout: closing remaining connections');
+      for (const { server } of listeners) server.closeAllConnections();
+    }, timeoutMs);
+    forceTimer.unref();
+    // Backends that will not close (a hung Redis quit) must not keep the process alive forever.
+    setTimeout(() => {
+      logger.error('shutdown did not complete in time; exiting');
+      process.exit(1);
+    }, timeoutMs + 5_000).unref();
+    // Keep-alive connections go idle once their in-flight request is answered; close them as they do.
+    const idleSweep = setInterval(() => {
+      for (const { server } of listeners) server.closeIdleConnections();
+    }, 100);
+    idleSweep.unref();
+    const closed = listeners.map(({ server }) => new Promise<void>((done) => server.close(() => done())));
+    void Promise.all(closed)
+      .then(() => service.close())
+      .catch((error: unknown) => logger.error({ err: error }, 'error while closing backends'))
+      .finally(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
+  };
+  // Counts this process's own signals only: in a cluster, a signal to the whole process group also
+  // reaches the primary, whose relayed drain() may come first and must not make it the second.
+  let signalled = false;
+  const onSignal = (signal: ShutdownSignal): void => {
+    if (signalled) {
+      exitNow(signal);
+      return;
+    }
+    signalled = true;
+    drain(signal);
+  };
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, () => onSignal(signal));
+  return { drain, exitNow };
+}
