@@ -7,7 +7,9 @@ import { recordOutcome } from '../../http/request-outcome';
 import { discoverAddress, loggedOutcomeOf } from '../protocol-outcome';
 import { createReply, limitRate } from '../reply';
 import { answerAutodiscover, type AutodiscoverOutcome } from './answers';
-import { parseAutodiscoverRequest } from './parse-request';
+import { RecentlyUsed, RECENT_ANSWERS_KEPT } from '../../model/remember';
+import { parseAutodiscoverRequest, type AutodiscoverRequest, type AutodiscoverRequestProblem } from './parse-request';
+import type { Result } from '../../model/result';
 import { AUTODISCOVER_XML_PATH } from './paths';
 
 export interface AutodiscoverRouterDeps {
@@ -89,9 +91,23 @@ export function createAutodiscoverRoutes(deps: AutodiscoverRouterDeps): Protocol
   };
 }
 
+/** Real requests are under 600 bytes; larger bodies are parsed every time, so the memo stays small. */
+const REMEMBERED_BODY_BYTES = 1024;
+const recentBodies = new RecentlyUsed<Result<AutodiscoverRequest, AutodiscoverRequestProblem>>(RECENT_ANSWERS_KEPT);
+
+/**
+ * parseAutodiscoverRequest, remembered by the body's bytes: an Outlook asks with the same body every
+ * time, and validating and parsing XML is most of a POST's own work. Parsing is pure, so the same
+ * bytes give the same result.
+ */
+function parseBody(body: Buffer): Result<AutodiscoverRequest, AutodiscoverRequestProblem> {
+  if (body.length > REMEMBERED_BODY_BYTES) return parseAutodiscoverRequest(body);
+  return recentBodies.get(body.toString('latin1'), () => parseAutodiscoverRequest(body));
+}
+
 async function autodiscoverOutcome(req: Request, discover: Discover): Promise<AutodiscoverOutcome> {
   const body: unknown = req.body;
-  const parsed = parseAutodiscoverRequest(Buffer.isBuffer(body) ? body : Buffer.alloc(0));
+  const parsed = parseBody(Buffer.isBuffer(body) ? body : Buffer.alloc(0));
   if (!parsed.ok) return { kind: 'invalid-request', invalid: parsed.error };
   const { schema, emailAddress } = parsed.value;
   const clientFollowsRedirectUrl = !/thunderbird/i.test(req.get('user-agent') ?? '');
