@@ -8,6 +8,8 @@ import { rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { invalidationChannelOf } from '../../src/cache/redis-format';
 import { describeWithRedis, TEST_REDIS_URL, uniqueTestNamespace } from '../support/backends';
 import {
   answerAcrossSignal,
@@ -214,16 +216,36 @@ describe('WORKERS=2, rate limit without Redis', () => {
   });
 });
 
+/** Polls Redis until `count` clients subscribe to `channel` (10 s at most). */
+async function waitForSubscribers(channel: string, count: number): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL ?? '', { lazyConnect: true });
+  try {
+    await redis.connect();
+    for (let tries = 0; tries < 100; tries++) {
+      const [, subscribers] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
+      if (subscribers >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${count} subscribers to ${channel} expected within 10 s`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 describeWithRedis('WORKERS=2, rate limit with Redis', () => {
   let cluster: Cluster | undefined;
   afterAll(() => stopCluster(cluster));
 
   test('one per-IP budget across workers, counted in Redis', async () => {
+    const keyPrefix = uniqueTestNamespace('cluster_rate_limit');
     cluster = await startCluster(
-      { rateLimit: RATE_LIMIT, cache: { redis: { keyPrefix: uniqueTestNamespace('cluster_rate_limit') } } },
+      { rateLimit: RATE_LIMIT, cache: { redis: { keyPrefix } } },
       { REDIS_URL: TEST_REDIS_URL ?? '' },
     );
     await waitForOutput(cluster.started, 'lookup cache: Redis');
+    // Until a worker's Redis connections are up, its limiter counts in the fallback (the primary's
+    // budget): wait until both workers hear the invalidation channel, which they join once connected.
+    await waitForSubscribers(invalidationChannelOf(keyPrefix), cluster.workerPids.length);
     await expectOneBudget(cluster);
   });
 });
