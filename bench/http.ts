@@ -29,7 +29,7 @@ import {
   type ChildTarget,
   type ServiceParts,
 } from './http-targets';
-import { decimal, wholeNumber } from './stats';
+import { wholeNumber } from './stats';
 
 export interface HttpBenchOptions {
   /** Shorter bursts and fewer rounds: well under a minute. */
@@ -367,7 +367,7 @@ function printParts(service: Target, variants: readonly Target[], bursts: Readon
     const full = perSecond(service);
     const cells = variants.map((variant) => {
       const part = perSecond(variant);
-      return `${wholeNumber(part)} | ${decimal(part / full)}x`;
+      return `${wholeNumber(part)} | ${(part / full).toFixed(2)}x`;
     });
     console.log(`| ${endpoint.name} | ${wholeNumber(full)} | ${cells.join(' | ')} |`);
   }
