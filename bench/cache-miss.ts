@@ -14,10 +14,8 @@
  * the keys and the files are removed afterwards. PostgreSQL and Redis come from the same variables
  * as the other benches; a configuration whose backend is not reachable is skipped.
  */
-import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { createPool, type PostgresSettings } from '../src/directory/postgres-directory';
 import { quoteIdentifier } from '../src/directory/postgres-schema';
@@ -25,14 +23,12 @@ import { runBurst, summariseBursts, type Burst } from './burst';
 import { postgresSettings } from './directories';
 import { addressOf, createGeneratedSchema, domainOf, writeAccountFile } from './generated-directory';
 import {
-  buildIfStale,
   freePorts,
   HOST,
-  killChildrenOnExit,
-  makeWorkDir,
   startService,
   stopAll,
   waitUntilListening,
+  withChildProcesses,
   writeServiceConfigWith,
   type ChildTarget,
 } from './http-targets';
@@ -199,88 +195,82 @@ async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
 
 export async function benchCacheMiss(options: CacheMissBenchOptions = { quick: false }): Promise<void> {
   const plan = options.quick ? PLANS.quick : PLANS.full;
-  const started = performance.now();
-  buildIfStale();
-  const workDir = makeWorkDir();
-  const stopKillingOnExit = killChildrenOnExit(workDir);
-  // Not accounts.json: writeServiceConfigWith copies the example's accounts.json there.
-  const accountFile = path.join(workDir, 'generated-accounts.json');
-  writeAccountFile(accountFile, plan.mailboxes);
-  const postgres = await preparePostgres(plan.mailboxes);
-  const redis = await connectRedis();
-  const targets: Target[] = [];
-  try {
-    const backends: Backends = {
-      accountFile,
-      postgres: typeof postgres === 'string' ? null : postgres,
-      redisUrl: typeof redis === 'string' ? null : redis.url,
-    };
-    const runnable = CONFIGURATIONS.filter((configuration) => {
-      const skipped =
-        configuration.directory === 'postgres' && typeof postgres === 'string'
-          ? `PostgreSQL ${postgres}`
-          : configuration.cache === 'redis' && typeof redis === 'string'
-            ? `Redis ${redis}`
-            : null;
-      if (skipped !== null) console.log(`${configuration.name}: ${skipped}`);
-      return skipped === null;
-    });
-    const ports = await freePorts(runnable.length);
-    const runId = `bench_${process.pid}_${Date.now().toString(36)}`;
-    for (const [index, configuration] of runnable.entries()) {
-      const key = `${configuration.directory}-${configuration.cache}`;
-      const redisKeyPrefix = configuration.cache === 'redis' ? `${runId}_${key}` : null;
-      const configFile = writeServiceConfigWith(
-        workDir,
-        key,
-        configSections(configuration, backends, redisKeyPrefix ?? runId),
-      );
-      targets.push({
-        configuration,
-        process: startService(workDir, key, configFile, ports[index] ?? 0),
-        redisKeyPrefix,
-        missesAsked: 0,
+  await withChildProcesses('cache-miss', async (workDir) => {
+    // Not accounts.json: writeServiceConfigWith copies the example's accounts.json there.
+    const accountFile = path.join(workDir, 'generated-accounts.json');
+    writeAccountFile(accountFile, plan.mailboxes);
+    const postgres = await preparePostgres(plan.mailboxes);
+    const redis = await connectRedis();
+    const targets: Target[] = [];
+    try {
+      const backends: Backends = {
+        accountFile,
+        postgres: typeof postgres === 'string' ? null : postgres,
+        redisUrl: typeof redis === 'string' ? null : redis.url,
+      };
+      const runnable = CONFIGURATIONS.filter((configuration) => {
+        const skipped =
+          configuration.directory === 'postgres' && typeof postgres === 'string'
+            ? `PostgreSQL ${postgres}`
+            : configuration.cache === 'redis' && typeof redis === 'string'
+              ? `Redis ${redis}`
+              : null;
+        if (skipped !== null) console.log(`${configuration.name}: ${skipped}`);
+        return skipped === null;
       });
-    }
-    await Promise.all(targets.map((target) => waitUntilListening(target.process, target.configuration.name)));
-    for (const target of targets) {
-      await expectOk(target, HIT_ADDRESS);
-      target.missesAsked += 1;
-      await expectOk(target, missAddress(target.missesAsked, plan.mailboxes));
-    }
+      const ports = await freePorts(runnable.length);
+      const runId = `bench_${process.pid}_${Date.now().toString(36)}`;
+      for (const [index, configuration] of runnable.entries()) {
+        const key = `${configuration.directory}-${configuration.cache}`;
+        const redisKeyPrefix = configuration.cache === 'redis' ? `${runId}_${key}` : null;
+        const configFile = writeServiceConfigWith(
+          workDir,
+          key,
+          configSections(configuration, backends, redisKeyPrefix ?? runId),
+        );
+        targets.push({
+          configuration,
+          process: startService(workDir, key, configFile, ports[index] ?? 0),
+          redisKeyPrefix,
+          missesAsked: 0,
+        });
+      }
+      await Promise.all(targets.map((target) => waitUntilListening(target.process, target.configuration.name)));
+      for (const target of targets) {
+        await expectOk(target, HIT_ADDRESS);
+        target.missesAsked += 1;
+        await expectOk(target, missAddress(target.missesAsked, plan.mailboxes));
+      }
 
-    console.log(
-      `\nCache misses through HTTP: Thunderbird GET, autocannon ${CONNECTIONS} connections, ${plan.rounds} interleaved ` +
-        `rounds of ${plan.burstSeconds}s bursts per configuration and mode (after a ${plan.warmUpSeconds}s warm-up ` +
-        `burst each); ${wholeNumber(plan.mailboxes)} mailboxes; ${availableParallelism()} cores, node ${process.version}`,
-    );
-    for (const target of targets) for (const mode of MODES) await burst(target, mode, plan.warmUpSeconds, plan);
-    const bursts = new Map<string, Burst[]>();
-    for (let round = 0; round < plan.rounds; round++) {
-      process.stdout.write(`round ${round + 1}/${plan.rounds}…\n`);
-      const order = targets.map((_, i) => targets[(i + round) % targets.length] as Target);
-      for (const target of order) {
-        for (const mode of round % 2 === 0 ? MODES : [...MODES].reverse()) {
-          const key = `${target.configuration.name} ${mode}`;
-          bursts.set(key, [...(bursts.get(key) ?? []), await burst(target, mode, plan.burstSeconds, plan)]);
+      console.log(
+        `\nCache misses through HTTP: Thunderbird GET, autocannon ${CONNECTIONS} connections, ${plan.rounds} interleaved ` +
+          `rounds of ${plan.burstSeconds}s bursts per configuration and mode (after a ${plan.warmUpSeconds}s warm-up ` +
+          `burst each); ${wholeNumber(plan.mailboxes)} mailboxes; ${availableParallelism()} cores, node ${process.version}`,
+      );
+      for (const target of targets) for (const mode of MODES) await burst(target, mode, plan.warmUpSeconds, plan);
+      const bursts = new Map<string, Burst[]>();
+      for (let round = 0; round < plan.rounds; round++) {
+        process.stdout.write(`round ${round + 1}/${plan.rounds}…\n`);
+        const order = targets.map((_, i) => targets[(i + round) % targets.length] as Target);
+        for (const target of order) {
+          for (const mode of round % 2 === 0 ? MODES : [...MODES].reverse()) {
+            const key = `${target.configuration.name} ${mode}`;
+            bursts.set(key, [...(bursts.get(key) ?? []), await burst(target, mode, plan.burstSeconds, plan)]);
+          }
         }
       }
+      await printTable(targets, bursts, typeof redis === 'string' ? null : redis.client, plan);
+    } finally {
+      // The services first: they hold connections to the schema and write keys until stopped.
+      await stopAll();
+      if (typeof redis !== 'string') {
+        for (const target of targets)
+          if (target.redisKeyPrefix !== null) await deleteKeys(redis.client, target.redisKeyPrefix);
+        redis.client.disconnect();
+      }
+      if (typeof postgres !== 'string') await dropPostgres(postgres);
     }
-    await printTable(targets, bursts, typeof redis === 'string' ? null : redis.client, plan);
-    console.log(
-      `cache-miss bench took ${Math.round((performance.now() - started) / 1000)} s (build and start-up included)`,
-    );
-  } finally {
-    await stopAll();
-    stopKillingOnExit();
-    if (typeof redis !== 'string') {
-      for (const target of targets)
-        if (target.redisKeyPrefix !== null) await deleteKeys(redis.client, target.redisKeyPrefix);
-      redis.client.disconnect();
-    }
-    if (typeof postgres !== 'string') await dropPostgres(postgres);
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function printTable(

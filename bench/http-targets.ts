@@ -19,6 +19,7 @@ import {
 import { createConnection, createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { environmentBindings } from '../src/config/schema';
@@ -35,6 +36,28 @@ export interface ChildTarget {
   readonly child: ChildProcess;
   /** Its stderr, kept in a file to show when it fails to start. */
   readonly stderrFile: string;
+}
+
+/**
+ * The frame of a bench that drives child processes: builds dist/ if stale, runs `body` with a fresh
+ * work folder, prints how long it all took, and afterwards (also on an error or Ctrl-C) stops every
+ * child and removes the folder.
+ */
+export async function withChildProcesses(benchName: string, body: (workDir: string) => Promise<void>): Promise<void> {
+  const started = performance.now();
+  buildIfStale();
+  const workDir = makeWorkDir();
+  const stopKillingOnExit = killChildrenOnExit(workDir);
+  try {
+    await body(workDir);
+    console.log(
+      `${benchName} bench took ${Math.round((performance.now() - started) / 1000)} s (build and start-up included)`,
+    );
+  } finally {
+    await stopAll();
+    stopKillingOnExit();
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 /** A fresh temporary folder for configs, specs and stderr files; the caller removes it. */
@@ -133,15 +156,43 @@ export function startService(
   port: number,
   workers = 1,
 ): ChildTarget {
+  const env = serviceEnvironment(configFile, port, workers);
+  return startChild(workDir, name, port, [path.join(REPO_ROOT, 'dist', 'main.js')], env);
+}
+
+/** The speed-ups a service variant keeps (true) or switches off (false); `npm start` keeps both. */
+export interface ServiceParts {
+  /** Discovery requests on their exact paths skip Express's router (the `fastLane` seam of compose.ts). */
+  readonly fastLane: boolean;
+  /** Requests and responses born with Express's prototypes (createListeners' option). */
+  readonly expressPrototypesAtBirth: boolean;
+}
+
+/**
+ * The service as startService starts it (one process, the same environment, logging and config),
+ * but from bench/service-variant.mjs, which composes it with `parts`.
+ */
+export function startServiceVariant(
+  workDir: string,
+  name: string,
+  configFile: string,
+  port: number,
+  parts: ServiceParts,
+): ChildTarget {
+  const script = path.join(REPO_ROOT, 'bench', 'service-variant.mjs');
+  return startChild(workDir, name, port, [script, JSON.stringify(parts)], serviceEnvironment(configFile, port, 1));
+}
+
+/** This process's environment without the service's own variables, then `configFile`, `port` and `workers`. */
+function serviceEnvironment(configFile: string, port: number, workers: number): NodeJS.ProcessEnv {
   const serviceVariables = new Set(environmentBindings.map(({ variable }) => variable));
-  const env: NodeJS.ProcessEnv = {
+  return {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !serviceVariables.has(name))),
     CONFIG_FILE: configFile,
     PORT: String(port),
     HOST,
     WORKERS: String(workers),
   };
-  return startChild(workDir, name, port, [path.join(REPO_ROOT, 'dist', 'main.js')], env);
 }
 
 /** A bare baseline server (bench/bare-server.ts) serving `spec`. */
@@ -275,7 +326,7 @@ export async function stopAll(): Promise<void> {
  * Until the returned function is called, Ctrl-C (SIGINT), SIGTERM and any exit of this process kill
  * every child first (and remove `workDir`).
  */
-export function killChildrenOnExit(workDir: string): () => void {
+function killChildrenOnExit(workDir: string): () => void {
   const killNow = (): void => {
     for (const child of running) child.kill('SIGKILL');
     rmSync(workDir, { recursive: true, force: true });

@@ -1,35 +1,35 @@
 /**
  * The service side by side with bare servers, in one run, on loopback (`npm run bench -- http`,
- * `--quick` for a shorter run). Five child processes listen on 127.0.0.1:
+ * `--quick` for a shorter run). Seven child processes (five under `--quick`) listen on 127.0.0.1:
  *   - the service as `npm start` runs it (dist/main.js, info logging to stdout, here /dev/null), on
  *     the example config with only the rate limit off;
  *   - the same with the rate limit on at a limit the load cannot reach;
  *   - the same as the first with WORKERS=2: a cluster primary and two workers;
+ *   - not under `--quick`, the parts: the first with one speed-up off each (bench/service-variant.mjs),
+ *     requests not born with Express's prototypes, or every request through Express's router;
  *   - a bare Express app and a bare `node:http` server answering each endpoint with the service's own
  *     body and static headers (bench/bare-server.ts).
  * Each endpoint is a cache hit (every target answers it once before timing). Rounds are interleaved
  * (round → endpoint → target, the target order rotating each round) so machine drift hits every
  * target alike; req/s sums requests and time over the rounds, p50 and p99 are medians of the rounds'.
  */
-import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
 import type { BareServerSpec } from './bare-server';
+import { runBurst, summariseBursts, type Burst } from './burst';
 import {
-  buildIfStale,
   cpuSecondsOfTree,
   freePorts,
   HOST,
-  killChildrenOnExit,
-  makeWorkDir,
   startBareServer,
   startService,
-  stopAll,
+  startServiceVariant,
   waitUntilListening,
+  withChildProcesses,
   writeServiceConfig,
   type ChildTarget,
+  type ServiceParts,
 } from './http-targets';
+import { wholeNumber } from './stats';
 
 export interface HttpBenchOptions {
   /** Shorter bursts and fewer rounds: well under a minute. */
@@ -104,7 +104,36 @@ const ENDPOINTS: readonly Endpoint[] = [
 const REQUEST_HEADERS = { 'content-type': 'text/xml; charset=utf-8' } as const;
 
 type TargetName =
-  'service, rate limit off' | 'service, rate limit on' | 'service, 2 workers' | 'bare Express' | 'bare node:http';
+  | 'service, rate limit off'
+  | 'service, rate limit on'
+  | 'service, 2 workers'
+  | ServiceVariantName
+  | 'bare Express'
+  | 'bare node:http';
+
+type ServiceVariantName = 'service, prototypes not at birth' | 'service, Express router only';
+
+/**
+ * The service (rate limit off) with one speed-up switched off each, for the parts table: what that
+ * speed-up buys is the service's req/s over the variant's.
+ */
+const SERVICE_VARIANTS: ReadonlyArray<{
+  readonly name: ServiceVariantName;
+  /** For its stderr file. */
+  readonly file: string;
+  readonly parts: ServiceParts;
+}> = [
+  {
+    name: 'service, prototypes not at birth',
+    file: 'service-prototypes-not-at-birth',
+    parts: { fastLane: true, expressPrototypesAtBirth: false },
+  },
+  {
+    name: 'service, Express router only',
+    file: 'service-express-router-only',
+    parts: { fastLane: false, expressPrototypesAtBirth: true },
+  },
+];
 
 /** Workers of the cluster target: as many as this bench machine's cores (2 here). */
 const CLUSTER_WORKERS = 2;
@@ -124,36 +153,20 @@ interface Answer {
 /** Headers a constant answer cannot repeat (or the server sets itself). */
 const PER_REQUEST_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 
-interface Burst {
-  readonly requests: number;
-  readonly seconds: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly non2xx: number;
-  readonly errors: number;
-}
-
 export async function benchHttp(options: HttpBenchOptions = { quick: false }): Promise<void> {
   const plan = options.quick ? PLANS.quick : PLANS.full;
-  const started = performance.now();
-  buildIfStale();
-  const workDir = makeWorkDir();
-  const stopKillingOnExit = killChildrenOnExit(workDir);
-  try {
-    const [offPort, onPort, clusterPort, expressPort, nodeHttpPort] = await freePorts(5);
-    if (
-      offPort === undefined ||
-      onPort === undefined ||
-      clusterPort === undefined ||
-      expressPort === undefined ||
-      nodeHttpPort === undefined
-    )
-      throw new Error('no free ports');
+  await withChildProcesses('HTTP', async (workDir) => {
+    const ports = await freePorts(options.quick ? 5 : 5 + SERVICE_VARIANTS.length);
+    const nextPort = (): number => {
+      const port = ports.shift();
+      if (port === undefined) throw new Error('no free ports');
+      return port;
+    };
     const servicePath = (endpoint: Endpoint): string => endpoint.path;
     const rateLimitOff = writeServiceConfig(workDir, 'rate-limit-off', { enabled: false });
     const off: Target = {
       name: 'service, rate limit off',
-      process: startService(workDir, 'service-rate-limit-off', rateLimitOff, offPort),
+      process: startService(workDir, 'service-rate-limit-off', rateLimitOff, nextPort()),
       pathOf: servicePath,
     };
     const on: Target = {
@@ -162,16 +175,24 @@ export async function benchHttp(options: HttpBenchOptions = { quick: false }): P
         workDir,
         'service-rate-limit-on',
         writeServiceConfig(workDir, 'rate-limit-on', UNREACHABLE_RATE_LIMIT),
-        onPort,
+        nextPort(),
       ),
       pathOf: servicePath,
     };
     const twoWorkers: Target = {
       name: 'service, 2 workers',
-      process: startService(workDir, 'service-2-workers', rateLimitOff, clusterPort, CLUSTER_WORKERS),
+      process: startService(workDir, 'service-2-workers', rateLimitOff, nextPort(), CLUSTER_WORKERS),
       pathOf: servicePath,
     };
-    const services = [off, on, twoWorkers];
+    // The parts lines cost as much time again as two more targets: the full bench only.
+    const variants: Target[] = options.quick
+      ? []
+      : SERVICE_VARIANTS.map(({ name, file, parts }) => ({
+          name,
+          process: startServiceVariant(workDir, file, rateLimitOff, nextPort(), parts),
+          pathOf: servicePath,
+        }));
+    const services = [off, on, twoWorkers, ...variants];
     await Promise.all(services.map((target) => waitUntilListening(target.process, target.name)));
 
     // The service's answers, once each (which also fills its cache): the baselines serve the same bytes.
@@ -181,12 +202,12 @@ export async function benchHttp(options: HttpBenchOptions = { quick: false }): P
     const barePath = (endpoint: Endpoint): string => `/${endpoint.key}`;
     const bareExpress: Target = {
       name: 'bare Express',
-      process: startBareServer(workDir, { kind: 'express', host: HOST, port: expressPort, routes }),
+      process: startBareServer(workDir, { kind: 'express', host: HOST, port: nextPort(), routes }),
       pathOf: barePath,
     };
     const bareNodeHttp: Target = {
       name: 'bare node:http',
-      process: startBareServer(workDir, { kind: 'node-http', host: HOST, port: nodeHttpPort, routes }),
+      process: startBareServer(workDir, { kind: 'node-http', host: HOST, port: nextPort(), routes }),
       pathOf: barePath,
     };
     const targets = [...services, bareExpress, bareNodeHttp];
@@ -230,14 +251,10 @@ export async function benchHttp(options: HttpBenchOptions = { quick: false }): P
     }
     printTable(targets, answers, bursts);
     printWorkerComparison(off, twoWorkers, bursts);
+    if (variants.length > 0) printParts(off, variants, bursts);
     for (const target of services)
       printCpuPerRequest(target, cpuBeforeRounds.get(target.name), cpuSecondsOfTree(pidOf(target)), bursts);
-    console.log(`HTTP bench took ${Math.round((performance.now() - started) / 1000)} s (build and start-up included)`);
-  } finally {
-    await stopAll();
-    stopKillingOnExit();
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  });
 }
 
 const cell = (endpoint: Endpoint, target: Target): string => `${endpoint.key} ${target.name}`;
@@ -294,52 +311,14 @@ async function expectOk(target: Target, endpoint: Endpoint): Promise<Answer> {
 const url = (target: Target, endpoint: Endpoint): string =>
   `http://${HOST}:${target.process.port}${target.pathOf(endpoint)}`;
 
-async function burst(target: Target, endpoint: Endpoint, seconds: number): Promise<Burst> {
-  const result = await autocannon({
+const burst = (target: Target, endpoint: Endpoint, seconds: number): Promise<Burst> =>
+  runBurst({
     url: url(target, endpoint),
     method: endpoint.method,
     ...(endpoint.body === undefined ? {} : { body: endpoint.body, headers: REQUEST_HEADERS }),
     connections: CONNECTIONS,
     duration: seconds,
-    // autocannon stops at a sample tick: sample often, so a burst lasts about `seconds`.
-    sampleInt: 100,
   });
-  return {
-    requests: result.requests.total,
-    seconds: (result.finish.getTime() - result.start.getTime()) / 1000,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-}
-
-interface Summary {
-  readonly perSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly non2xx: number;
-  readonly errors: number;
-}
-
-function summarise(bursts: readonly Burst[]): Summary {
-  const sum = (pick: (burst: Burst) => number): number => bursts.reduce((total, one) => total + pick(one), 0);
-  return {
-    perSecond: sum((one) => one.requests) / sum((one) => one.seconds),
-    p50: median(bursts.map((one) => one.p50)),
-    p99: median(bursts.map((one) => one.p99)),
-    non2xx: sum((one) => one.non2xx),
-    errors: sum((one) => one.errors),
-  };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-}
 
 function printTable(
   targets: readonly Target[],
@@ -353,7 +332,7 @@ function printTable(
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const endpoint of ENDPOINTS) {
     const summaries = new Map(
-      targets.map((target) => [target.name, summarise(bursts.get(cell(endpoint, target)) ?? [])]),
+      targets.map((target) => [target.name, summariseBursts(bursts.get(cell(endpoint, target)) ?? [])]),
     );
     const express = summaries.get('bare Express')?.perSecond ?? NaN;
     const nodeHttp = summaries.get('bare node:http')?.perSecond ?? NaN;
@@ -377,6 +356,27 @@ function printTable(
   }
 }
 
+/** Per endpoint, the service (rate limit off) beside each variant: the variant's share of its req/s. */
+function printParts(service: Target, variants: readonly Target[], bursts: ReadonlyMap<string, readonly Burst[]>): void {
+  console.log(
+    `\n| endpoint | ${service.name} req/s | ${variants.map((variant) => `${variant.name} req/s | ÷ service`).join(' | ')} |`,
+  );
+  console.log(`|---|---:|${variants.map(() => '---:|---:|').join('')}`);
+  for (const endpoint of ENDPOINTS) {
+    const perSecond = (target: Target): number => summariseBursts(bursts.get(cell(endpoint, target)) ?? []).perSecond;
+    const full = perSecond(service);
+    const cells = variants.map((variant) => {
+      const part = perSecond(variant);
+      return `${wholeNumber(part)} | ${(part / full).toFixed(2)}x`;
+    });
+    console.log(`| ${endpoint.name} | ${wholeNumber(full)} | ${cells.join(' | ')} |`);
+  }
+  console.log(
+    'Each variant is the service with one speed-up off: prototypes not at birth, Express sets them on every ' +
+      'request; Express router only, no fast lane. 1 ÷ the ratio is what that speed-up buys.',
+  );
+}
+
 /** The cluster target beside the one-process service (same config, rate limit off), endpoint by endpoint. */
 function printWorkerComparison(
   oneWorker: Target,
@@ -386,8 +386,8 @@ function printWorkerComparison(
   console.log(`\n| endpoint | ${oneWorker.name} (1 worker) req/s | ${workers.name} req/s | 2 workers ÷ 1 |`);
   console.log('|---|---:|---:|---:|');
   for (const endpoint of ENDPOINTS) {
-    const one = summarise(bursts.get(cell(endpoint, oneWorker)) ?? []).perSecond;
-    const two = summarise(bursts.get(cell(endpoint, workers)) ?? []).perSecond;
+    const one = summariseBursts(bursts.get(cell(endpoint, oneWorker)) ?? []).perSecond;
+    const two = summariseBursts(bursts.get(cell(endpoint, workers)) ?? []).perSecond;
     console.log(
       `| ${endpoint.name} | ${Math.round(one).toLocaleString('en-US')} | ${Math.round(two).toLocaleString('en-US')} | ${(two / one).toFixed(2)}x |`,
     );

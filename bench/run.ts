@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark in sequence (bounded, loopback only). Name some to run only
- * those: `npm run bench -- directories`. `--quick` runs shorter versions where a bench has one
- * (the HTTP bench: under a minute).
+ * those: `npm run bench -- directories`. `--quick` runs shorter versions where a bench has one;
+ * `--quick` alone, with no bench named, runs only the HTTP side-by-side table (quick, under a
+ * minute): `npm run bench -- scale --quick` runs the named ones' quick versions.
  */
 import { benchCacheMiss } from './cache-miss';
 import { benchDirectories } from './directories';
@@ -18,22 +19,31 @@ const BENCHES: ReadonlyArray<{ readonly name: string; readonly run: (options: Be
   { name: 'scale', run: benchScale },
   { name: 'cache-miss', run: benchCacheMiss },
 ];
-const FLAGS = ['--quick'] as const;
+const FLAGS = [
+  {
+    flag: '--quick',
+    help: 'shorter versions of the benches named; with none named, only the HTTP side-by-side table (under a minute)',
+  },
+] as const;
+/** What `--quick` alone runs: the one table everyone reruns, in under a minute. */
+const QUICK_DEFAULT = ['http'];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const wanted = args.filter((arg) => !arg.startsWith('--'));
   const unknown = [
     ...wanted.filter((name) => !BENCHES.some((bench) => bench.name === name)),
-    ...args.filter((arg) => arg.startsWith('--') && !FLAGS.some((flag) => flag === arg)),
+    ...args.filter((arg) => arg.startsWith('--') && !FLAGS.some(({ flag }) => flag === arg)),
   ];
   if (unknown.length > 0)
     throw new Error(
-      `unknown bench or flag ${unknown.join(', ')}; choose from ${BENCHES.map((bench) => bench.name).join(', ')} and ${FLAGS.join(', ')}`,
+      `unknown bench or flag ${unknown.join(', ')}; choose from ${BENCHES.map((bench) => bench.name).join(', ')} ` +
+        `and ${FLAGS.map(({ flag, help }) => `${flag} (${help})`).join(', ')}`,
     );
   const options: BenchOptions = { quick: args.includes('--quick') };
+  const chosen = wanted.length > 0 ? wanted : options.quick ? QUICK_DEFAULT : BENCHES.map((bench) => bench.name);
   for (const bench of BENCHES) {
-    if (wanted.length === 0 || wanted.includes(bench.name)) await bench.run(options);
+    if (chosen.includes(bench.name)) await bench.run(options);
   }
 }
 
