@@ -93,6 +93,29 @@ describe('parseAutodiscoverRequest › encodings', () => {
   });
 });
 
+describe('parseAutodiscoverRequest › the root namespace must be a request schema', () => {
+  const requestIn = (namespace: string): Buffer =>
+    bytes(
+      `<Autodiscover xmlns="${namespace}"><Request><EMailAddress>a@example.com</EMailAddress>` +
+        `<AcceptableResponseSchema>${OUTLOOK_RESPONSE}</AcceptableResponseSchema></Request></Autodiscover>`,
+    );
+
+  test.each([
+    ['a response schema (outlook 2006a)', OUTLOOK_RESPONSE],
+    ['the response envelope', 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006'],
+    ['mobilesync response', 'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006'],
+    ['another host', 'http://schemas.example.com/exchange/autodiscover/outlook/requestschema/2006'],
+  ])('%s › failure: invalid-request (ErrorCode 600)', (_label, namespace) => {
+    expect(outcome(requestIn(namespace))).toEqual({ kind: 'invalid-request' });
+  });
+
+  test('the outlook request schema › success', () => {
+    expect(outcome(requestIn('http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006'))).toEqual(
+      { schema: 'outlook', emailAddress: 'a@example.com' },
+    );
+  });
+});
+
 describe('parseAutodiscoverRequest › structure', () => {
   test('no AcceptableResponseSchema, no namespace › success: outlook schema', () => {
     expect(
