@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,29 @@ function writeConfig(name: string, content: unknown): string {
 
 function load(name: string, env: Readonly<Record<string, string>> = {}) {
   return loadConfig({ CONFIG_FILE: name, ...env }, dir);
+}
+
+/**
+ * problems(), from a process that mode bits apply to: root reads a mode-000 file, and CI runs as
+ * root, so there the config is loaded in a child running as `nobody` (uid 65534).
+ */
+function problemsAsUnprivilegedUser(name: string): string[] {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return problems(name);
+  chmodSync(dir, 0o755);
+  const script =
+    `const { loadConfig } = require(${JSON.stringify(require.resolve('../../src/config/load'))});` +
+    `const result = loadConfig({ CONFIG_FILE: ${JSON.stringify(name)} }, ${JSON.stringify(dir)});` +
+    'process.stdout.write(JSON.stringify(result.ok ? null : result.error));';
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+    uid: 65534,
+    gid: 65534,
+    encoding: 'utf8',
+    env: { ...process.env, TSX_TSCONFIG_PATH: path.resolve(__dirname, '../../tsconfig.json') },
+  });
+  if (child.status !== 0) throw new Error(`the unprivileged child failed: ${child.stderr}`);
+  const errors = JSON.parse(child.stdout) as string[] | null;
+  if (errors === null) throw new Error('config was accepted');
+  return errors;
 }
 
 function loaded(name: string, env: Readonly<Record<string, string>> = {}): LoadedConfig {
@@ -223,11 +247,10 @@ describe('loadConfig › failure messages', () => {
     expect(messages[0]).toContain('ENOENT');
   });
 
-  const runsAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  (runsAsRoot ? test.skip : test)('unreadable file (mode 000) › the path and EACCES named', () => {
+  test('unreadable file (mode 000) › the path and EACCES named', () => {
     const file = writeConfig('config.json', {});
     chmodSync(file, 0o000);
-    expect(problems('config.json')).toEqual([expect.stringMatching(/config\.json.*EACCES/)]);
+    expect(problemsAsUnprivilegedUser('config.json')).toEqual([expect.stringMatching(/config\.json.*EACCES/)]);
   });
 
   test('a folder instead of a file (unreadable as a file, even for root) › the path and EISDIR named', () => {
