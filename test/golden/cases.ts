@@ -80,6 +80,41 @@ export const CONFIGS = {
       outlookRedirectUrl: 'https://mamutmail.com/Autodiscover/Autodiscover.xml',
     },
   })),
+  /**
+   * Another provider: every provider value differs from the defaults (hosts, ports, sockets, names,
+   * URLs, the Windows domain, keep-a-copy off), so a renderer that writes a default as a constant
+   * fails these files.
+   */
+  otherProvider: configWith((config) => ({
+    ...config,
+    provider: {
+      ...config.provider,
+      id: 'mail.other-provider.example',
+      name: 'Other Provider Mail',
+      shortName: 'Other',
+      payloadIdentifierPrefix: 'example.other-provider.autoconfig',
+      webmailUrl: 'https://webmail.other-provider.example',
+    },
+    popAccess: {
+      ...config.popAccess,
+      preferredIncoming: 'pop3',
+      imap: { host: 'imap.other-provider.example', port: 143, socket: 'starttls' },
+      pop3: { host: 'pop.other-provider.example', port: 110, socket: 'starttls' },
+      smtp: [{ host: 'smtp.other-provider.example', port: 2525, socket: 'starttls' }],
+      leaveMessagesOnServer: false,
+      daysToLeaveMessagesOnServer: 30,
+    },
+    businessMail: {
+      ...config.businessMail,
+      host: 'exchange.other-provider.example',
+      owaUrl: 'https://owa.other-provider.example/owa',
+      ewsUrl: 'https://exchange.other-provider.example/EWS/Exchange.asmx',
+      activeSyncUrl: 'https://exchange.other-provider.example/Microsoft-Server-ActiveSync',
+      windowsDomain: 'hosting02',
+      // Loaded config has businessMail.smtp resolved (to popAccess.smtp when left out): set it too.
+      smtp: [{ host: 'smtp.other-provider.example', port: 2525, socket: 'starttls' }],
+    },
+  })),
 } as const;
 
 function configWith(change: (config: AppConfig) => AppConfig): AppConfig {
@@ -173,6 +208,8 @@ const OUTLOOK_CASES: readonly GoldenCase[] = [
     displayName: HOSTILE_DISPLAY_NAME,
   }),
   outlook('idn-domain', IDN_USER, { accessType: 'pop' }),
+  outlook('other-provider-pop-access', POP_USER, { accessType: 'pop', config: CONFIGS.otherProvider }),
+  outlook('other-provider-business-mail', BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
   // Unknown domain, and a LegacyDN-only request: Outlook's schema, Response in the root namespace.
   autodiscoverError('autodiscover', 500, 'outlook'),
   // Empty body, GET, no address: sent before the schema is known.
@@ -197,6 +234,7 @@ const MOBILESYNC_CASES: readonly GoldenCase[] = [
     displayName: HOSTILE_DISPLAY_NAME,
   }),
   mobileSync('idn-domain', IDN_USER, { accessType: 'business' }),
+  mobileSync('other-provider-business-mail', BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
   // POP access has no ActiveSync: 501, "address known, no configuration for it".
   autodiscoverError('mobilesync', 501, 'mobilesync'),
   autodiscoverError('mobilesync', 500, 'mobilesync'),
@@ -289,6 +327,16 @@ const AUTOCONFIG_CASES: readonly GoldenCase[] = [
     mailboxSettings(POP_USER, { accessType: 'pop', displayName: HOSTILE_DISPLAY_NAME }),
   ),
   autoconfig('idn-domain', () => mailboxSettings(IDN_USER, { accessType: 'pop' })),
+  autoconfig(
+    'other-provider-pop-access',
+    () => mailboxSettings(POP_USER, { accessType: 'pop', config: CONFIGS.otherProvider }),
+    CONFIGS.otherProvider,
+  ),
+  autoconfig(
+    'other-provider-business-mail',
+    () => mailboxSettings(BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
+    CONFIGS.otherProvider,
+  ),
 ];
 
 // ---- Apple configuration profiles --------------------------------------------------------------
@@ -309,6 +357,8 @@ const MOBILECONFIG_CASES: readonly GoldenCase[] = [
   profile('idn-domain-pop-access', IDN_USER, { accessType: 'pop' }),
   profile('idn-domain-business-mail', IDN_USER, { accessType: 'business' }),
   profile('local-part-with-symbols', SYMBOL_USER, { accessType: 'pop' }),
+  profile('other-provider-pop-access', POP_USER, { accessType: 'pop', config: CONFIGS.otherProvider }),
+  profile('other-provider-business-mail', BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
 ];
 
 export const GOLDEN_CASES: readonly GoldenCase[] = [

@@ -106,6 +106,11 @@ function casesOf(protocol: GoldenProtocol, filter: (goldenCase: GoldenCase) => b
   return GOLDEN_CASES.filter((goldenCase) => goldenCase.protocol === protocol && filter(goldenCase));
 }
 
+/** The structural checks below name the example provider's values; other-provider-* cases have their own. */
+function withDefaultProvider(goldenCase: GoldenCase): boolean {
+  return !goldenCase.name.startsWith('other-provider-');
+}
+
 function goldenCase(protocol: GoldenProtocol, name: string): GoldenCase {
   const found = GOLDEN_CASES.find((candidate) => candidate.protocol === protocol && candidate.name === name);
   if (found === undefined) throw new Error(`no golden case ${protocol}/${name}`);
@@ -172,6 +177,15 @@ function protocolTypes(document: unknown): string[] {
   );
 }
 
+/** The IMAP, POP3 and SMTP Protocol elements of a settings answer; none for Business Mail or a redirect. */
+function mailServersOf(c: Parameters<typeof parseXml>[0]): unknown[] {
+  const account = at(parseXml(c), 'Autodiscover', 'Response', 'Account');
+  if (at(account, 'Action') !== 'settings') return [];
+  return listAt(account, 'Protocol').filter((protocol) =>
+    ['IMAP', 'POP3', 'SMTP'].includes(stringAt(protocol, 'Type')),
+  );
+}
+
 describe('autodiscover (outlook schema)', () => {
   describe.each(named(casesOf('autodiscover', (c) => !isError(c))))('%s', (_name, c) => {
     test('uses the response namespaces, http:// and 2006a', () => {
@@ -190,13 +204,18 @@ describe('autodiscover (outlook schema)', () => {
         if (children.includes('Port')) expect(children.slice(0, POX_MAIL_ORDER.length)).toEqual(POX_MAIL_ORDER);
       }
     });
+  });
 
+  // Only the answers that carry mail servers: each test below checks at least one.
+  const withMailServers = casesOf('autodiscover', (c) => !isError(c) && mailServersOf(c).length > 0);
+  test('some answers carry mail servers (POP access)', () => {
+    expect(withMailServers.length).toBeGreaterThan(0);
+  });
+  describe.each(named(withMailServers))('%s', (_name, c) => {
     test('writes SPA off and SSL on explicitly for mail servers (both default to on)', () => {
-      const document = parseXml(c);
-      const account = at(document, 'Autodiscover', 'Response', 'Account');
-      if (at(account, 'Action') !== 'settings') return;
-      for (const protocol of listAt(account, 'Protocol')) {
-        if (!['IMAP', 'POP3', 'SMTP'].includes(stringAt(protocol, 'Type'))) continue;
+      const servers = mailServersOf(c);
+      expect(servers.length).toBeGreaterThan(0);
+      for (const protocol of servers) {
         expect(at(protocol, 'SPA')).toBe('off');
         expect(at(protocol, 'SSL')).toBe('on');
         expect(['SSL', 'TLS']).toContain(at(protocol, 'Encryption'));
@@ -328,7 +347,7 @@ describe.each([
 // ---- Exchange ActiveSync, mobilesync schema (docs/protocols.md §4) ----------------------------------------
 
 describe('mobilesync', () => {
-  test.each(named(casesOf('mobilesync', (c) => !isError(c))))(
+  test.each(named(casesOf('mobilesync', (c) => !isError(c) && withDefaultProvider(c))))(
     '%s: Action/Settings/Server of Type MobileSync',
     (_name, c) => {
       const document = parseXml(c);
@@ -445,7 +464,7 @@ function serversOf(document: unknown, kind: 'incomingServer' | 'outgoingServer')
 }
 
 describe('autoconfig', () => {
-  describe.each(named(casesOf('autoconfig')))('%s', (_name, c) => {
+  describe.each(named(casesOf('autoconfig', withDefaultProvider)))('%s', (_name, c) => {
     test('clientConfig 1.1 with a valid emailProvider that Thunderbird and K-9 accept', () => {
       const document = parseXml(c);
       expect(at(document, 'clientConfig', '@_version')).toBe('1.1');
@@ -547,7 +566,7 @@ function idsOf(profile: unknown): ProfileIds {
 const profileOf = (name: string): unknown => parseProfile(goldenText(goldenCase('mobileconfig', name)));
 
 describe('mobileconfig', () => {
-  describe.each(named(casesOf('mobileconfig')))('%s', (_name, c) => {
+  describe.each(named(casesOf('mobileconfig', withDefaultProvider)))('%s', (_name, c) => {
     test('top-level keys of a Configuration profile (TopLevel.yaml)', () => {
       const profile = parseProfile(goldenText(c));
       expect(at(profile, 'PayloadType')).toBe('Configuration');
@@ -637,7 +656,8 @@ describe('mobileconfig', () => {
   });
 
   test('UUIDs are stable per address and unique across addresses', () => {
-    const all = casesOf('mobileconfig').map((c) => idsOf(parseProfile(goldenText(c))));
+    // One provider's profiles (another provider's namespace gives the same address other UUIDs).
+    const all = casesOf('mobileconfig', withDefaultProvider).map((c) => idsOf(parseProfile(goldenText(c))));
     const byAddress = new Map<string, ProfileIds[]>();
     for (const ids of all) byAddress.set(ids.address, [...(byAddress.get(ids.address) ?? []), ids]);
     // The same address: one profile UUID whatever the settings, one payload UUID per payload type.
@@ -674,5 +694,44 @@ describe('mobileconfig', () => {
       expect(other.profileUuid).not.toBe(first.profileUuid);
       expect(other.payloadUuid).not.toBe(first.payloadUuid);
     }
+  });
+});
+
+// ---- Another provider's values (CONFIGS.otherProvider): none of the defaults written as constants ----
+
+describe('another provider: every value from config', () => {
+  const text = (protocol: GoldenProtocol, name: string): string => goldenText(goldenCase(protocol, name));
+
+  test('autoconfig, POP access: its hosts, ports, sockets, keep-a-copy off after 30 days, POP3 first', () => {
+    const document = parseXml(goldenCase('autoconfig', 'other-provider-pop-access'));
+    expect(at(document, 'clientConfig', 'emailProvider', '@_id')).toBe('mail.other-provider.example');
+    const incoming = serversOf(document, 'incomingServer');
+    expect(incoming.map((server) => [at(server, '@_type'), at(server, 'hostname'), at(server, 'port')])).toEqual([
+      ['pop3', 'pop.other-provider.example', '110'],
+      ['imap', 'imap.other-provider.example', '143'],
+    ]);
+    expect(at(incoming[0], 'pop3', 'leaveMessagesOnServer')).toBe('false');
+    expect(at(incoming[0], 'pop3', 'daysToLeaveMessagesOnServer')).toBe('30');
+    expect(at(serversOf(document, 'outgoingServer')[0], 'port')).toBe('2525');
+  });
+
+  test('every answer names the other provider and none the default host', () => {
+    for (const [protocol, name] of [
+      ['autoconfig', 'other-provider-pop-access'],
+      ['autoconfig', 'other-provider-business-mail'],
+      ['autodiscover', 'other-provider-pop-access'],
+      ['autodiscover', 'other-provider-business-mail'],
+      ['mobilesync', 'other-provider-business-mail'],
+      ['mobileconfig', 'other-provider-pop-access'],
+      ['mobileconfig', 'other-provider-business-mail'],
+    ] as const) {
+      const answer = text(protocol, name);
+      expect(answer).toContain('other-provider.example');
+      expect(answer).not.toContain('mamutmail');
+    }
+  });
+
+  test('Business Mail: the Windows domain hosting02 where a client asks for one', () => {
+    expect(text('autodiscover', 'other-provider-business-mail')).toContain('hosting02');
   });
 });
