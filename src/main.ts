@@ -4,6 +4,7 @@ import { runPrimary } from './cluster/primary';
 import { sharedStdoutDestination } from './cluster/shared-stdout-destination';
 import { clusterWorkerHooks } from './cluster/worker';
 import { loadConfig } from './config/load';
+import { trustProxyHazard } from './config/trust-proxy';
 import { createLogger } from './http/logger';
 import { readTlsFiles } from './http/listeners';
 import { serve } from './serve';
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
   }
   const clustered = config.server.workers > 1 || cluster.isWorker;
   const logger = createLogger(config.log.level, clustered ? sharedStdoutDestination() : undefined);
+  // Once per instance: a cluster's workers run main too, with the same config.
+  const proxyHazard = trustProxyHazard(config.server.trustProxy);
+  if (proxyHazard !== null && cluster.isPrimary) logger.warn({ trustProxy: config.server.trustProxy }, proxyHazard);
   if (clustered && cluster.isPrimary) {
     runPrimary({ workers: config.server.workers, shutdownTimeoutMs: config.server.shutdownTimeoutMs, logger });
     return;

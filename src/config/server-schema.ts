@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { err, ok, type Result } from '../model/result';
 import type { EnvironmentBinding } from './environment-binding';
 import { milliseconds, tcpPort } from './fields';
+import { trustProxySchema } from './trust-proxy';
 
 const listenerTimeout = (fallback: number) => milliseconds(100, 600_000).default(fallback);
 
@@ -27,8 +28,8 @@ export const serverSchema = z
     host: z.string().min(1).default('0.0.0.0'),
     /** Plain-HTTP port; env PORT overrides. Thunderbird reads autoconfig over plain HTTP too. */
     port: tcpPort.default(8080),
-    /** Express "trust proxy": false, true, a hop count, or a list of proxy addresses/subnets. */
-    trustProxy: z.union([z.boolean(), z.int().min(0), z.string().min(1)]).default(false),
+    /** Express "trust proxy": false, the proxies' addresses/subnets (recommended), or true / a hop count (warned). */
+    trustProxy: trustProxySchema.default(false),
     /** Autodiscover request bodies above this size are refused; real requests are under 1 KiB. */
     maxBodyBytes: z
       .int()

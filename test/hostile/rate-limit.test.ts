@@ -104,4 +104,57 @@ describe('rate limit › the request over the per-IP limit gets 429 with Retry-A
     expectTooManyRequests(await overTheLimit(from('203.0.113.7')), 'text');
     expect((await from('203.0.113.8')()).status).toBe(200);
   });
+
+  // supertest connects from 127.0.0.1: that is the peer whose word on the client's address is or is not taken.
+  const SPOOFED_HEADERS = [
+    ['X-Forwarded-For', (n: number) => `203.0.113.${n}`],
+    ['Forwarded', (n: number) => `for=203.0.113.${n}`],
+    ['X-Real-IP', (n: number) => `203.0.113.${n}`],
+  ] as const;
+  const withTrustProxy = (trustProxy: AppConfig['server']['trustProxy'], fastLane: boolean): Express =>
+    exampleApp({ config: (config) => ({ ...limited(config), server: { ...config.server, trustProxy } }), fastLane });
+  /** Requests each claiming a new client address in `headers` (default: every header a proxy might set). */
+  const rotating = (app: Express, headers: readonly (typeof SPOOFED_HEADERS)[number][] = SPOOFED_HEADERS) => {
+    let sent = 0;
+    return () => {
+      sent += 1;
+      const claimed = request(app).get('/mobileconfig?emailaddress=pop.user%40example.com');
+      for (const [header, value] of headers) claimed.set(header, value(sent));
+      return claimed;
+    };
+  };
+
+  describe.each([
+    ['fast lane', true],
+    ['Express router', false],
+  ] as const)('client-sent address headers (%s)', (_way, fastLane) => {
+    test.each(SPOOFED_HEADERS.map((entry) => [entry[0], entry] as const))(
+      'trustProxy off › rotating %s › still one budget',
+      async (_header, entry) => {
+        expectTooManyRequests(await overTheLimit(rotating(withTrustProxy(false, fastLane), [entry])), 'text');
+      },
+    );
+
+    test('trustProxy off › all three rotating together › still one budget', async () => {
+      expectTooManyRequests(await overTheLimit(rotating(withTrustProxy(false, fastLane))), 'text');
+    });
+
+    test('trustProxy a CIDR list without the peer › its X-Forwarded-For ignored, one budget', async () => {
+      const app = withTrustProxy(['10.0.0.0/8', '192.0.2.0/24', 'fd00::/8'], fastLane);
+      expectTooManyRequests(await overTheLimit(rotating(app)), 'text');
+    });
+
+    test.each([[['127.0.0.0/8']], [['loopback']], [['10.0.0.0/8', '127.0.0.1']]])(
+      'trustProxy %j (the peer is a listed proxy) › its X-Forwarded-For names the client',
+      async (trustProxy) => {
+        const app = withTrustProxy(trustProxy, fastLane);
+        const from = (ip: string) => () =>
+          request(app).get('/mobileconfig?emailaddress=pop.user%40example.com').set('X-Forwarded-For', ip);
+        expectTooManyRequests(await overTheLimit(from('203.0.113.7')), 'text');
+        expect((await from('203.0.113.8')()).status).toBe(200);
+        // Only the listed proxy is believed: an address the client put before it in the chain is not.
+        expectTooManyRequests(await from('198.51.100.1, 203.0.113.7')(), 'text');
+      },
+    );
+  });
 });
