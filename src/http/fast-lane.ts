@@ -10,7 +10,9 @@ export interface FastRoute {
   readonly method: 'GET' | 'POST';
   /**
    * Paths as Express routes them (matched case-insensitively here too). A last segment `:name`
-   * matches one segment, given to the handlers as `req.params[name]`.
+   * matches one non-empty segment, which the handlers read from the path with the one strict
+   * decoding (src/http/query-param.ts); Express routes it by a pattern without a parameter, so
+   * req.params is empty both ways.
    */
   readonly paths: readonly string[];
   /** What Express runs for such a request after the app-wide middlewares, in its order. */
@@ -30,8 +32,6 @@ export interface AppWideHandlers {
 interface CompiledRoute {
   readonly handlers: readonly RequestHandler[];
   readonly errorHandlers: readonly ErrorRequestHandler[];
-  /** The name of the last segment's parameter, for a `/:name` route. */
-  readonly parameter: string | null;
 }
 
 /**
@@ -45,18 +45,17 @@ interface CompiledRoute {
  *
  * Installed as the app's own `handle` (what `app(req, res)` calls), so every way the app is served
  * (the listeners, supertest) goes through it. Anything else (another method, a path with a trailing
- * slash or percent-escapes in a parameter, an unknown path) goes to Express unchanged.
+ * slash, an unknown path) goes to Express unchanged.
  */
 export function installFastLane(app: Express, routes: readonly FastRoute[], appWide: AppWideHandlers): void {
   const exact = new Map<string, CompiledRoute>();
   const withParameter = new Map<string, CompiledRoute>();
   for (const route of routes) {
     for (const path of route.paths) {
-      const match = /^(.*\/):(\w+)$/.exec(path);
+      const match = /^(.*\/):\w+$/.exec(path);
       const compiled: CompiledRoute = {
         handlers: [...appWide.before, ...route.handlers],
         errorHandlers: [...(route.errorHandlers ?? []), ...appWide.errorHandlers],
-        parameter: match?.[2] ?? null,
       };
       const table = match === null ? exact : withParameter;
       const key = `${route.method} ${(match?.[1] ?? path).toLowerCase()}`;
@@ -79,14 +78,11 @@ export function installFastLane(app: Express, routes: readonly FastRoute[], appW
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     let route = exact.get(`${req.method ?? ''} ${path.toLowerCase()}`);
-    let params: Record<string, string> = {};
     if (route === undefined) {
       const slash = path.lastIndexOf('/');
-      const segment = path.slice(slash + 1);
-      route = withParameter.get(`${req.method ?? ''} ${path.slice(0, slash + 1).toLowerCase()}`);
-      // Express would percent-decode the segment (a 400 when it cannot): leave those to it.
-      if (route?.parameter != null && segment !== '' && !segment.includes('%')) params = { [route.parameter]: segment };
-      else route = undefined;
+      // A `/:name` route takes one non-empty last segment.
+      if (slash < path.length - 1)
+        route = withParameter.get(`${req.method ?? ''} ${path.slice(0, slash + 1).toLowerCase()}`);
     }
     if (route === undefined || next !== undefined) {
       expressHandle(req, res, next);
@@ -102,7 +98,7 @@ export function installFastLane(app: Express, routes: readonly FastRoute[], appW
     response.locals = Object.create(null) as Response['locals'];
     request.originalUrl = url;
     request.baseUrl = '';
-    request.params = params;
+    request.params = {};
     run(route, request, response, appWide.notFound);
   };
 }

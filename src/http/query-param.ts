@@ -1,14 +1,57 @@
 import type { Request } from 'express';
+import { err, ok, type Result } from '../model/result';
+
+/** Text whose percent-escapes do not decode to UTF-8: refused, never read as U+FFFD. */
+export interface UndecodableText {
+  readonly kind: 'invalid-utf8';
+  /** The text as sent, still escaped. */
+  readonly asSent: string;
+}
+
+export type DecodedText = Result<string, UndecodableText>;
 
 /**
- * A query parameter by case-insensitive name (clients write Email, email, emailaddress…). A repeated
- * parameter is ambiguous and reads as absent-but-present: the empty string.
+ * The one strict percent-decoding of request text (query parameters and path addresses):
+ * decodeURIComponent throws on escapes that are not UTF-8 (overlong forms, surrogates, bytes above
+ * U+10FFFF), where node:querystring would silently substitute U+FFFD.
  */
-export function queryParam(req: Request, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(req.query)) {
-    if (key.toLowerCase() !== wanted) continue;
-    return typeof value === 'string' ? value : '';
+export function decodeStrictly(asSent: string, plusIsSpace: boolean): DecodedText {
+  const text = plusIsSpace ? asSent.replaceAll('+', ' ') : asSent;
+  if (!text.includes('%')) return ok(text);
+  try {
+    return ok(decodeURIComponent(text));
+  } catch {
+    return err({ kind: 'invalid-utf8', asSent });
   }
-  return undefined;
+}
+
+/**
+ * A query parameter by case-insensitive name (clients write Email, email, emailaddress…), read from
+ * the raw request target rather than Express's leniently decoded req.query. A parameter given twice
+ * in any letter case is ambiguous and reads as absent-but-present: the empty string. A name that
+ * cannot be decoded could be any parameter, so it makes every lookup undecodable.
+ */
+export function queryParam(req: Request, name: string): DecodedText | undefined {
+  const target = req.url;
+  const queryAt = target.indexOf('?');
+  if (queryAt === -1) return undefined;
+  const fragmentAt = target.indexOf('#', queryAt);
+  const query = target.slice(queryAt + 1, fragmentAt === -1 ? undefined : fragmentAt);
+  const wanted = name.toLowerCase();
+  let found: DecodedText | undefined;
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const equalsAt = pair.indexOf('=');
+    const key = decodeStrictly(equalsAt === -1 ? pair : pair.slice(0, equalsAt), true);
+    if (!key.ok) return key;
+    if (key.value.toLowerCase() !== wanted) continue;
+    found = found === undefined ? decodeStrictly(equalsAt === -1 ? '' : pair.slice(equalsAt + 1), true) : ok('');
+  }
+  return found;
+}
+
+/** The path's last segment (a trailing slash ignored), strictly decoded; "+" is itself in a path. */
+export function lastPathSegment(req: Request): DecodedText {
+  const path = req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
+  return decodeStrictly(path.slice(path.lastIndexOf('/') + 1), false);
 }

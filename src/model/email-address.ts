@@ -25,7 +25,8 @@ export type AddressError =
   | 'local-part-too-long'
   | 'quoted-local-part'
   | 'invalid-local-part'
-  | 'invalid-domain';
+  | 'invalid-domain'
+  | 'invalid-utf8';
 
 export const ADDRESS_ERROR_MESSAGES: Readonly<Record<AddressError, string>> = {
   empty: 'the e-mail address is empty',
@@ -36,6 +37,7 @@ export const ADDRESS_ERROR_MESSAGES: Readonly<Record<AddressError, string>> = {
   'quoted-local-part': 'quoted local parts ("john doe"@example.com) are not supported',
   'invalid-local-part': 'the part before "@" contains characters an address cannot have',
   'invalid-domain': 'the part after "@" is not a valid domain name',
+  'invalid-utf8': 'the e-mail address is not valid UTF-8 once percent-decoded',
 };
 
 // RFC 5321 4.5.3.1: a path is at most 256 octets including the angle brackets.

@@ -1,4 +1,5 @@
 import { addressTarget, type Discover, type DiscoveryTarget } from '../discovery/discover';
+import type { DecodedText } from '../http/query-param';
 import type { InvalidRequestProblem, LoggedSchema, DiscoveryProtocol, RequestOutcome } from '../http/request-outcome';
 import { parseEmailAddress, type AddressError } from '../model/email-address';
 import { rememberByText } from '../model/remember';
@@ -50,6 +51,16 @@ export async function discoverAddress<Request>(
   const address = parseEmailAddressRemembered(addressText);
   if (!address.ok) return { kind: 'invalid-address', request, addressError: address.error };
   return discoverTarget(discover, request, addressTarget(address.value));
+}
+
+/** discoverAddress for text the request percent-encoded: text that does not decode is an invalid address. */
+export function discoverDecodedAddress<Request>(
+  discover: Discover,
+  request: Request,
+  addressText: DecodedText,
+): Promise<DiscoveryOutcome<Request, AddressedMailSettings>> {
+  if (!addressText.ok) return Promise.resolve({ kind: 'invalid-address', request, addressError: 'invalid-utf8' });
+  return discoverAddress(discover, request, addressText.value);
 }
 
 /** Directory → outcome, for an address or a domain. */

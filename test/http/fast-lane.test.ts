@@ -63,6 +63,23 @@ const REQUESTS: readonly WireRequest[] = [
     'GET',
     '/autodiscover/autodiscover.json?Email=pop.user%40example.com&Protocol=ActiveSync&Protocol=ActiveSync',
   ),
+  wireRequest('v2 path address not UTF-8', 'GET', '/autodiscover/autodiscover.json/v1.0/a%C0%80%40example.com'),
+  wireRequest(
+    'v2 Email not UTF-8',
+    'GET',
+    '/autodiscover/autodiscover.json?Email=a%ED%A0%80%40example.com&Protocol=Ews',
+  ),
+  wireRequest(
+    'v2 Protocol repeated in another case',
+    'GET',
+    '/autodiscover/autodiscover.json?Email=business.user%40example.com&Protocol=ActiveSync&protocol=AutodiscoverV1',
+  ),
+  wireRequest('autoconfig, address not UTF-8', 'GET', '/mail/config-v1.1.xml?emailaddress=a%FE%FF%40example.com'),
+  wireRequest(
+    'mobileconfig, address repeated in another case',
+    'GET',
+    '/mobileconfig?emailaddress=pop.user%40example.com&EMAILADDRESS=business.user%40example.com',
+  ),
   wireRequest(
     'autoconfig, well-known path, unknown mailbox',
     'GET',
@@ -154,6 +171,7 @@ describe('fast lane › which requests it takes', () => {
     ['GET', '/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=pop.user%40example.com'],
     ['GET', '/MOBILECONFIG?emailaddress=pop.user%40example.com'],
     ['GET', '/autodiscover/autodiscover.json/v1.0/pop.user@example.com?Protocol=ActiveSync'],
+    ['GET', '/autodiscover/autodiscover.json/v1.0/pop.user%40example.com?Protocol=ActiveSync'],
     ['GET', '/autodiscover/autodiscover.json?Email=pop.user%40example.com&Protocol=ActiveSync'],
     ['POST', '/Autodiscover/Autodiscover.xml'],
   ])('takes %s %s', async (method, path) => {
@@ -166,7 +184,6 @@ describe('fast lane › which requests it takes', () => {
     ['GET', '/autodiscover/autodiscover.xml'],
     ['POST', '/mail/config-v1.1.xml'],
     ['GET', '/mobileconfig/?emailaddress=pop.user%40example.com'],
-    ['GET', '/autodiscover/autodiscover.json/v1.0/pop.user%40example.com?Protocol=ActiveSync'],
     ['GET', '/nothing-here'],
   ])('leaves %s %s to Express', async (method, path) => {
     expect(await reachedRouter(wireRequest(path, method, path))).toBe(true);

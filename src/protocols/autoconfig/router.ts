@@ -4,7 +4,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { domainTarget, type Discover } from '../../discovery/discover';
 import { queryParam } from '../../http/query-param';
 import { parseDomainName } from '../../model/email-address';
-import { discoverAddress, discoverTarget, loggedOutcomeOf } from '../protocol-outcome';
+import { discoverDecodedAddress, discoverTarget, loggedOutcomeOf } from '../protocol-outcome';
 import { createReply, limitRate } from '../reply';
 import { answerAutoconfig, type AutoconfigOutcome } from './answers';
 import { AUTOCONFIG_PATHS } from './paths';
@@ -40,7 +40,8 @@ export function createAutoconfigRoutes(deps: AutoconfigRouterDeps): ProtocolRout
 /** The address if given; otherwise the domain the client asked (autoconfig.<domain> or <domain>). */
 async function autoconfigOutcome(req: Request, discover: Discover): Promise<AutoconfigOutcome> {
   const addressText = queryParam(req, 'emailaddress');
-  if (addressText !== undefined && addressText.trim() !== '') return discoverAddress(discover, null, addressText);
+  if (addressText !== undefined && (!addressText.ok || addressText.value.trim() !== ''))
+    return discoverDecodedAddress(discover, null, addressText);
   // Express types it as string, but it is undefined when the request has no Host header.
   const hostname = req.hostname as string | undefined;
   const domain = parseDomainName((hostname ?? '').replace(/^autoconfig\./i, ''));

@@ -2,12 +2,18 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
-import { queryParam } from '../../http/query-param';
-import { discoverAddress, loggedOutcomeOf } from '../protocol-outcome';
+import { lastPathSegment, queryParam, type DecodedText } from '../../http/query-param';
+import { ok } from '../../model/result';
+import { discoverDecodedAddress, loggedOutcomeOf } from '../protocol-outcome';
 import { createReply, limitRate } from '../reply';
 import { answerAutodiscoverJson, type AutodiscoverJsonOutcome } from './answers';
 import { parseAutodiscoverJsonRequest } from './parse-request';
-import { AUTODISCOVER_JSON_ADDRESS_PATH, AUTODISCOVER_JSON_PATH, AUTODISCOVER_JSON_VERSION_PATH } from './paths';
+import {
+  AUTODISCOVER_JSON_ADDRESS_PATH,
+  AUTODISCOVER_JSON_ADDRESS_PATTERN,
+  AUTODISCOVER_JSON_PATH,
+  AUTODISCOVER_JSON_VERSION_PATH,
+} from './paths';
 
 export interface AutodiscoverJsonRouterDeps {
   readonly discover: Discover;
@@ -29,16 +35,15 @@ export function createAutodiscoverJsonRoutes(deps: AutodiscoverJsonRouterDeps): 
     (outcome) => loggedOutcomeOf('autodiscover-json', outcome),
   );
   const limit = limitRate(router, [AUTODISCOVER_JSON_PATH], deps.rateLimiter, reply);
-  const handle = async (req: Request, res: Response, addressText: string | undefined): Promise<void> => {
+  const handle = async (req: Request, res: Response, addressText: DecodedText | undefined): Promise<void> => {
     reply(res, await autodiscoverJsonOutcome(deps.discover, addressText, queryParam(req, 'Protocol')));
   };
-  const addressInPath = (req: Request, res: Response): Promise<void> => {
-    const address: unknown = req.params['address'];
-    return handle(req, res, typeof address === 'string' ? address : undefined);
-  };
+  // Read from the path here, not from req.params: Express's own decoding would refuse bad escapes
+  // before the handler, with a plain-text 400 instead of this protocol's JSON error.
+  const addressInPath = (req: Request, res: Response): Promise<void> => handle(req, res, lastPathSegment(req));
   const addressInQuery = (req: Request, res: Response): Promise<void> => handle(req, res, queryParam(req, 'Email'));
   const queryPaths = [AUTODISCOVER_JSON_PATH, AUTODISCOVER_JSON_VERSION_PATH];
-  router.get(AUTODISCOVER_JSON_ADDRESS_PATH, addressInPath);
+  router.get(AUTODISCOVER_JSON_ADDRESS_PATTERN, addressInPath);
   router.get(queryPaths, addressInQuery);
   return {
     router,
@@ -51,10 +56,13 @@ export function createAutodiscoverJsonRoutes(deps: AutodiscoverJsonRouterDeps): 
 
 async function autodiscoverJsonOutcome(
   discover: Discover,
-  addressText: string | undefined,
-  protocolText: string | undefined,
+  addressText: DecodedText | undefined,
+  protocolText: DecodedText | undefined,
 ): Promise<AutodiscoverJsonOutcome> {
-  const parsed = parseAutodiscoverJsonRequest(addressText, protocolText);
+  // A Protocol that does not decode is echoed as sent, still escaped, in the InvalidProtocol error.
+  const protocol = protocolText === undefined || protocolText.ok ? protocolText?.value : protocolText.error.asSent;
+  // Protocol is checked before the address, as Exchange Online does.
+  const parsed = parseAutodiscoverJsonRequest(undefined, protocol);
   if (!parsed.ok) return { kind: 'invalid-request', invalid: parsed.error };
-  return discoverAddress(discover, parsed.value.protocol, parsed.value.emailAddress);
+  return discoverDecodedAddress(discover, parsed.value.protocol, addressText ?? ok(''));
 }

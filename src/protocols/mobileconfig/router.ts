@@ -3,7 +3,8 @@ import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
 import { queryParam } from '../../http/query-param';
-import { discoverAddress, loggedOutcomeOf } from '../protocol-outcome';
+import { ok } from '../../model/result';
+import { discoverDecodedAddress, loggedOutcomeOf } from '../protocol-outcome';
 import { createReply, limitRate } from '../reply';
 import { answerMobileconfig, type MobileconfigOutcome } from './answers';
 import { MOBILECONFIG_PATH } from './paths';
@@ -30,8 +31,8 @@ export function createMobileconfigRoutes(deps: MobileconfigRouterDeps): Protocol
   );
   const limit = limitRate(router, [MOBILECONFIG_PATH], deps.rateLimiter, reply);
   const answer = async (req: Request, res: Response): Promise<void> => {
-    const addressText = queryParam(req, 'emailaddress') ?? queryParam(req, 'email') ?? '';
-    reply(res, await discoverAddress(deps.discover, null, addressText));
+    const addressText = queryParam(req, 'emailaddress') ?? queryParam(req, 'email') ?? ok('');
+    reply(res, await discoverDecodedAddress(deps.discover, null, addressText));
   };
   router.get(MOBILECONFIG_PATH, answer);
   return { router, fastRoutes: [{ method: 'GET', paths: [MOBILECONFIG_PATH], handlers: [...limit, answer] }] };
