@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { clientErrorStatusOf } from './client-error-status';
+import { BodyRefused, closeIfBodyUnread, readBodyWithin } from './read-body';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { InvalidatableDirectory } from '../cache/cached-directory';
@@ -9,6 +10,8 @@ import {
   INVALIDATION_TARGET_EXAMPLE,
   parseInvalidationTarget,
 } from '../cache/invalidation-target';
+
+const MAX_ADMIN_BODY_BYTES = 1024;
 
 export interface AdminRouterDeps {
   /** Bearer token (config `admin.token`, env ADMIN_TOKEN); validated at start-up. */
@@ -46,7 +49,8 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   router.post(
     ADMIN_INVALIDATE_PATH,
     authenticate,
-    express.json({ limit: '1kb' }),
+    readBodyWithin(MAX_ADMIN_BODY_BYTES),
+    parseJsonBody,
     async (req: Request, res: Response) => {
       const target = parseInvalidationTarget(req.body);
       if (!target.ok) {
@@ -73,7 +77,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     },
   );
 
-  // Body-parser failures (malformed JSON, too large) answered in this API's own format.
+  // Body refusals (malformed JSON, too large) answered in this API's own format.
   router.use(ADMIN_INVALIDATE_PATH, (error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const status = clientErrorStatusOf(error);
     if (status === null) {
@@ -90,10 +94,36 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   return router;
 }
 
+/**
+ * The body read, parsed as express.json would: left undefined unless the Content-Type says JSON, and
+ * (its strict mode) only an object or an array at the top; anything else is a 400.
+ */
+function parseJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  const body: unknown = req.body;
+  req.body = undefined;
+  if (!Buffer.isBuffer(body) || req.is('application/json') !== 'application/json') {
+    next();
+    return;
+  }
+  const text = body.toString('utf8');
+  if (!/^\s*[{[]/.test(text)) {
+    next(new BodyRefused(400, 'the body is neither a JSON object nor an array'));
+    return;
+  }
+  try {
+    req.body = JSON.parse(text) as unknown;
+  } catch {
+    next(new BodyRefused(400, 'malformed JSON'));
+    return;
+  }
+  next();
+}
+
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
 function sendError(res: Response, status: number, error: string, message: string): void {
+  closeIfBodyUnread(res.req, res);
   res.status(status).set('Cache-Control', 'no-store').json({ error, message });
 }

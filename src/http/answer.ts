@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { create as contentDisposition } from 'content-disposition';
+import { closeIfBodyUnread } from './read-body';
 
 /** One complete HTTP answer: what every protocol's answer table returns and sendAnswer writes. */
 export interface Answer {
@@ -22,10 +23,11 @@ export const PLAIN_TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
  * Written with Node's own calls, so the Express routes and the fast lane (fast-lane.ts) send the same
  * bytes, and nothing is added by the way: no ETag, no conditional 304, no charset appended.
  * Headers set earlier on `res` (security headers, X-Request-Id) go first; a HEAD request gets the
- * headers only (Node leaves the body out).
+ * headers only (Node leaves the body out). An answer before the body is read closes the connection.
  */
 export function sendAnswer(res: ServerResponse, answer: Answer): void {
   const { body } = answer;
+  closeIfBodyUnread(res.req, res);
   res.statusCode = answer.status;
   if (answer.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
   if (answer.attachmentFilename !== undefined)

@@ -2,9 +2,11 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { clientErrorStatusOf } from './client-error-status';
 import { requestIdOf } from './logger';
+import { closeIfBodyUnread } from './read-body';
 
 /** Unknown paths: plain 404, no framework page. */
-export function notFound(_req: Request, res: Response): void {
+export function notFound(req: Request, res: Response): void {
+  closeIfBodyUnread(req, res);
   res.status(404).type('text/plain').send('Not found.\n');
 }
 
@@ -14,6 +16,7 @@ export function notFound(_req: Request, res: Response): void {
  */
 export function createErrorHandler(logger: Logger) {
   return function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+    closeIfBodyUnread(req, res);
     const status = clientErrorStatusOf(error);
     if (status !== null) {
       res.status(status).type('text/plain').send('Bad request.\n');

@@ -258,12 +258,14 @@ describe('hostile connections › server timeouts end stalled requests', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
   });
 
-  test('Content-Length of 10 MiB, nothing sent › ends with 408 at the request timeout (body-parser drains before it answers 413)', async () => {
+  test('Content-Length of 10 MiB, nothing sent › 413 at once (not 408 at the request timeout) and the connection closed', async () => {
     const { reply, closedByServer } = await exchange(
       head('Content-Type: text/xml\r\nContent-Length: 10485760\r\n\r\n'),
     );
     expect(closedByServer).toBe(true);
-    expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+    expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+    const body = reply.slice(reply.indexOf('\r\n\r\n') + 4);
+    expect(xmlText(readXml(body), 'Autodiscover/Response/Error/ErrorCode')).toBe('600');
   });
 
   test('2 MiB body sent in full › 413 with an Autodiscover error 600 document', async () => {

@@ -11,6 +11,7 @@ import { RecentlyUsed, RECENT_ANSWERS_KEPT } from '../../model/remember';
 import { parseAutodiscoverRequest, type AutodiscoverRequest, type AutodiscoverRequestProblem } from './parse-request';
 import type { Result } from '../../model/result';
 import { AUTODISCOVER_XML_PATH } from './paths';
+import { closeIfBodyUnread, readBodyWithin } from '../../http/read-body';
 
 export interface AutodiscoverRouterDeps {
   readonly discover: Discover;
@@ -38,7 +39,7 @@ export function createAutodiscoverRoutes(deps: AutodiscoverRouterDeps): Protocol
   const limit = limitRate(router, [AUTODISCOVER_XML_PATH], deps.rateLimiter, reply);
 
   // Any Content-Type: clients send text/xml, application/xml, or nothing. Compressed bodies are refused.
-  const readBody = express.raw({ type: () => true, limit: deps.maxBodyBytes, inflate: false });
+  const readBody = readBodyWithin(deps.maxBodyBytes);
 
   // Outlook's port-80 probe expects a redirect; never 302 a POST (clients turn it into a body-less GET).
   // Transport, not an answer: Express writes the redirect as it always does.
@@ -51,6 +52,7 @@ export function createAutodiscoverRoutes(deps: AutodiscoverRouterDeps): Protocol
         return;
       }
       recordOutcome(res, { protocol: 'autodiscover', outcome: 'redirect-to-https' });
+      closeIfBodyUnread(req, res);
       res.redirect(req.method === 'GET' || req.method === 'HEAD' ? 302 : 307, plainHttpRedirectUrl);
     };
     router.all(AUTODISCOVER_XML_PATH, redirectPlainHttp);
