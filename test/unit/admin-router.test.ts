@@ -48,6 +48,31 @@ const post = (
   return typeof body === 'string' ? req.set('Content-Type', 'application/json').send(body) : req.send(body as object);
 };
 
+describe(`POST ${PATH} › authentication comes before anything else`, () => {
+  test.each([
+    ['a malformed body', '{"address": '],
+    ['a 5 KiB body (over the 1 KiB cap)', JSON.stringify({ address: `${'a'.repeat(5 * 1024)}@example.com` })],
+    ['a body that is not JSON at all', 'address=jane@example.com'],
+  ])('no token and %s › 401, not 400 or 413', async (_label, body) => {
+    const { app } = setUp();
+    expect((await post(app, body, null)).status).toBe(401);
+    expect((await post(app, body, 'Bearer wrong-token')).status).toBe(401);
+  });
+
+  test.each([
+    ['another scheme first', `Basic eDp5, Bearer ${TOKEN}`],
+    ['something after the token', `Bearer ${TOKEN} extra`],
+    ['the token twice', `Bearer ${TOKEN}, Bearer ${TOKEN}`],
+    ['no scheme', TOKEN],
+  ])('the right token with %s › 401, nothing dropped', async (_label, authorization) => {
+    const { app, source, offered } = setUp();
+    expect(await offered('jane@example.com')).toBe('business');
+    source.replace({ ...ACCOUNTS, accounts: [{ address: 'jane@example.com', accessType: 'pop' }] });
+    expect((await post(app, { address: 'jane@example.com' }, authorization)).status).toBe(401);
+    expect(await offered('jane@example.com')).toBe('business'); // still the cached answer
+  });
+});
+
 describe(`POST ${PATH} › authentication`, () => {
   test('no admin.token configured › 404 like any unknown path', async () => {
     const { app } = setUp({ token: null });
