@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { clientErrorStatusOf } from './client-error-status';
 import { BodyRefused, closeIfBodyUnread, readBodyWithin } from './read-body';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
 import type { InvalidatableDirectory } from '../cache/cached-directory';
 import {
@@ -24,16 +25,30 @@ export interface AdminRouterDeps {
 /**
  * The admin API, mounted only when a token is configured:
  *   POST /admin/cache/invalidate  Authorization: Bearer <token>  {"address": "..."} | {"domain": "..."}
- * 200 {"invalidated": {...}}; 400 bad input; 401 missing or wrong token; 503 cache unreachable.
+ * 200 {"invalidated": {...}}; 400 bad input; 401 missing or wrong token; 429 after too many wrong tokens
+ * from one address; 503 cache unreachable.
  * Errors are JSON {"error": "<Code>", "message": "<what to do>"}.
  */
 export function createAdminRouter(deps: AdminRouterDeps): Router {
   const expectedDigest = digest(deps.token);
   const router = express.Router();
 
-  const authenticate = (req: Request, res: Response, next: NextFunction): void => {
+  // Wrong tokens per client IP: past the budget, every attempt (even the right token) waits out the window.
+  const failures = new RateLimiterMemory({ points: ADMIN_FAILED_ATTEMPTS, duration: ADMIN_FAILURE_WINDOW_SECONDS });
+
+  const authenticate = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const client = req.ip ?? 'unknown';
+    const spent = await failures.get(client);
+    if (spent !== null && spent.consumedPoints >= ADMIN_FAILED_ATTEMPTS) {
+      refuseAfterFailures(res, spent.msBeforeNext);
+      return;
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    if (match?.[1] !== undefined && timingSafeEqual(digest(match[1]), expectedDigest)) return next();
+    if (match?.[1] !== undefined && timingSafeEqual(digest(match[1]), expectedDigest)) {
+      next();
+      return;
+    }
+    await failures.consume(client).catch(() => undefined); // over budget: the next attempt is refused above
     res.set(
       'WWW-Authenticate',
       `Bearer realm="mail-autodiscover admin"${match === null ? '' : ', error="invalid_token"'}`,
@@ -92,6 +107,20 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     );
   });
   return router;
+}
+
+/** Wrong admin tokens a client IP may send per window (in this instance's memory), then 429 until it ends. */
+export const ADMIN_FAILED_ATTEMPTS = 10;
+export const ADMIN_FAILURE_WINDOW_SECONDS = 60;
+
+function refuseAfterFailures(res: Response, msBeforeNext: number): void {
+  res.set('Retry-After', String(Math.max(1, Math.ceil(msBeforeNext / 1000))));
+  sendError(
+    res,
+    429,
+    'TooManyFailedAttempts',
+    `more than ${ADMIN_FAILED_ATTEMPTS} wrong tokens from this address in ${ADMIN_FAILURE_WINDOW_SECONDS} s; wait for Retry-After`,
+  );
 }
 
 /**

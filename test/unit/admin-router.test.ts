@@ -1,6 +1,7 @@
 import pino from 'pino';
 import request from 'supertest';
 import { buildApp } from '../../src/app';
+import { ADMIN_FAILED_ATTEMPTS, ADMIN_FAILURE_WINDOW_SECONDS } from '../../src/http/admin-router';
 import type { InvalidatableDirectory } from '../../src/cache/cached-directory';
 import { composeServiceAround } from '../../src/compose';
 import type { AppConfig } from '../../src/config/schema';
@@ -70,6 +71,28 @@ describe(`POST ${PATH} › authentication comes before anything else`, () => {
     source.replace({ ...ACCOUNTS, accounts: [{ address: 'jane@example.com', accessType: 'pop' }] });
     expect((await post(app, { address: 'jane@example.com' }, authorization)).status).toBe(401);
     expect(await offered('jane@example.com')).toBe('business'); // still the cached answer
+  });
+});
+
+describe(`POST ${PATH} › wrong tokens are throttled per client address`, () => {
+  test(`after ${ADMIN_FAILED_ATTEMPTS} wrong tokens: 429 with Retry-After, even for the right token`, async () => {
+    const { app } = setUp();
+    for (let attempt = 0; attempt < ADMIN_FAILED_ATTEMPTS; attempt++) {
+      expect((await post(app, { address: 'jane@example.com' }, `Bearer wrong-${attempt}`)).status).toBe(401);
+    }
+    const refused = await post(app, { address: 'jane@example.com' }, 'Bearer wrong-again');
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: 'TooManyFailedAttempts' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(ADMIN_FAILURE_WINDOW_SECONDS);
+    expect((await post(app, { address: 'jane@example.com' })).status).toBe(429);
+  });
+
+  test('the right token does not spend the budget', async () => {
+    const { app } = setUp();
+    for (let attempt = 0; attempt < ADMIN_FAILED_ATTEMPTS + 5; attempt++) {
+      expect((await post(app, { address: 'jane@example.com' })).status).toBe(200);
+    }
   });
 });
 
