@@ -3,6 +3,7 @@ import { composeService, type Service, type WorkerSharing } from './compose';
 import type { LoadedConfig } from './config/load';
 import { SHUTDOWN_SIGNALS, type ShutdownSignal } from './cluster/messages';
 import { createListeners, type Listener } from './http/listeners';
+import { exitAfterLogFlush } from './http/stdout-destination';
 
 /** How the process that serves is driven from outside it; a single process uses none, a cluster worker all. */
 export interface ServeHooks {
@@ -41,7 +42,7 @@ export async function serve(
   for (const { server, port, scheme } of listeners) {
     server.on('error', (error) => {
       logger.fatal({ err: error, port }, 'cannot listen');
-      process.exit(1);
+      exitAfterLogFlush(logger, 1);
     });
     server.listen(port, config.server.host, () => {
       logger.info(
@@ -69,7 +70,7 @@ function handleShutdownSignals(
   let stopping = false;
   const exitNow = (signal: ShutdownSignal): void => {
     logger.warn({ signal }, 'second signal: exiting now');
-    process.exit(130);
+    exitAfterLogFlush(logger, 130);
   };
   const drain = (signal: ShutdownSignal): void => {
     if (stopping) return;
@@ -83,7 +84,7 @@ function handleShutdownSignals(
     // Backends that will not close (a hung Redis quit) must not keep the process alive forever.
     setTimeout(() => {
       logger.error('shutdown did not complete in time; exiting');
-      process.exit(1);
+      exitAfterLogFlush(logger, 1);
     }, timeoutMs + 5_000).unref();
     // Keep-alive connections go idle once their in-flight request is answered; close them as they do.
     const idleSweep = setInterval(() => {
@@ -96,7 +97,7 @@ function handleShutdownSignals(
       .catch((error: unknown) => logger.error({ err: error }, 'error while closing backends'))
       .finally(() => {
         logger.info('stopped');
-        process.exit(0);
+        exitAfterLogFlush(logger, 0);
       });
   };
   // Counts this process's own signals only: in a cluster, a signal to the whole process group also

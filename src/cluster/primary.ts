@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
+import { exitAfterLogFlush } from '../http/stdout-destination';
 import { InvalidationFanOut } from './invalidation-fan-out';
 import { asWorkerMessage, CLUSTER_CHANNEL, sendToWorker, SHUTDOWN_SIGNALS, type ShutdownSignal } from './messages';
 
@@ -65,7 +66,7 @@ export function runPrimary({ workers, shutdownTimeoutMs, logger }: PrimaryOption
   const finishIfAllGone = (): void => {
     if (live.size > 0) return;
     logger.info({ exitCode }, 'stopped');
-    process.exit(exitCode);
+    exitAfterLogFlush(logger, exitCode);
   };
 
   const stop = (signal: ShutdownSignal): void => {
@@ -76,7 +77,7 @@ export function runPrimary({ workers, shutdownTimeoutMs, logger }: PrimaryOption
     setTimeout(() => {
       logger.error({ workers: live.size }, 'cluster: workers did not exit in time; killing them');
       for (const worker of liveWorkers()) worker.process.kill('SIGKILL');
-      process.exit(1);
+      exitAfterLogFlush(logger, 1);
     }, shutdownTimeoutMs + WORKER_EXIT_MARGIN_MS).unref();
     finishIfAllGone();
   };
@@ -141,7 +142,8 @@ export function runPrimary({ workers, shutdownTimeoutMs, logger }: PrimaryOption
         for (const worker of liveWorkers())
           sendToWorker(worker, { channel: CLUSTER_CHANNEL, type: 'exit-now', signal });
         // A worker whose primary is gone exits by itself (node:cluster), should the message not arrive.
-        process.exit(130);
+        exitAfterLogFlush(logger, 130);
+        return;
       }
       signalled = true;
       logger.info(

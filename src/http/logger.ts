@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { RequestHandler } from 'express';
 import { outcomeOf } from './request-outcome';
+import { stdoutDestination } from './stdout-destination';
 
 /** The request id lives on the request, where pino-http kept it (`req.id`). */
 type WithRequestId = IncomingMessage & { id?: string };
@@ -13,9 +14,9 @@ export function requestIdOf(req: IncomingMessage): string | undefined {
 
 /**
  * The service's logger; `destination` (stdout when absent) lets tests read what it writes. Stdout is
- * written asynchronously (sonic-boom, `sync: false`), so a slow reader of the log never blocks the
- * event loop; pino flushes it synchronously on process exit (its on-exit hook), so `process.exit`
- * after the last line loses nothing.
+ * written asynchronously with a bounded buffer (stdout-destination.ts): a slow reader never blocks the
+ * event loop, `process.exit` after the last line loses nothing while stdout is read, and a reader that
+ * stopped costs dropped lines (counted on stderr), never a hung exit.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
@@ -27,7 +28,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         remove: true,
       },
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? stdoutDestination(),
   );
 }
 

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { constants, copyFileSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,18 +20,22 @@ export type LogLine = Readonly<Record<string, unknown>> & { readonly pid: number
 
 /**
  * Starts src/main.ts with the test environment, LOG_LEVEL info and `env`; `ownProcessGroup` makes it
- * lead a process group of its own (a terminal's Ctrl-C reaches every process in one).
+ * lead a process group of its own (a terminal's Ctrl-C reaches every process in one); `stdoutFd`
+ * sends its stdout there instead of into `output()` (which then holds stderr only).
  */
-export function startServiceProcess(env: Record<string, string>, { ownProcessGroup = false } = {}): ServiceProcess {
+export function startServiceProcess(
+  env: Record<string, string>,
+  { ownProcessGroup = false, stdoutFd }: { ownProcessGroup?: boolean; stdoutFd?: number } = {},
+): ServiceProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
     detached: ownProcessGroup,
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, logLines: () => parseLogLines(output), exited };
 }
@@ -78,6 +82,16 @@ export function waitForLogLine(
   return waitFor(started, `log line "${msg}"`, () =>
     started.logLines().find((line) => line.msg === msg && where(line)),
   );
+}
+
+/**
+ * The write end of a pipe nobody ever reads (a stalled log shipper): a FIFO opened read-write, so the
+ * open does not wait for a reader; once its 64 KiB fill up, every further write to it waits forever.
+ */
+export function unreadPipe(): number {
+  const fifo = path.join(mkdtempSync(path.join(tmpdir(), 'mail-autodiscover-pipe-')), 'stdout');
+  execFileSync('mkfifo', [fifo]);
+  return openSync(fifo, constants.O_RDWR);
 }
 
 export function freePort(): Promise<number> {

@@ -1,0 +1,74 @@
+import { writeSync } from 'node:fs';
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+/**
+ * Log bytes held while stdout takes none (a stalled log shipper); past this, lines are dropped and
+ * counted rather than held or waited for. About 25,000 request lines: seconds of full load.
+ */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** The most an exit waits for the log to reach stdout; a reader that stopped gets no more. */
+export const EXIT_LOG_FLUSH_BOUND_MS = 1_000;
+
+/**
+ * Stdout for the logger, asynchronous (sonic-boom, `sync: false`) so a slow reader never blocks the
+ * event loop, and bounded, so a reader that stops neither grows the heap nor hangs the exit:
+ * - while running, lines past MAX_BUFFERED_BYTES are dropped (sonic-boom's `maxLength`) and counted;
+ * - pino's on-exit hook flushes with a synchronous write, which on a full pipe waits for ever
+ *   (stdout is a blocking descriptor); here it writes nothing: exits flush asynchronously first, with
+ *   a bound (exitAfterLogFlush), and what is still unwritten then is lost and said on stderr.
+ * `maxWrite` bounds each write (the cluster's shared stdout keeps lines whole with it).
+ */
+export function stdoutDestination({ maxWrite }: { maxWrite?: number } = {}): DestinationStream {
+  // Node opens a pipe or socket stdout (on first use of process.stdout) in non-blocking mode: a full
+  // pipe then answers sonic-boom's writes with EAGAIN (retried on a timer) instead of blocking a libuv
+  // thread in write(2), which exit would wait for (libuv joins its threads), for ever.
+  if (!process.stdout.writable) throw new Error('stdout is closed');
+  const stream = pino.destination({
+    dest: 1,
+    sync: false,
+    maxLength: MAX_BUFFERED_BYTES,
+    ...(maxWrite === undefined ? {} : { maxWrite }),
+  });
+
+  let droppedLines = 0;
+  let unwrittenBytes = 0;
+  stream.on('drop', () => droppedLines++);
+  // sonic-boom's own flush(cb) (minLength 0) calls back at once, before anything is written.
+  let waitingForWritten: Array<() => void> = [];
+  stream.on('write', (written: number) => {
+    unwrittenBytes -= written;
+    if (unwrittenBytes > 0 || waitingForWritten.length === 0) return;
+    const callbacks = waitingForWritten;
+    waitingForWritten = [];
+    for (const callback of callbacks) callback();
+  });
+  stream.flush = (callback?: () => void): void => {
+    if (callback === undefined) return;
+    if (unwrittenBytes === 0) callback();
+    else waitingForWritten.push(callback);
+  };
+  const bufferLine = stream.write.bind(stream);
+  stream.write = (line: string): boolean => {
+    const droppedBefore = droppedLines;
+    const belowHighWaterMark = bufferLine(line);
+    if (droppedLines === droppedBefore) unwrittenBytes += Buffer.byteLength(line);
+    return belowHighWaterMark;
+  };
+
+  stream.flushSync = (): void => {
+    if (droppedLines === 0 && unwrittenBytes === 0) return;
+    writeSync(
+      2,
+      `mail-autodiscover (pid ${process.pid}): stdout stopped taking the log: ${droppedLines} log lines dropped, ` +
+        `${unwrittenBytes} bytes of log unwritten at exit\n`,
+    );
+  };
+  return stream;
+}
+
+/** process.exit(code) once the log has reached stdout, or after EXIT_LOG_FLUSH_BOUND_MS if it cannot. */
+export function exitAfterLogFlush(logger: Logger, code: number): void {
+  const exit = (): never => process.exit(code);
+  setTimeout(exit, EXIT_LOG_FLUSH_BOUND_MS);
+  logger.flush(exit);
+}
