@@ -22,7 +22,9 @@ export function stdoutDestination({ maxWrite }: { maxWrite?: number } = {}): Des
   // Node opens a pipe or socket stdout (on first use of process.stdout) in non-blocking mode: a full
   // pipe then answers sonic-boom's writes with EAGAIN (retried on a timer) instead of blocking a libuv
   // thread in write(2), which exit would wait for (libuv joins its threads), for ever.
-  if (!process.stdout.writable) throw new Error('stdout is closed');
+  // Touching process.stdout is what opens it so; the listener keeps a closed stdout (EPIPE) from
+  // crashing the process through an unhandled 'error' on it.
+  process.stdout.on('error', () => undefined);
   const stream = pino.destination({
     dest: 1,
     sync: false,
