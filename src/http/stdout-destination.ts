@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { constants, openSync, writeSync } from 'node:fs';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
@@ -19,14 +19,8 @@ export const EXIT_LOG_FLUSH_BOUND_MS = 1_000;
  * `maxWrite` bounds each write (the cluster's shared stdout keeps lines whole with it).
  */
 export function stdoutDestination({ maxWrite }: { maxWrite?: number } = {}): DestinationStream {
-  // Node opens a pipe or socket stdout (on first use of process.stdout) in non-blocking mode: a full
-  // pipe then answers sonic-boom's writes with EAGAIN (retried on a timer) instead of blocking a libuv
-  // thread in write(2), which exit would wait for (libuv joins its threads), for ever.
-  // Touching process.stdout is what opens it so; the listener keeps a closed stdout (EPIPE) from
-  // crashing the process through an unhandled 'error' on it.
-  process.stdout.on('error', () => undefined);
   const stream = pino.destination({
-    dest: 1,
+    dest: nonBlockingStdout(),
     sync: false,
     maxLength: MAX_BUFFERED_BYTES,
     ...(maxWrite === undefined ? {} : { maxWrite }),
@@ -66,6 +60,28 @@ export function stdoutDestination({ maxWrite }: { maxWrite?: number } = {}): Des
     );
   };
   return stream;
+}
+
+/**
+ * A descriptor for stdout whose writes never block: a full pipe answers sonic-boom's writes with
+ * EAGAIN (retried on a timer) instead of holding a libuv thread in write(2), which the exit waits for
+ * (libuv joins its threads), for ever.
+ *
+ * Blocking is a flag of the open file description, which fd 1 shares with every process it was
+ * inherited from or passed to: Node makes it non-blocking when it opens process.stdout, but a cluster
+ * fork hands it to a worker, and the worker's start makes it blocking again for all of them. So each
+ * process opens stdout anew (/proc/self/fd/1, Linux: a description of its own, appending), with
+ * O_NONBLOCK. Where that cannot be done (no /proc, a socket), fd 1 as it is, opened through
+ * process.stdout, which makes it non-blocking in a single process.
+ */
+function nonBlockingStdout(): number {
+  try {
+    return openSync('/proc/self/fd/1', constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK);
+  } catch {
+    // The listener keeps a closed stdout (EPIPE) from crashing the process through an unhandled 'error'.
+    process.stdout.on('error', () => undefined);
+    return 1;
+  }
 }
 
 /** process.exit(code) once the log has reached stdout, or after EXIT_LOG_FLUSH_BOUND_MS if it cannot. */

@@ -19,9 +19,10 @@ const SHUTDOWN_TIMEOUT_MS = 3_000;
 /** About 300 bytes of log each: several times the 64 KiB the pipe holds. */
 const REQUESTS = 400;
 
-// Not yet for a cluster: forking a worker makes the shared stdout blocking again (libuv does so for a
-// child's stdio), so the primary's exit can wait for ever on a write stuck in a libuv thread.
-describe.each([['one process', '1']])('stdout into a pipe never read, %s', (_mode, workers) => {
+describe.each([
+  ['one process', '1'],
+  ['a cluster of 2 workers', '2'],
+])('stdout into a pipe never read, %s', (_mode, workers) => {
   test('answers every request, then SIGTERM exits 0 within shutdownTimeoutMs and reports the dropped lines', async () => {
     const port = await freePort();
     const { folder, configFile } = writeConfigFolder({
