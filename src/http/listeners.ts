@@ -63,6 +63,7 @@ export function createListeners(
     listeners.push({ server, port: config.server.https.port, scheme: 'https' });
   }
   for (const { server } of listeners) {
+    answerExpectContinue(server, config.server.maxBodyBytes);
     server.headersTimeout = config.server.headersTimeoutMs;
     server.requestTimeout = config.server.requestTimeoutMs;
     server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
@@ -105,4 +106,17 @@ function bornWith<T extends abstract new (...args: never[]) => object>(base: T, 
   }
   Born.prototype = prototype;
   return Born as unknown as T;
+}
+
+/**
+ * `Expect: 100-continue`: Node answers "100 Continue" on its own, inviting the body before the
+ * handler can refuse it. A declared Content-Length over the largest body any path takes gets no
+ * invitation: the request goes straight to its handler, whose body reader answers 413 and closes
+ * (read-body.ts). Every other such request is invited at once, as Node would.
+ */
+function answerExpectContinue(server: http.Server, maxBodyBytes: number): void {
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!(Number(req.headers['content-length']) > maxBodyBytes)) res.writeContinue();
+    server.emit('request', req, res);
+  });
 }

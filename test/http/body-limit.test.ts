@@ -127,6 +127,45 @@ describe.each([true, false])('body over the cap (fast lane: %s)', (fastLane) => 
     expect(normal.body).toContain('<Type>IMAP</Type>');
   });
 
+  test('Autodiscover, Expect: 100-continue with Content-Length over the cap › 413 at once, no 100 Continue', async () => {
+    const { received } = await sendUnfinished(
+      port(),
+      headOf('/autodiscover/autodiscover.xml', [
+        'Content-Type: text/xml',
+        'Content-Length: 1000000000',
+        'Expect: 100-continue',
+      ]),
+    );
+    expect(received).not.toContain('100 Continue');
+    expectAnsweredAndClosed(received, 413, '<ErrorCode>600</ErrorCode>');
+  });
+
+  test('Autodiscover, Expect: 100-continue within the cap › 100 Continue, then the answer', async () => {
+    const body = autodiscoverRequestBody('pop.user@example.com', 'outlook');
+    const answer = await new Promise<string>((resolve, reject) => {
+      let received = '';
+      const socket = net.connect(port(), '127.0.0.1', () => {
+        socket.write(
+          headOf('/autodiscover/autodiscover.xml', [
+            'Content-Type: text/xml',
+            `Content-Length: ${Buffer.byteLength(body)}`,
+            'Expect: 100-continue',
+            'Connection: close',
+          ]),
+        );
+      });
+      socket.on('data', (chunk: Buffer) => {
+        const first = received === '';
+        received += chunk.toString('latin1');
+        if (first && received.startsWith('HTTP/1.1 100 Continue')) socket.write(body);
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(received));
+    });
+    expect(answer.startsWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 ')).toBe(true);
+    expect(answer).toContain('<Type>IMAP</Type>');
+  });
+
   test('Autodiscover, chunked body passing the cap › 413 Autodiscover error then, connection closed', async () => {
     const chunks = chunksOf('x'.repeat(1024), 64);
     const refused = sendUnfinished(
