@@ -32,12 +32,9 @@ import {
   writeServiceConfigWith,
   type ChildTarget,
 } from './http-targets';
+import type { BenchOptions } from './bench-options';
 import { loopbackRedisUrl } from './lookup';
 import { decimal, wholeNumber } from './stats';
-
-export interface CacheMissBenchOptions {
-  readonly quick: boolean;
-}
 
 const CONNECTIONS = 50;
 const PLANS = {
@@ -193,7 +190,7 @@ async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
   return deleted;
 }
 
-export async function benchCacheMiss(options: CacheMissBenchOptions = { quick: false }): Promise<void> {
+export async function benchCacheMiss(options: BenchOptions = { quick: false }): Promise<void> {
   const plan = options.quick ? PLANS.quick : PLANS.full;
   await withChildProcesses('cache-miss', async (workDir) => {
     // Not accounts.json: writeServiceConfigWith copies the example's accounts.json there.

@@ -29,12 +29,8 @@ import {
   type ChildTarget,
   type ServiceParts,
 } from './http-targets';
+import type { BenchOptions } from './bench-options';
 import { wholeNumber } from './stats';
-
-export interface HttpBenchOptions {
-  /** Shorter bursts and fewer rounds: well under a minute. */
-  readonly quick: boolean;
-}
 
 const CONNECTIONS = 50;
 const PLANS = {
@@ -153,7 +149,7 @@ interface Answer {
 /** Headers a constant answer cannot repeat (or the server sets itself). */
 const PER_REQUEST_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 
-export async function benchHttp(options: HttpBenchOptions = { quick: false }): Promise<void> {
+export async function benchHttp(options: BenchOptions = { quick: false }): Promise<void> {
   const plan = options.quick ? PLANS.quick : PLANS.full;
   await withChildProcesses('HTTP', async (workDir) => {
     const ports = await freePorts(options.quick ? 5 : 5 + SERVICE_VARIANTS.length);

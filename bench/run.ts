@@ -6,11 +6,10 @@
  */
 import { benchCacheMiss } from './cache-miss';
 import { benchDirectories } from './directories';
-import { benchHttp, type HttpBenchOptions } from './http';
+import type { BenchOptions } from './bench-options';
+import { benchHttp } from './http';
 import { benchLookup } from './lookup';
 import { benchScale } from './scale';
-
-type BenchOptions = HttpBenchOptions;
 
 const BENCHES: ReadonlyArray<{ readonly name: string; readonly run: (options: BenchOptions) => Promise<void> }> = [
   { name: 'http', run: benchHttp },

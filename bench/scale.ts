@@ -31,11 +31,8 @@ import {
   writeAccountFile,
 } from './generated-directory';
 import { buildIfStale, makeWorkDir } from './http-targets';
+import type { BenchOptions } from './bench-options';
 import { decimal, median, percentile, wholeNumber } from './stats';
-
-export interface ScaleBenchOptions {
-  readonly quick: boolean;
-}
 
 const DISTINCT_QUERIES = 100_000;
 const SMALL_TABLE_MAILBOXES = 1_000;
@@ -288,7 +285,7 @@ async function benchPostgresScale(plan: (typeof PLANS)[keyof typeof PLANS]): Pro
   }
 }
 
-export async function benchScale(options: ScaleBenchOptions = { quick: false }): Promise<void> {
+export async function benchScale(options: BenchOptions = { quick: false }): Promise<void> {
   const plan = options.quick ? PLANS.quick : PLANS.full;
   const started = performance.now();
   buildIfStale();

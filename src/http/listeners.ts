@@ -4,6 +4,7 @@ import https from 'node:https';
 import { resolve } from 'node:path';
 import type { Express } from 'express';
 import type { AppConfig } from '../config/schema';
+import { declaresMoreThan } from './read-body';
 
 export interface Listener {
   readonly server: http.Server;
@@ -116,7 +117,7 @@ function bornWith<T extends abstract new (...args: never[]) => object>(base: T, 
  */
 function answerExpectContinue(server: http.Server, maxBodyBytes: number): void {
   server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (!(Number(req.headers['content-length']) > maxBodyBytes)) res.writeContinue();
+    if (!declaresMoreThan(req, maxBodyBytes)) res.writeContinue();
     server.emit('request', req, res);
   });
 }

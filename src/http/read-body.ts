@@ -38,7 +38,7 @@ export function readBodyWithin(maxBytes: number): RequestHandler {
       refuse(new BodyRefused(415, 'content encoding unsupported'));
       return;
     }
-    if (Number(req.headers['content-length']) > maxBytes) {
+    if (declaresMoreThan(req, maxBytes)) {
       refuse(new BodyRefused(413, 'request entity too large'));
       return;
     }
@@ -86,6 +86,11 @@ export function readBodyWithin(maxBytes: number): RequestHandler {
  */
 export function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
   if (!req.complete && hasBody(req) && !res.headersSent) res.setHeader('Connection', 'close');
+}
+
+/** The request's Content-Length says the body is over `maxBytes` (read-body and Expect: 100-continue). */
+export function declaresMoreThan(req: IncomingMessage, maxBytes: number): boolean {
+  return Number(req.headers['content-length']) > maxBytes;
 }
 
 /** As type-is's hasBody, which body-parser asks: a body is framed by Transfer-Encoding or Content-Length. */
