@@ -9,6 +9,7 @@ import { createErrorHandler, notFound } from './http/error-handler';
 import { installFastLane } from './http/fast-lane';
 import { createHealthRoutes } from './http/health-router';
 import { createRequestLogger } from './http/logger';
+import { installAnswerPreamble } from './http/preamble';
 import { createSecurityHeaders } from './http/security-headers';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createAutoconfigRoutes } from './protocols/autoconfig/router';
@@ -45,6 +46,7 @@ export function buildApp(deps: AppDeps): Express {
   // Answers are per user and no-store; an ETag would only invite revalidation.
   app.set('etag', false);
   app.set('trust proxy', config.server.trustProxy);
+  installAnswerPreamble(app);
   const logRequest = createRequestLogger(logger);
   const securityHeaders = createSecurityHeaders();
   app.use(logRequest);

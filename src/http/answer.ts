@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { create as contentDisposition } from 'content-disposition';
-import { closeIfBodyUnread } from './read-body';
+import { type FlatHeaders, writeHeadWithPreamble } from './preamble';
+import { bodyUnread } from './read-body';
 
 /** One complete HTTP answer: what every protocol's answer table returns and sendAnswer writes. */
 export interface Answer {
@@ -21,20 +22,26 @@ export const PLAIN_TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
 /**
  * Every discovery answer is per user (or says nothing worth keeping): shared caches must not keep it.
  * Written with Node's own calls, so the Express routes and the fast lane (fast-lane.ts) send the same
- * bytes, and nothing is added by the way: no ETag, no conditional 304, no charset appended.
- * Headers set earlier on `res` (security headers, X-Request-Id) go first; a HEAD request gets the
- * headers only (Node leaves the body out). An answer before the body is read closes the connection.
+ * bytes, and nothing is added by the way: no ETag, no conditional 304, no charset appended. The
+ * answer preamble (X-Request-Id, security headers: preamble.ts) goes first, in the same writeHead; a
+ * HEAD request gets the headers only (Node leaves the body out). An answer before the body is read
+ * closes the connection.
  */
 export function sendAnswer(res: ServerResponse, answer: Answer): void {
   const { body } = answer;
-  closeIfBodyUnread(res.req, res);
-  res.statusCode = answer.status;
-  if (answer.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
+  const headers: FlatHeaders = bodyUnread(res.req, res) ? ['Connection', 'close'] : [];
+  if (answer.retryAfterSeconds !== undefined) headers.push('Retry-After', String(answer.retryAfterSeconds));
   if (answer.attachmentFilename !== undefined)
-    res.setHeader('Content-Disposition', contentDisposition(answer.attachmentFilename));
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Type', answer.contentType);
-  res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+    headers.push('Content-Disposition', contentDisposition(answer.attachmentFilename));
+  headers.push(
+    'Cache-Control',
+    'no-store',
+    'Content-Type',
+    answer.contentType,
+    'Content-Length',
+    typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+  );
+  writeHeadWithPreamble(res, answer.status, headers);
   res.end(body);
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { RequestHandler } from 'express';
+import { addToPreamble } from './preamble';
 import { outcomeOf } from './request-outcome';
 import { stdoutDestination } from './stdout-destination';
 
@@ -91,6 +92,6 @@ function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
 export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers['x-request-id'];
   const id = typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
-  res.setHeader('X-Request-Id', id);
+  addToPreamble(res, ['X-Request-Id', id]);
   return id;
 }

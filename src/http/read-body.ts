@@ -85,7 +85,12 @@ export function readBodyWithin(maxBytes: number): RequestHandler {
  * Called by every answer that may come before the body is read (refusals, rate limit, redirects, 401, 404).
  */
 export function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
-  if (!req.complete && hasBody(req) && !res.headersSent) res.setHeader('Connection', 'close');
+  if (bodyUnread(req, res)) res.setHeader('Connection', 'close');
+}
+
+/** The request has a body not all read, and the answer is still to be written (closeIfBodyUnread). */
+export function bodyUnread(req: IncomingMessage, res: ServerResponse): boolean {
+  return !req.complete && hasBody(req) && !res.headersSent;
 }
 
 /** The request's Content-Length says the body is over `maxBytes` (read-body and Expect: 100-continue). */

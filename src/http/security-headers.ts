@@ -2,6 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
+import { addToPreamble, removeFromPreamble } from './preamble';
 
 /**
  * helmet for an API that serves XML, plist and JSON to mail clients: no scripts, frames or
@@ -17,24 +18,33 @@ export function createHelmet(): RequestHandler {
   });
 }
 
-type HeaderOperation =
-  { readonly set: string; readonly value: number | string | readonly string[] } | { readonly remove: string };
+type HeaderOperation = { readonly set: string; readonly value: number | string } | { readonly remove: string };
 
 /**
  * The headers createHelmet writes, set by one middleware. With these options helmet's eleven
  * middlewares write the same headers on every request (nothing depends on the request), so helmet
  * runs once here, at start-up, on a throwaway request/response, and each request replays exactly
- * what it did, in its order and casing. If helmet ever stops answering at once, start-up fails.
+ * what it did, in its order and casing, as part of the answer preamble (preamble.ts). If helmet ever
+ * stops answering at once, start-up fails.
  */
 export function createSecurityHeaders(): RequestHandler {
   const operations = recordHeaderOperations(createHelmet());
+  const headers = operations.flatMap((operation) => ('set' in operation ? [operation.set, operation.value] : []));
+  const removals = operations.flatMap((operation) => ('remove' in operation ? [operation.remove] : []));
+  // Removals go first: the same result as helmet's order as long as none removes a header it set before.
+  operations.forEach((operation, at) => {
+    if ('remove' in operation && operations.slice(0, at).some((earlier) => sameHeader(earlier, operation.remove)))
+      throw new Error(`helmet removes ${operation.remove} after setting it; replaying that is not supported`);
+  });
   return function securityHeaders(_req, res, next) {
-    for (const operation of operations) {
-      if ('set' in operation) res.setHeader(operation.set, operation.value);
-      else res.removeHeader(operation.remove);
-    }
+    for (const name of removals) removeFromPreamble(res, name);
+    addToPreamble(res, headers);
     next();
   };
+}
+
+function sameHeader(operation: HeaderOperation, name: string): boolean {
+  return 'set' in operation && operation.set.toLowerCase() === name.toLowerCase();
 }
 
 function recordHeaderOperations(middleware: RequestHandler): readonly HeaderOperation[] {
@@ -42,6 +52,8 @@ function recordHeaderOperations(middleware: RequestHandler): readonly HeaderOper
   const res = new http.ServerResponse(req);
   const operations: HeaderOperation[] = [];
   res.setHeader = (name, value) => {
+    // A list value would be several lines of one header; helmet sets none.
+    if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`helmet set ${name} to a list`);
     operations.push({ set: name, value });
     return res;
   };

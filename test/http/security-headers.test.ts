@@ -7,6 +7,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import pino from 'pino';
 import { createErrorHandler, notFound } from '../../src/http/error-handler';
 import { createHelmet, createSecurityHeaders } from '../../src/http/security-headers';
+import type { AppConfig } from '../../src/config/schema';
 import { exampleApp } from '../support/app';
 import { failingDirectory } from '../support/http';
 import { closeServer, exchange, listenOnLoopback, WIRE_REQUESTS, wireRequest, type WireRequest } from '../support/wire';
@@ -79,5 +80,32 @@ describe('security headers computed once from helmet', () => {
     expect(await answersOf(exampleApp({ directory }), WIRE_REQUESTS)).toEqual(
       await answersOf(withHelmet({ directory }), WIRE_REQUESTS),
     );
+  });
+
+  test('answers written by Express (admin JSON, redirects, 429s) › the same bytes as with helmet', async () => {
+    const token = 'a-long-enough-admin-token-for-tests';
+    const configure = (config: AppConfig): AppConfig => ({
+      ...config,
+      admin: { ...config.admin, token },
+      server: { ...config.server, redirectPlainHttpAutodiscover: true },
+      rateLimit: { enabled: true, points: 2, durationSeconds: 60 },
+    });
+    const pox = WIRE_REQUESTS.find((request) => request.name === 'POX outlook')?.text ?? '';
+    const requests = [
+      wireRequest('admin', 'POST', '/admin/cache/invalidate', '{"address":"pop.user@example.com"}', [
+        `Authorization: Bearer ${token}`,
+        'Content-Type: application/json',
+      ]),
+      wireRequest('admin refused', 'POST', '/admin/cache/invalidate', '{}', ['Authorization: Bearer wrong']),
+      { name: 'redirect', text: pox },
+      wireRequest('within the limit', 'GET', '/healthz'),
+      wireRequest('limited', 'GET', '/mail/config-v1.1.xml?emailaddress=pop.user%40example.com'),
+      wireRequest('limited again', 'GET', '/mail/config-v1.1.xml?emailaddress=pop.user%40example.com'),
+    ];
+    const expected = await answersOf(helmetMountedExampleApp()({ config: configure }), requests);
+    expect(expected['admin']).toMatch(/^HTTP\/1\.1 200 /);
+    expect(expected['redirect']).toMatch(/^HTTP\/1\.1 30[27] /);
+    expect(expected['limited again']).toMatch(/^HTTP\/1\.1 429 /);
+    expect(await answersOf(exampleApp({ config: configure }), requests)).toEqual(expected);
   });
 });
