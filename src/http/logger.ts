@@ -38,6 +38,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
  * The whole path segment goes: "=" and "&" are atext, and an "@" may arrive encoded twice (%2540).
  */
 export function maskAddresses(text: string): string {
+  // Most paths have neither; the test is much cheaper than the replace.
+  if (!text.includes('@') && !text.includes('%')) return text;
   return text.replace(/[^/?\s]+(@|%(?:25)*40)/gi, '***$1');
 }
 
@@ -66,18 +68,15 @@ function startRequestLog(logger: Logger, req: IncomingMessage, res: ServerRespon
   const startedAt = Date.now();
   res.once('close', () => {
     const statusCode = res.statusCode;
-    const line = {
-      req: { id, method: req.method, path: maskAddresses(pathOf(req)) },
-      ...outcomeOf(res as { locals?: Record<string, unknown> }),
-      res: { statusCode: res.headersSent ? statusCode : null },
-    };
+    const request = { id, method: req.method, path: maskAddresses(pathOf(req)) };
+    const outcome = outcomeOf(res as { locals?: Record<string, unknown> });
+    const response = { statusCode: res.headersSent ? statusCode : null };
     const responseTime = Date.now() - startedAt;
-    if (statusCode >= 500)
-      logger.error(
-        { ...line, err: new Error(`failed with status code ${statusCode}`), responseTime },
-        'request errored',
-      );
-    else logger.info({ ...line, responseTime }, 'request completed');
+    // One object literal per line (a spread into a spread cost V8 a new hidden class per request).
+    if (statusCode >= 500) {
+      const err = new Error(`failed with status code ${statusCode}`);
+      logger.error({ req: request, ...outcome, res: response, err, responseTime }, 'request errored');
+    } else logger.info({ req: request, ...outcome, res: response, responseTime }, 'request completed');
   });
 }
 

@@ -22,6 +22,9 @@ export function stdoutDestination({ maxWrite }: { maxWrite?: number } = {}): Des
   const stream = pino.destination({
     dest: nonBlockingStdout(),
     sync: false,
+    // Lines go in as bytes (below): in its default mode sonic-boom measures the UTF-8 length of the
+    // whole batch held so far on every line, a tenth of the log's cost per request under load.
+    contentMode: 'buffer',
     maxLength: MAX_BUFFERED_BYTES,
     ...(maxWrite === undefined ? {} : { maxWrite }),
   });
@@ -43,11 +46,13 @@ export function stdoutDestination({ maxWrite }: { maxWrite?: number } = {}): Des
     if (unwrittenBytes === 0) callback();
     else waitingForWritten.push(callback);
   };
-  const bufferLine = stream.write.bind(stream);
+  // In buffer mode sonic-boom takes bytes, which its typings do not say.
+  const bufferBytes = stream.write.bind(stream) as unknown as (bytes: Buffer) => boolean;
   stream.write = (line: string): boolean => {
+    const bytes = Buffer.from(line);
     const droppedBefore = droppedLines;
-    const belowHighWaterMark = bufferLine(line);
-    if (droppedLines === droppedBefore) unwrittenBytes += Buffer.byteLength(line);
+    const belowHighWaterMark = bufferBytes(bytes);
+    if (droppedLines === droppedBefore) unwrittenBytes += bytes.length;
     return belowHighWaterMark;
   };
 
