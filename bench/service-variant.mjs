@@ -6,7 +6,7 @@
  *
  * Mirrors src/serve.ts for one process without TLS: the config from the environment (CONFIG_FILE,
  * PORT, HOST), the production logger (info to stdout), composeService, createListeners, listen.
- * argv[2]: JSON { fastLane, expressPrototypesAtBirth }, both booleans (true is what `npm start` does).
+ * argv[2]: JSON { fastLane, expressPrototypesAtBirth }, both booleans (`npm start`: true, false).
  * SIGTERM exits.
  */
 import process from 'node:process';

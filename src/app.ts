@@ -6,6 +6,7 @@ import type { InvalidatableDirectory } from './cache/cached-directory';
 import { createDiscover } from './discovery/discover';
 import { createAdminRouter } from './http/admin-router';
 import { createErrorHandler, notFound } from './http/error-handler';
+import { expressBridgeOf } from './http/express-bridge';
 import { installFastLane } from './http/fast-lane';
 import { createHealthRoutes } from './http/health-router';
 import { createRequestLogger } from './http/logger';
@@ -47,6 +48,7 @@ export function buildApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('trust proxy', config.server.trustProxy);
   installAnswerPreamble(app);
+  const bridge = expressBridgeOf(app);
   const logRequest = createRequestLogger(logger);
   const securityHeaders = createSecurityHeaders();
   app.use(logRequest);
@@ -67,10 +69,16 @@ export function buildApp(deps: AppDeps): Express {
       now,
       plainHttpRedirectUrl: config.server.redirectPlainHttpAutodiscover ? config.autodiscover.publicUrl : null,
       rateLimiter,
+      express: bridge,
     }),
-    createAutodiscoverJsonRoutes({ discover, autodiscoverUrl: config.autodiscover.publicUrl, rateLimiter }),
-    createAutoconfigRoutes({ discover, provider: config.provider, rateLimiter }),
-    createMobileconfigRoutes({ discover, issuer: config.provider, rateLimiter }),
+    createAutodiscoverJsonRoutes({
+      discover,
+      autodiscoverUrl: config.autodiscover.publicUrl,
+      rateLimiter,
+      express: bridge,
+    }),
+    createAutoconfigRoutes({ discover, provider: config.provider, rateLimiter, express: bridge }),
+    createMobileconfigRoutes({ discover, issuer: config.provider, rateLimiter, express: bridge }),
   ];
   for (const { router } of protocols) app.use(router);
   const errorHandler = createErrorHandler(logger);

@@ -1,5 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { ErrorRequestHandler, Express, NextFunction, RequestHandler, Router } from 'express';
+import { expressBridgeOf, type ExpressBridge } from './express-bridge';
+import { holdPreamble } from './preamble';
+
+/**
+ * A handler of a discovery route: Node's own request and response, as the fast lane passes them;
+ * Express passes its own, which are those too. What a handler needs of Express it asks through the
+ * ExpressBridge (express-bridge.ts).
+ */
+export type NodeHandler<Req extends IncomingMessage = IncomingMessage> = (
+  req: Req,
+  res: ServerResponse,
+  next: NextFunction,
+) => unknown;
 
 /**
  * A discovery route as Express runs it: the exact middlewares and handler, in Express's order, for
@@ -16,32 +29,40 @@ export interface FastRoute {
    */
   readonly paths: readonly string[];
   /** What Express runs for such a request after the app-wide middlewares, in its order. */
-  readonly handlers: readonly RequestHandler[];
+  readonly handlers: readonly NodeHandler[];
   /** What Express runs when one of them fails, before the app's own error handlers. */
   readonly errorHandlers?: readonly ErrorRequestHandler[];
 }
 
 /** What every request gets first and last, as the app registers them. */
 export interface AppWideHandlers {
-  readonly before: readonly RequestHandler[];
+  readonly before: readonly NodeHandler[];
   readonly errorHandlers: readonly ErrorRequestHandler[];
   /** When every handler passes the request on: the app's 404. */
   readonly notFound: RequestHandler;
 }
 
 interface CompiledRoute {
-  readonly handlers: readonly RequestHandler[];
+  readonly handlers: readonly NodeHandler[];
   readonly errorHandlers: readonly ErrorRequestHandler[];
 }
 
 /**
  * The fast lane: discovery requests on their exact paths go straight to their route's handlers,
  * past Express's router, which otherwise matches every request against each layer of every router
- * in turn (path-to-regexp per layer, a closure per `next`, a parameter decoding pass). Everything a
- * handler relies on is as Express would leave it: the request and response carry the app's Express
- * prototypes (req.query, req.ip, req.hostname, req.secure work as usual), req.res/res.req,
- * res.locals, req.params, req.originalUrl and req.baseUrl are set, a rejected promise goes to the
- * error handlers as Express 5 does.
+ * in turn (path-to-regexp per layer, a closure per `next`, a parameter decoding pass), and past
+ * Express's `app.handle`, which gives every request and response Express's prototypes.
+ *
+ * Why no Express prototypes: changing a live object's prototype (`Object.setPrototypeOf`, what
+ * app.handle does) throws V8 off its fast paths for every access after it, in Node's own HTTP code
+ * too; and having Node create them with those prototypes from birth (the `IncomingMessage` and
+ * `ServerResponse` options of http.createServer, listeners.ts) still cost about 30,000 instructions
+ * a request (README "Where the time went"). So discovery handlers run on Node's plain objects, which
+ * is what they are typed as (NodeHandler); what they need of Express they ask through the
+ * ExpressBridge, and the rare paths that use Express's helpers (a redirect, autoconfig by Host, an
+ * error, a 404) get Express objects made as app.handle makes them. The answer preamble
+ * (preamble.ts) is held on the response from the start, and a rejected promise goes to the error
+ * handlers as Express 5 does.
  *
  * Installed as the app's own `handle` (what `app(req, res)` calls), so every way the app is served
  * (the listeners, supertest) goes through it. Anything else (another method, a path with a trailing
@@ -70,8 +91,7 @@ export function installFastLane(app: Express, routes: readonly FastRoute[], appW
     handle: (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => void;
   };
   const expressHandle = internals.handle.bind(app);
-  const requestPrototype = app.request as object;
-  const responsePrototype = app.response as object;
+  const bridge = expressBridgeOf(app);
 
   internals.handle = function handle(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
     const url = req.url ?? '';
@@ -88,33 +108,39 @@ export function installFastLane(app: Express, routes: readonly FastRoute[], appW
       expressHandle(req, res, next);
       return;
     }
-    // What Express's app.handle and router do before the first middleware.
-    if (Object.getPrototypeOf(req) !== requestPrototype) Object.setPrototypeOf(req, requestPrototype);
-    if (Object.getPrototypeOf(res) !== responsePrototype) Object.setPrototypeOf(res, responsePrototype);
-    const request = req as Request;
-    const response = res as Response;
-    request.res = response;
-    response.req = request;
-    response.locals = Object.create(null) as Response['locals'];
-    request.originalUrl = url;
-    request.baseUrl = '';
-    request.params = {};
-    run(route, request, response, appWide.notFound);
+    holdPreamble(res);
+    run(route, req, res, appWide.notFound, bridge);
   };
 }
 
-/** Express's dispatch for one route: each handler in turn on `next()`, the error handlers on `next(error)`. */
-function run(route: CompiledRoute, req: Request, res: Response, notFound: RequestHandler): void {
+/**
+ * Express's dispatch for one route: each handler in turn on `next()`, the error handlers on
+ * `next(error)`, the app's 404 when every handler passes; those two get Express objects.
+ */
+function run(
+  route: CompiledRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  notFound: RequestHandler,
+  bridge: ExpressBridge,
+): void {
   let handlerAt = 0;
   let errorHandlerAt = 0;
   const next: NextFunction = (error?: unknown): void => {
     if (error !== undefined && error !== null) {
       const errorHandler = route.errorHandlers[errorHandlerAt++];
-      if (errorHandler !== undefined) settle(() => errorHandler(error, req, res, next), next);
+      if (errorHandler === undefined) return;
+      const express = bridge.expressObjects(req, res);
+      settle(() => errorHandler(error, express.req, express.res, next), next);
       return;
     }
-    const handler = route.handlers[handlerAt++] ?? notFound;
-    settle(() => handler(req, res, next), next);
+    const handler = route.handlers[handlerAt++];
+    if (handler !== undefined) {
+      settle(() => handler(req, res, next), next);
+      return;
+    }
+    const express = bridge.expressObjects(req, res);
+    settle(() => notFound(express.req, express.res, next), next);
   };
   next();
 }

@@ -1,4 +1,5 @@
-import express, { type Request, type Response, type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Router } from 'express';
 import { sendAnswer, type Answer } from './answer';
 import type { ProtocolRoutes } from './fast-lane';
 
@@ -12,7 +13,7 @@ export function createHealthRouter(): Router {
 /** The router, and the same handler for the fast lane. */
 export function createHealthRoutes(): ProtocolRoutes {
   const router = express.Router();
-  const alive = (_req: Request, res: Response): void => sendAnswer(res, ALIVE);
+  const alive = (_req: IncomingMessage, res: ServerResponse): void => sendAnswer(res, ALIVE);
   router.get('/healthz', alive);
   return { router, fastRoutes: [{ method: 'GET', paths: ['/healthz'], handlers: [alive] }] };
 }

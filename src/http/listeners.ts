@@ -32,11 +32,14 @@ export function readTlsFiles(config: AppConfig, configDir: string): { cert: Buff
   return problems.length > 0 ? problems : files;
 }
 
-/** What a bench may switch off to compare; production passes none. */
+/** What a bench may switch on to compare; production passes none. */
 export interface ListenerOptions {
   /**
-   * Requests and responses are born with the app's Express prototypes (the default), so Express's
-   * per-request `Object.setPrototypeOf` is a no-op; `false` serves as `http.createServer(app)` does.
+   * Requests and responses born with the app's Express prototypes, so Express's per-request
+   * `Object.setPrototypeOf` is a no-op (see expressClassesOf). Off by default: discovery requests
+   * never get Express's prototypes (the fast lane runs on Node's own objects: fast-lane.ts), and
+   * being born with another prototype costs them about 30,000 instructions each; the requests
+   * Express routes (the admin API, 404s) pay Express's own `setPrototypeOf` instead.
    */
   readonly expressPrototypesAtBirth?: boolean;
 }
@@ -49,7 +52,7 @@ export function createListeners(
   app: Express,
   config: AppConfig,
   tls: { cert: Buffer; key: Buffer } | null,
-  { expressPrototypesAtBirth = true }: ListenerOptions = {},
+  { expressPrototypesAtBirth = false }: ListenerOptions = {},
 ): Listener[] {
   // Node enforces headers/request timeouts on a sweep, every 30 s by default: too slow to matter
   // against a slowloris client, so sweep at least as often as the shortest timeout allows.

@@ -20,8 +20,9 @@ import type { Express } from 'express';
  * with setHeader at once.
  */
 
-const HELD = Symbol('mail-autodiscover.preamble');
-const INSTALLED = Symbol('mail-autodiscover.preamble-installed');
+// Symbol.for: one symbol for every copy of this module (jest's isolated module registries too).
+const HELD = Symbol.for('mail-autodiscover.preamble');
+const INSTALLED = Symbol.for('mail-autodiscover.preamble-installed');
 
 /** A header list as writeHead takes it: name, value, name, value… */
 export type FlatHeaders = Array<string | number>;
@@ -67,16 +68,31 @@ export function installAnswerPreamble(app: Express): void {
   }
 }
 
+/**
+ * Lets a response of Node's own class hold a preamble: the fast lane's (fast-lane.ts), which answers
+ * with sendAnswer and hands the response to Express (whose prototype is installed) for anything else.
+ */
+export function holdPreamble(res: ServerResponse): void {
+  (res as ResponseWithPreamble)[HELD] ??= [];
+}
+
 /** Adds headers to the response's preamble, after those already there. */
 export function addToPreamble(res: ServerResponse, headers: readonly (string | number)[]): void {
   const response = res as ResponseWithPreamble;
-  if (response[INSTALLED] !== true || res.headersSent) {
-    for (let at = 0; at < headers.length; at += 2) res.setHeader(String(headers[at]), headers[at + 1] ?? '');
-    return;
-  }
   const held = response[HELD];
-  if (held === undefined) response[HELD] = headers.slice();
-  else for (const item of headers) held.push(item);
+  if (held !== undefined) {
+    for (const item of headers) held.push(item);
+  } else if (response[INSTALLED] === true && !res.headersSent) {
+    response[HELD] = headers.slice();
+  } else {
+    for (let at = 0; at < headers.length; at += 2) res.setHeader(String(headers[at]), headers[at + 1] ?? '');
+  }
+}
+
+/** setHeader after the preamble: for a header of our own set before the answer is written. */
+export function setHeaderAfterPreamble(res: ServerResponse, name: string, value: string): void {
+  setHeldPreamble(res);
+  http.ServerResponse.prototype.setHeader.call(res, name, value);
 }
 
 /** Removes a header by name (any case) from the preamble and from the headers already set. */
@@ -107,10 +123,12 @@ export function writeHeadWithPreamble(res: ServerResponse, status: number, heade
   res.writeHead(status, held);
 }
 
-function setHeldPreamble(res: ResponseWithPreamble): void {
-  const held = res[HELD];
+/** Sets the held preamble with setHeader now: for code that writes headers with Node's own calls. */
+export function setHeldPreamble(res: ServerResponse): void {
+  const response = res as ResponseWithPreamble;
+  const held = response[HELD];
   if (held === undefined) return;
-  res[HELD] = undefined;
+  response[HELD] = undefined;
   for (let at = 0; at < held.length; at += 2)
     http.ServerResponse.prototype.setHeader.call(res, String(held[at]), held[at + 1] ?? '');
 }

@@ -1,4 +1,5 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
+import parseUrl from 'parseurl';
 import { err, ok, type Result } from '../model/result';
 
 /** Text whose percent-escapes do not decode to UTF-8: refused, never read as U+FFFD. */
@@ -31,8 +32,8 @@ export function decodeStrictly(asSent: string, plusIsSpace: boolean): DecodedTex
  * in any letter case is ambiguous and reads as absent-but-present: the empty string. A name that
  * cannot be decoded could be any parameter, so it makes every lookup undecodable.
  */
-export function queryParam(req: Request, name: string): DecodedText | undefined {
-  const target = req.url;
+export function queryParam(req: IncomingMessage, name: string): DecodedText | undefined {
+  const target = req.url ?? '';
   const queryAt = target.indexOf('?');
   if (queryAt === -1) return undefined;
   const fragmentAt = target.indexOf('#', queryAt);
@@ -51,7 +52,9 @@ export function queryParam(req: Request, name: string): DecodedText | undefined 
 }
 
 /** The path's last segment (a trailing slash ignored), strictly decoded; "+" is itself in a path. */
-export function lastPathSegment(req: Request): DecodedText {
-  const path = req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
+export function lastPathSegment(req: IncomingMessage): DecodedText {
+  // Express's req.path is the same parseurl(req).pathname.
+  const pathname = parseUrl(req)?.pathname ?? '';
+  const path = pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
   return decodeStrictly(path.slice(path.lastIndexOf('/') + 1), false);
 }

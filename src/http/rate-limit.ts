@@ -1,4 +1,6 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NextFunction } from 'express';
+import type { NodeHandler } from './fast-lane';
 import type { Redis, Cluster } from 'ioredis';
 import {
   RateLimiterCluster,
@@ -48,13 +50,20 @@ export function createRateLimiter(
 }
 
 /** Called when a client is over its limit; sends the protocol's own 429 answer. */
-export type OnRateLimited = (res: Response, retryAfterSeconds: number) => void;
+export type OnRateLimited = (res: ServerResponse, retryAfterSeconds: number) => void;
 
-/** One point per request from the client's IP; `limiter` is shared, so every path spends the same budget. */
-export function rateLimitMiddleware(limiter: RateLimiterAbstract, onLimited: OnRateLimited): RequestHandler {
-  return async function rateLimit(req: Request, res: Response, next: NextFunction): Promise<void> {
+/**
+ * One point per request from the client's IP (`clientAddress`: Express's req.ip, ExpressBridge);
+ * `limiter` is shared, so every path spends the same budget.
+ */
+export function rateLimitMiddleware(
+  limiter: RateLimiterAbstract,
+  clientAddress: (req: IncomingMessage) => string,
+  onLimited: OnRateLimited,
+): NodeHandler {
+  return async function rateLimit(req: IncomingMessage, res: ServerResponse, next: NextFunction): Promise<void> {
     try {
-      await limiter.consume(req.ip ?? 'unknown', 1);
+      await limiter.consume(clientAddress(req), 1);
       next();
     } catch (rejection: unknown) {
       if (!(rejection instanceof RateLimiterRes)) {

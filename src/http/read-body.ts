@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction } from 'express';
+import type { NodeHandler } from './fast-lane';
+import { setHeaderAfterPreamble } from './preamble';
+
+/** A request whose body readBodyWithin has read: `body` is undefined when the request had none. */
+export type RequestWithBody = IncomingMessage & { body?: Buffer };
 
 /** A refused body's error, shaped as body-parser's (a 4xx `status`), for the routes' error handlers. */
 export class BodyRefused extends Error {
@@ -23,8 +28,8 @@ export class BodyRefused extends Error {
  * connection (closeIfBodyUnread).
  * Compressed bodies are refused (415): nothing sends them, and inflating one is a bomb's way in.
  */
-export function readBodyWithin(maxBytes: number): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction): void => {
+export function readBodyWithin(maxBytes: number): NodeHandler<RequestWithBody> {
+  return (req, res, next: NextFunction): void => {
     if (!hasBody(req)) {
       next();
       return;
@@ -85,7 +90,7 @@ export function readBodyWithin(maxBytes: number): RequestHandler {
  * Called by every answer that may come before the body is read (refusals, rate limit, redirects, 401, 404).
  */
 export function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
-  if (bodyUnread(req, res)) res.setHeader('Connection', 'close');
+  if (bodyUnread(req, res)) setHeaderAfterPreamble(res, 'Connection', 'close');
 }
 
 /** The request has a body not all read, and the answer is still to be written (closeIfBodyUnread). */

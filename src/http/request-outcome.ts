@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { AccessType } from '../model/access-type';
 import type { AddressError } from '../model/email-address';
 
@@ -37,10 +37,18 @@ export type RequestOutcome = { readonly protocol: DiscoveryProtocol } & (
   | { readonly outcome: 'rate-limited' | 'redirect-to-https' }
 );
 
-export function recordOutcome(res: Response, outcome: RequestOutcome): void {
-  res.locals['outcome'] = outcome;
+// Symbol.for: one symbol for every copy of this module (jest's isolated module registries too).
+const OUTCOME = Symbol.for('mail-autodiscover.outcome');
+
+/** A response with the outcome its request log line will name (kept on the response itself). */
+interface ResponseWithOutcome extends ServerResponse {
+  [OUTCOME]?: RequestOutcome;
 }
 
-export function outcomeOf(res: { locals?: Record<string, unknown> }): RequestOutcome | undefined {
-  return res.locals?.['outcome'] as RequestOutcome | undefined;
+export function recordOutcome(res: ServerResponse, outcome: RequestOutcome): void {
+  (res as ResponseWithOutcome)[OUTCOME] = outcome;
+}
+
+export function outcomeOf(res: ServerResponse): RequestOutcome | undefined {
+  return (res as ResponseWithOutcome)[OUTCOME];
 }

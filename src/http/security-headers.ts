@@ -1,7 +1,8 @@
-import http from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
+import type { NodeHandler } from './fast-lane';
 import { addToPreamble, removeFromPreamble } from './preamble';
 
 /**
@@ -27,7 +28,7 @@ type HeaderOperation = { readonly set: string; readonly value: number | string }
  * what it did, in its order and casing, as part of the answer preamble (preamble.ts). If helmet ever
  * stops answering at once, start-up fails.
  */
-export function createSecurityHeaders(): RequestHandler {
+export function createSecurityHeaders(): NodeHandler {
   const operations = recordHeaderOperations(createHelmet());
   const headers = operations.flatMap((operation) => ('set' in operation ? [operation.set, operation.value] : []));
   const removals = operations.flatMap((operation) => ('remove' in operation ? [operation.remove] : []));
@@ -36,7 +37,7 @@ export function createSecurityHeaders(): RequestHandler {
     if ('remove' in operation && operations.slice(0, at).some((earlier) => sameHeader(earlier, operation.remove)))
       throw new Error(`helmet removes ${operation.remove} after setting it; replaying that is not supported`);
   });
-  return function securityHeaders(_req, res, next) {
+  return function securityHeaders(_req: IncomingMessage, res: ServerResponse, next: () => void) {
     for (const name of removals) removeFromPreamble(res, name);
     addToPreamble(res, headers);
     next();

@@ -1,11 +1,14 @@
-import type { RequestHandler, Response, Router } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Router } from 'express';
+import type { ExpressBridge } from '../http/express-bridge';
+import type { NodeHandler } from '../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { sendAnswer, type Answer } from '../http/answer';
 import { recordOutcome, type RequestOutcome } from '../http/request-outcome';
 import { rateLimitMiddleware } from '../http/rate-limit';
 
 /** Logs an outcome and sends its answer: the last step of every discovery request. */
-export type Reply<Outcome> = (res: Response, outcome: Outcome) => void;
+export type Reply<Outcome> = (res: ServerResponse, outcome: Outcome) => void;
 
 export function createReply<Outcome>(
   answerOf: (outcome: Outcome) => Answer,
@@ -27,9 +30,10 @@ export function limitRate(
   paths: readonly string[],
   limiter: RateLimiterAbstract | null,
   reply: Reply<{ readonly kind: 'rate-limited'; readonly retryAfterSeconds: number }>,
-): RequestHandler[] {
+  bridge: ExpressBridge,
+): NodeHandler[] {
   if (limiter === null) return [];
-  const middleware = rateLimitMiddleware(limiter, (res, retryAfterSeconds) => {
+  const middleware = rateLimitMiddleware(limiter, bridge.clientAddress, (res, retryAfterSeconds) => {
     reply(res, { kind: 'rate-limited', retryAfterSeconds });
   });
   router.use([...paths], middleware);

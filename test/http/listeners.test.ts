@@ -1,8 +1,10 @@
 /**
- * createListeners gives requests and responses the app's Express prototypes at birth
- * (src/http/listeners.ts): the handler sees them, and no byte of any answer changes.
+ * createListeners: Node's own request and response classes by default (the fast lane runs on them),
+ * and on request the app's Express prototypes at birth (src/http/listeners.ts): the handler sees
+ * them, and no byte of any answer changes either way.
  */
 import { rmSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import express, { type Request, type Response } from 'express';
 import type { AppConfig } from '../../src/config/schema';
@@ -34,7 +36,7 @@ describe('createListeners: Express prototypes at birth', () => {
       );
       res.send('ok');
     });
-    const listeners = createListeners(app, config, tls);
+    const listeners = createListeners(app, config, tls, { expressPrototypesAtBirth: true });
     const [plain, secure] = await Promise.all(listeners.map(({ server }) => listenOnLoopback(server)));
     try {
       // The prototypes are in place before Express's handler runs, not only after it.
@@ -61,11 +63,31 @@ describe('createListeners: Express prototypes at birth', () => {
     }
   });
 
-  test('every kind of answer › byte-identical with and without (expressPrototypesAtBirth: false)', async () => {
+  test('by default › requests and responses are born of Node’s own classes', async () => {
+    const { config } = exampleConfig();
+    const [listener] = createListeners(express(), config, null);
+    if (listener === undefined) throw new Error('no listener');
+    const port = await listenOnLoopback(listener.server);
+    try {
+      const born = await new Promise<string>((resolve) => {
+        listener.server.prependOnceListener('request', (req: http.IncomingMessage, res: http.ServerResponse) =>
+          resolve(
+            `${String(Object.getPrototypeOf(req) === http.IncomingMessage.prototype)},${String(Object.getPrototypeOf(res) === http.ServerResponse.prototype)}`,
+          ),
+        );
+        void fetch(`http://127.0.0.1:${String(port)}/`).then((res) => res.text());
+      });
+      expect(born).toBe('true,true');
+    } finally {
+      await closeServer(listener.server);
+    }
+  });
+
+  test('every kind of answer › byte-identical with and without (expressPrototypesAtBirth: true)', async () => {
     const { config } = exampleConfig();
     const app = exampleApp();
-    const [born] = createListeners(app, config, null);
-    const [plain] = createListeners(app, config, null, { expressPrototypesAtBirth: false });
+    const [born] = createListeners(app, config, null, { expressPrototypesAtBirth: true });
+    const [plain] = createListeners(app, config, null);
     if (born === undefined || plain === undefined) throw new Error('no listener');
     const bornPort = await listenOnLoopback(born.server);
     const plainPort = await listenOnLoopback(plain.server);

@@ -25,7 +25,7 @@ function referenceRequestLogger(logger: Logger): HttpLogger {
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customProps: (_req, res) => ({ ...outcomeOf(res as unknown as { locals?: Record<string, unknown> }) }),
+    customProps: (_req, res) => ({ ...outcomeOf(res) }),
     customLogLevel: (_req, res, error) => (error !== undefined || res.statusCode >= 500 ? 'error' : 'info'),
   });
 }

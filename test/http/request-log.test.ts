@@ -3,6 +3,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import request from 'supertest';
 import { buildProviderProfile } from '../../src/config/provider-profile';
 import { createDiscover } from '../../src/discovery/discover';
+import { expressBridgeOf } from '../../src/http/express-bridge';
 import { createLogger, createRequestLogger } from '../../src/http/logger';
 import { createAutoconfigRouter } from '../../src/protocols/autoconfig/router';
 import { createAutodiscoverJsonRouter } from '../../src/protocols/autodiscover-json/router';
@@ -27,6 +28,7 @@ function appLoggingTo(lines: string[]): Express {
   });
   const rateLimiter = new RateLimiterMemory({ points: LIMIT, duration: 60 });
   const app = express();
+  const bridge = expressBridgeOf(app);
   app.use(createRequestLogger(createLogger('info', { write: (line: string) => void lines.push(line) })));
   app.use(
     createAutodiscoverRouter({
@@ -36,11 +38,19 @@ function appLoggingTo(lines: string[]): Express {
       now: () => FIXED_NOW,
       plainHttpRedirectUrl: null,
       rateLimiter,
+      express: bridge,
     }),
   );
-  app.use(createAutodiscoverJsonRouter({ discover, autodiscoverUrl: config.autodiscover.publicUrl, rateLimiter }));
-  app.use(createAutoconfigRouter({ discover, provider: config.provider, rateLimiter }));
-  app.use(createMobileconfigRouter({ discover, issuer: config.provider, rateLimiter }));
+  app.use(
+    createAutodiscoverJsonRouter({
+      discover,
+      autodiscoverUrl: config.autodiscover.publicUrl,
+      rateLimiter,
+      express: bridge,
+    }),
+  );
+  app.use(createAutoconfigRouter({ discover, provider: config.provider, rateLimiter, express: bridge }));
+  app.use(createMobileconfigRouter({ discover, issuer: config.provider, rateLimiter, express: bridge }));
   return app;
 }
 

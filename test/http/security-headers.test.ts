@@ -6,6 +6,7 @@ import http from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import pino from 'pino';
 import { createErrorHandler, notFound } from '../../src/http/error-handler';
+import { setHeldPreamble } from '../../src/http/preamble';
 import { createHelmet, createSecurityHeaders } from '../../src/http/security-headers';
 import type { AppConfig } from '../../src/config/schema';
 import { exampleApp } from '../support/app';
@@ -18,7 +19,17 @@ type ExampleApp = typeof exampleApp;
 function helmetMountedExampleApp(): ExampleApp {
   let built: ExampleApp | undefined;
   jest.isolateModules(() => {
-    jest.doMock('../../src/http/security-headers', () => ({ createSecurityHeaders: createHelmet }));
+    // helmet writes with res.setHeader; on the fast lane's plain responses that would go before the
+    // held X-Request-Id, so the preamble is set first, as Express's objects do themselves.
+    jest.doMock('../../src/http/security-headers', () => ({
+      createSecurityHeaders: (): RequestHandler => {
+        const helmet = createHelmet();
+        return (req, res, next) => {
+          setHeldPreamble(res);
+          void helmet(req, res, next);
+        };
+      },
+    }));
     built = jest.requireActual<{ exampleApp: ExampleApp }>('../support/app').exampleApp;
   });
   if (built === undefined) throw new Error('no helmet-mounted app');

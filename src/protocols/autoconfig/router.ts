@@ -1,4 +1,6 @@
-import express, { type Request, type Response, type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Router } from 'express';
+import type { ExpressBridge } from '../../http/express-bridge';
 import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { domainTarget, type Discover } from '../../discovery/discover';
@@ -15,6 +17,8 @@ export interface AutoconfigRouterDeps {
   readonly provider: AutoconfigEmailProvider;
   /** The per-IP limiter every discovery path shares; null when rate limiting is off. */
   readonly rateLimiter: RateLimiterAbstract | null;
+  /** The client's address, and Express's helpers for the answer by Host (express-bridge.ts). */
+  readonly express: ExpressBridge;
 }
 
 /** GET /mail/config-v1.1.xml and /.well-known/autoconfig/mail/config-v1.1.xml. */
@@ -29,21 +33,26 @@ export function createAutoconfigRoutes(deps: AutoconfigRouterDeps): ProtocolRout
     (outcome: AutoconfigOutcome) => answerAutoconfig(outcome, deps.provider),
     (outcome) => loggedOutcomeOf('autoconfig', outcome),
   );
-  const limit = limitRate(router, AUTOCONFIG_PATHS, deps.rateLimiter, reply);
-  const answer = async (req: Request, res: Response): Promise<void> => {
-    reply(res, await autoconfigOutcome(req, deps.discover));
+  const limit = limitRate(router, AUTOCONFIG_PATHS, deps.rateLimiter, reply, deps.express);
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    reply(res, await autoconfigOutcome(req, res, deps));
   };
   router.get([...AUTOCONFIG_PATHS], answer);
   return { router, fastRoutes: [{ method: 'GET', paths: AUTOCONFIG_PATHS, handlers: [...limit, answer] }] };
 }
 
 /** The address if given; otherwise the domain the client asked (autoconfig.<domain> or <domain>). */
-async function autoconfigOutcome(req: Request, discover: Discover): Promise<AutoconfigOutcome> {
+async function autoconfigOutcome(
+  req: IncomingMessage,
+  res: ServerResponse,
+  { discover, express: bridge }: AutoconfigRouterDeps,
+): Promise<AutoconfigOutcome> {
   const addressText = queryParam(req, 'emailaddress');
   if (addressText !== undefined && (!addressText.ok || addressText.value.trim() !== ''))
     return discoverDecodedAddress(discover, null, addressText);
-  // Express types it as string, but it is undefined when the request has no Host header.
-  const hostname = req.hostname as string | undefined;
+  // Express's req.hostname: the Host, or X-Forwarded-Host from a trusted proxy. Express types it as
+  // string, but it is undefined when the request has no Host header.
+  const hostname = bridge.expressObjects(req, res).req.hostname as string | undefined;
   const domain = parseDomainName((hostname ?? '').replace(/^autoconfig\./i, ''));
   if (!domain.ok) return { kind: 'invalid-request', invalid: { kind: 'no-domain' } };
   return discoverTarget(discover, null, domainTarget(domain.value.ascii));

@@ -1,4 +1,6 @@
-import express, { type Request, type Response, type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Router } from 'express';
+import type { ExpressBridge } from '../../http/express-bridge';
 import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
@@ -21,6 +23,8 @@ export interface AutodiscoverJsonRouterDeps {
   readonly autodiscoverUrl: string;
   /** The per-IP limiter every discovery path shares; null when rate limiting is off. */
   readonly rateLimiter: RateLimiterAbstract | null;
+  /** The client's address for the limiter (express-bridge.ts). */
+  readonly express: ExpressBridge;
 }
 
 export function createAutodiscoverJsonRouter(deps: AutodiscoverJsonRouterDeps): Router {
@@ -34,14 +38,20 @@ export function createAutodiscoverJsonRoutes(deps: AutodiscoverJsonRouterDeps): 
     (outcome: AutodiscoverJsonOutcome) => answerAutodiscoverJson(outcome, deps.autodiscoverUrl),
     (outcome) => loggedOutcomeOf('autodiscover-json', outcome),
   );
-  const limit = limitRate(router, [AUTODISCOVER_JSON_PATH], deps.rateLimiter, reply);
-  const handle = async (req: Request, res: Response, addressText: DecodedText | undefined): Promise<void> => {
+  const limit = limitRate(router, [AUTODISCOVER_JSON_PATH], deps.rateLimiter, reply, deps.express);
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    addressText: DecodedText | undefined,
+  ): Promise<void> => {
     reply(res, await autodiscoverJsonOutcome(deps.discover, addressText, queryParam(req, 'Protocol')));
   };
   // Read from the path here, not from req.params: Express's own decoding would refuse bad escapes
   // before the handler, with a plain-text 400 instead of this protocol's JSON error.
-  const addressInPath = (req: Request, res: Response): Promise<void> => handle(req, res, lastPathSegment(req));
-  const addressInQuery = (req: Request, res: Response): Promise<void> => handle(req, res, queryParam(req, 'Email'));
+  const addressInPath = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    handle(req, res, lastPathSegment(req));
+  const addressInQuery = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    handle(req, res, queryParam(req, 'Email'));
   const queryPaths = [AUTODISCOVER_JSON_PATH, AUTODISCOVER_JSON_VERSION_PATH];
   router.get(AUTODISCOVER_JSON_ADDRESS_PATTERN, addressInPath);
   router.get(queryPaths, addressInQuery);

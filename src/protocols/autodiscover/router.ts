@@ -1,5 +1,7 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { ProtocolRoutes } from '../../http/fast-lane';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { ExpressBridge } from '../../http/express-bridge';
+import type { NodeHandler, ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
 import { clientErrorStatusOf } from '../../http/client-error-status';
@@ -11,7 +13,7 @@ import { RecentlyUsed, RECENT_ANSWERS_KEPT } from '../../model/remember';
 import { parseAutodiscoverRequest, type AutodiscoverRequest, type AutodiscoverRequestProblem } from './parse-request';
 import type { Result } from '../../model/result';
 import { AUTODISCOVER_XML_PATH } from './paths';
-import { closeIfBodyUnread, readBodyWithin } from '../../http/read-body';
+import { closeIfBodyUnread, readBodyWithin, type RequestWithBody } from '../../http/read-body';
 
 export interface AutodiscoverRouterDeps {
   readonly discover: Discover;
@@ -22,6 +24,8 @@ export interface AutodiscoverRouterDeps {
   readonly plainHttpRedirectUrl: string | null;
   /** The per-IP limiter every discovery path shares; null when rate limiting is off. */
   readonly rateLimiter: RateLimiterAbstract | null;
+  /** The client's address, and Express's helpers for the plain-HTTP redirect (express-bridge.ts). */
+  readonly express: ExpressBridge;
 }
 
 /** POST /autodiscover/autodiscover.xml for Outlook, Thunderbird and ActiveSync phones. */
@@ -36,7 +40,7 @@ export function createAutodiscoverRoutes(deps: AutodiscoverRouterDeps): Protocol
     (outcome: AutodiscoverOutcome) => answerAutodiscover(outcome, { now: deps.now(), serverId: deps.serverId }),
     (outcome) => loggedOutcomeOf('autodiscover', outcome, (client) => client.schema),
   );
-  const limit = limitRate(router, [AUTODISCOVER_XML_PATH], deps.rateLimiter, reply);
+  const limit = limitRate(router, [AUTODISCOVER_XML_PATH], deps.rateLimiter, reply, deps.express);
 
   // Any Content-Type: clients send text/xml, application/xml, or nothing. Compressed bodies are refused.
   const readBody = readBodyWithin(deps.maxBodyBytes);
@@ -44,9 +48,11 @@ export function createAutodiscoverRoutes(deps: AutodiscoverRouterDeps): Protocol
   // Outlook's port-80 probe expects a redirect; never 302 a POST (clients turn it into a body-less GET).
   // Transport, not an answer: Express writes the redirect as it always does.
   const plainHttpRedirectUrl = deps.plainHttpRedirectUrl;
-  const redirect: RequestHandler[] = [];
+  const redirect: NodeHandler[] = [];
   if (plainHttpRedirectUrl !== null) {
-    const redirectPlainHttp = (req: Request, res: Response, next: NextFunction): void => {
+    const redirectPlainHttp = (plainReq: IncomingMessage, plainRes: ServerResponse, next: NextFunction): void => {
+      // Express's req.secure (TLS here, or X-Forwarded-Proto from a trusted proxy) and res.redirect.
+      const { req, res } = deps.express.expressObjects(plainReq, plainRes);
       if (req.secure) {
         next();
         return;
@@ -59,7 +65,7 @@ export function createAutodiscoverRoutes(deps: AutodiscoverRouterDeps): Protocol
     redirect.push(redirectPlainHttp);
   }
 
-  const answer = async (req: Request, res: Response): Promise<void> => {
+  const answer = async (req: RequestWithBody, res: ServerResponse): Promise<void> => {
     reply(res, await autodiscoverOutcome(req, deps.discover));
   };
   router.post(AUTODISCOVER_XML_PATH, readBody, answer);
@@ -107,11 +113,10 @@ function parseBody(body: Buffer): Result<AutodiscoverRequest, AutodiscoverReques
   return recentBodies.get(body.toString('latin1'), () => parseAutodiscoverRequest(body));
 }
 
-async function autodiscoverOutcome(req: Request, discover: Discover): Promise<AutodiscoverOutcome> {
-  const body: unknown = req.body;
-  const parsed = parseBody(Buffer.isBuffer(body) ? body : Buffer.alloc(0));
+async function autodiscoverOutcome(req: RequestWithBody, discover: Discover): Promise<AutodiscoverOutcome> {
+  const parsed = parseBody(req.body ?? Buffer.alloc(0));
   if (!parsed.ok) return { kind: 'invalid-request', invalid: parsed.error };
   const { schema, emailAddress } = parsed.value;
-  const clientFollowsRedirectUrl = !/thunderbird/i.test(req.get('user-agent') ?? '');
+  const clientFollowsRedirectUrl = !/thunderbird/i.test(req.headers['user-agent'] ?? '');
   return discoverAddress(discover, { schema, clientFollowsRedirectUrl }, emailAddress);
 }

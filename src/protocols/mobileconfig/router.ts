@@ -1,4 +1,6 @@
-import express, { type Request, type Response, type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Router } from 'express';
+import type { ExpressBridge } from '../../http/express-bridge';
 import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
@@ -15,6 +17,8 @@ export interface MobileconfigRouterDeps {
   readonly issuer: AppleProfileIssuer;
   /** The per-IP limiter every discovery path shares; null when rate limiting is off. */
   readonly rateLimiter: RateLimiterAbstract | null;
+  /** The client's address for the limiter (express-bridge.ts). */
+  readonly express: ExpressBridge;
 }
 
 /** GET /mobileconfig?emailaddress=… : an Apple configuration profile for one address. */
@@ -29,8 +33,8 @@ export function createMobileconfigRoutes(deps: MobileconfigRouterDeps): Protocol
     (outcome: MobileconfigOutcome) => answerMobileconfig(outcome, deps.issuer),
     (outcome) => loggedOutcomeOf('mobileconfig', outcome),
   );
-  const limit = limitRate(router, [MOBILECONFIG_PATH], deps.rateLimiter, reply);
-  const answer = async (req: Request, res: Response): Promise<void> => {
+  const limit = limitRate(router, [MOBILECONFIG_PATH], deps.rateLimiter, reply, deps.express);
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const addressText = queryParam(req, 'emailaddress') ?? queryParam(req, 'email') ?? ok('');
     reply(res, await discoverDecodedAddress(deps.discover, null, addressText));
   };
