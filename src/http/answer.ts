@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { create as contentDisposition } from 'content-disposition';
+import { rememberByText } from '../model/remember';
 import { type FlatHeaders, writeHeadWithPreamble } from './preamble';
 import { bodyUnread } from './read-body';
 
@@ -15,6 +16,9 @@ export interface Answer {
   /** Sent as Content-Disposition: attachment with this file name (quoted and encoded by content-disposition). */
   readonly attachmentFilename?: string;
 }
+
+/** content-disposition's header value, remembered by file name (a profile's name is its domain's). */
+const contentDispositionOf = rememberByText((filename) => contentDisposition(filename));
 
 /** The plain-text content type, with the charset a string body is sent in. */
 export const PLAIN_TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
@@ -32,7 +36,7 @@ export function sendAnswer(res: ServerResponse, answer: Answer): void {
   const headers: FlatHeaders = bodyUnread(res.req, res) ? ['Connection', 'close'] : [];
   if (answer.retryAfterSeconds !== undefined) headers.push('Retry-After', String(answer.retryAfterSeconds));
   if (answer.attachmentFilename !== undefined)
-    headers.push('Content-Disposition', contentDisposition(answer.attachmentFilename));
+    headers.push('Content-Disposition', contentDispositionOf(answer.attachmentFilename));
   headers.push(
     'Cache-Control',
     'no-store',

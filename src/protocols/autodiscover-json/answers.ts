@@ -1,9 +1,11 @@
 import type { Answer } from '../../http/answer';
 import { ADDRESS_ERROR_MESSAGES } from '../../model/email-address';
 import type { ProtocolOutcome } from '../protocol-outcome';
-import { JSON_PROTOCOLS, type RequestedProtocol, type UnknownJsonProtocol } from './parse-request';
+import type { MailSettings } from '../../model/mail-settings';
+import { memoizeRendering } from '../memoize-rendering';
+import { JSON_PROTOCOLS, type JsonProtocol, type RequestedProtocol, type UnknownJsonProtocol } from './parse-request';
 import { AUTODISCOVER_JSON_CONTENT_TYPE } from './paths';
-import { protocolOfferFor } from './protocol-offer';
+import { protocolOfferFor, type ProtocolOffer } from './protocol-offer';
 
 export type AutodiscoverJsonOutcome = ProtocolOutcome<RequestedProtocol, UnknownJsonProtocol>;
 
@@ -31,13 +33,29 @@ export function answerAutodiscoverJson(outcome: AutodiscoverJsonOutcome, autodis
         retryAfterSeconds: outcome.retryAfterSeconds,
       };
     case 'settings': {
-      const offer = protocolOfferFor(outcome.settings, outcome.request.name, autodiscoverUrl);
+      const offer = offerOnce(outcome.settings, outcome.request.name, autodiscoverUrl);
+      if (offer.offered) return offer.answer;
       // Not offered to this mailbox: the same 400, listing what it is offered, as Exchange Online does.
-      if (!offer.offered) return invalidProtocol(outcome.request.asSent, offer.offeredProtocols);
-      return jsonAnswer(200, { Protocol: offer.protocol, Url: offer.url });
+      return invalidProtocol(outcome.request.asSent, offer.offeredProtocols);
     }
   }
 }
+
+/**
+ * protocolOfferFor with its 200 answer, remembered per settings object: the protocol names are a
+ * fixed set, so the memo stays small. The 400 quotes the name as sent and is not remembered.
+ */
+const offerOnce = memoizeRendering(
+  (
+    settings: MailSettings,
+    protocol: JsonProtocol,
+    autodiscoverUrl: string,
+  ): { readonly offered: true; readonly answer: Answer } | Extract<ProtocolOffer, { offered: false }> => {
+    const offer = protocolOfferFor(settings, protocol, autodiscoverUrl);
+    if (!offer.offered) return offer;
+    return { offered: true, answer: jsonAnswer(200, { Protocol: offer.protocol, Url: offer.url }) };
+  },
+);
 
 function invalidProtocol(asSent: string, supported: readonly string[]): Answer {
   return jsonError(
