@@ -42,14 +42,17 @@ export type ProtocolOutcome<Request, Invalid extends InvalidRequest, Settings ex
 /** Parsing is pure: the same text gives the same address object, which the settings memo keys by. */
 const parseEmailAddressRemembered = rememberByText(parseEmailAddress);
 
-/** The ladder every protocol shares once it has the address text: parse it, then discover. */
-export async function discoverAddress<Request>(
+/**
+ * The ladder every protocol shares once it has the address text: parse it, then discover. Not an
+ * async function: one that returns another promise costs the hot path extra microtask turns.
+ */
+export function discoverAddress<Request>(
   discover: Discover,
   request: Request,
   addressText: string,
 ): Promise<DiscoveryOutcome<Request, AddressedMailSettings>> {
   const address = parseEmailAddressRemembered(addressText);
-  if (!address.ok) return { kind: 'invalid-address', request, addressError: address.error };
+  if (!address.ok) return Promise.resolve({ kind: 'invalid-address', request, addressError: address.error });
   return discoverTarget(discover, request, addressTarget(address.value));
 }
 

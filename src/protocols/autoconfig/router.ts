@@ -42,7 +42,7 @@ export function createAutoconfigRoutes(deps: AutoconfigRouterDeps): ProtocolRout
 }
 
 /** The address if given; otherwise the domain the client asked (autoconfig.<domain> or <domain>). */
-async function autoconfigOutcome(
+function autoconfigOutcome(
   req: IncomingMessage,
   res: ServerResponse,
   { discover, express: bridge }: AutoconfigRouterDeps,
@@ -54,6 +54,6 @@ async function autoconfigOutcome(
   // string, but it is undefined when the request has no Host header.
   const hostname = bridge.expressObjects(req, res).req.hostname as string | undefined;
   const domain = parseDomainName((hostname ?? '').replace(/^autoconfig\./i, ''));
-  if (!domain.ok) return { kind: 'invalid-request', invalid: { kind: 'no-domain' } };
+  if (!domain.ok) return Promise.resolve({ kind: 'invalid-request', invalid: { kind: 'no-domain' } });
   return discoverTarget(discover, null, domainTarget(domain.value.ascii));
 }

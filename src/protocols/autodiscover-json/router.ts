@@ -64,7 +64,7 @@ export function createAutodiscoverJsonRoutes(deps: AutodiscoverJsonRouterDeps): 
   };
 }
 
-async function autodiscoverJsonOutcome(
+function autodiscoverJsonOutcome(
   discover: Discover,
   addressText: DecodedText | undefined,
   protocolText: DecodedText | undefined,
@@ -73,6 +73,6 @@ async function autodiscoverJsonOutcome(
   const protocol = protocolText === undefined || protocolText.ok ? protocolText?.value : protocolText.error.asSent;
   // Protocol is checked before the address, as Exchange Online does.
   const parsed = parseAutodiscoverJsonRequest(undefined, protocol);
-  if (!parsed.ok) return { kind: 'invalid-request', invalid: parsed.error };
+  if (!parsed.ok) return Promise.resolve({ kind: 'invalid-request', invalid: parsed.error });
   return discoverDecodedAddress(discover, parsed.value.protocol, addressText ?? ok(''));
 }

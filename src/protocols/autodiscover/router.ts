@@ -113,9 +113,9 @@ function parseBody(body: Buffer): Result<AutodiscoverRequest, AutodiscoverReques
   return recentBodies.get(body.toString('latin1'), () => parseAutodiscoverRequest(body));
 }
 
-async function autodiscoverOutcome(req: RequestWithBody, discover: Discover): Promise<AutodiscoverOutcome> {
+function autodiscoverOutcome(req: RequestWithBody, discover: Discover): Promise<AutodiscoverOutcome> {
   const parsed = parseBody(req.body ?? Buffer.alloc(0));
-  if (!parsed.ok) return { kind: 'invalid-request', invalid: parsed.error };
+  if (!parsed.ok) return Promise.resolve({ kind: 'invalid-request', invalid: parsed.error });
   const { schema, emailAddress } = parsed.value;
   const clientFollowsRedirectUrl = !/thunderbird/i.test(req.headers['user-agent'] ?? '');
   return discoverAddress(discover, { schema, clientFollowsRedirectUrl }, emailAddress);
