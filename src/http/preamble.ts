@@ -14,10 +14,13 @@ import type { Express } from 'express';
  * the same names in the same casing and order, preamble first.
  *
  * Every other way of writing an answer (Express's res.send, res.redirect, res.json, a bare
- * res.end) goes through ServerResponse's header methods; on a response of an app with the preamble
- * installed, each of them first sets the held headers with setHeader, in order, so they still come
- * first and no answer goes out without them. On a response of any other app, the preamble is set
- * with setHeader at once.
+ * res.end) goes through ServerResponse's header methods; on an Express response of an app with the
+ * preamble installed, each of them first sets the held headers with setHeader, in order, so they
+ * still come first and no answer goes out without them. On a response of any other app, the
+ * preamble is set with setHeader at once. The fast lane's plain responses (fast-lane.ts) have Node's
+ * own methods: their handlers answer with sendAnswer, set a header of their own with
+ * setHeaderAfterPreamble, or take Express objects (express-bridge.ts) first, which the security
+ * header tests hold every kind of answer to.
  */
 
 // Symbol.for: one symbol for every copy of this module (jest's isolated module registries too).
@@ -47,8 +50,10 @@ const HEADER_METHODS = [
 ] as const;
 
 /**
- * Lets the app's responses hold a preamble (extending `app.response`, Express's per-app response
- * prototype, which the listeners also give responses at birth).
+ * Lets the app's Express responses hold a preamble (extending `app.response`, Express's per-app
+ * response prototype: Express gives it to the responses it routes, the fast lane to those it hands
+ * to Express, and the listeners at birth when asked). The fast lane's plain responses hold one
+ * through holdPreamble.
  */
 export function installAnswerPreamble(app: Express): void {
   const responsePrototype = app.response as ResponseWithPreamble;
