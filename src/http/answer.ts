@@ -18,7 +18,7 @@ export interface Answer {
 }
 
 /** content-disposition's header value, remembered by file name (a profile's name is its domain's). */
-const contentDispositionOf = rememberByText((filename) => contentDisposition(filename));
+const contentDispositionOf = rememberByText(contentDisposition);
 
 /** The plain-text content type, with the charset a string body is sent in. */
 export const PLAIN_TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';

@@ -24,7 +24,7 @@ export interface AutodiscoverRouterDeps {
   readonly plainHttpRedirectUrl: string | null;
   /** The per-IP limiter every discovery path shares; null when rate limiting is off. */
   readonly rateLimiter: RateLimiterAbstract | null;
-  /** The client's address, and Express's helpers for the plain-HTTP redirect (express-bridge.ts). */
+  /** The client's address, req.secure and Express's redirect for the plain-HTTP redirect (express-bridge.ts). */
   readonly express: ExpressBridge;
 }
 
@@ -51,12 +51,11 @@ export function createAutodiscoverRoutes(deps: AutodiscoverRouterDeps): Protocol
   const redirect: NodeHandler[] = [];
   if (plainHttpRedirectUrl !== null) {
     const redirectPlainHttp = (plainReq: IncomingMessage, plainRes: ServerResponse, next: NextFunction): void => {
-      // Express's req.secure (TLS here, or X-Forwarded-Proto from a trusted proxy) and res.redirect.
-      const { req, res } = deps.express.expressObjects(plainReq, plainRes);
-      if (req.secure) {
+      if (deps.express.secure(plainReq, plainRes)) {
         next();
         return;
       }
+      const { req, res } = deps.express.expressObjects(plainReq, plainRes);
       recordOutcome(res, { protocol: 'autodiscover', outcome: 'redirect-to-https' });
       closeIfBodyUnread(req, res);
       res.redirect(req.method === 'GET' || req.method === 'HEAD' ? 302 : 307, plainHttpRedirectUrl);
