@@ -8,8 +8,10 @@ import { createAdminRouter } from './http/admin-router';
 import { createErrorHandler, notFound } from './http/error-handler';
 import { expressBridgeOf } from './http/express-bridge';
 import { installFastLane } from './http/fast-lane';
+import type { Readiness } from './health/readiness';
 import { createHealthRoutes } from './http/health-router';
-import { createRequestLogger } from './http/logger';
+import { createRequestLogger, type RequestDoneListener } from './http/logger';
+import { createMetricsRouter, type MetricsSource } from './http/metrics-router';
 import { installAnswerPreamble } from './http/preamble';
 import { createSecurityHeaders } from './http/security-headers';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -30,6 +32,10 @@ export interface AppDeps {
   readonly rateLimiter: RateLimiterAbstract;
   /** Discovery requests skip Express's router (fast-lane.ts); default true, false only to compare. */
   readonly fastLane?: boolean;
+  /** `/readyz`; without it only `/healthz` is served. */
+  readonly readiness?: Readiness;
+  /** With config.metrics.enabled: what each request tells the metrics, and `/metrics` here (source null: on a port of its own). */
+  readonly metrics?: { readonly requestDone: RequestDoneListener; readonly source: MetricsSource | null };
 }
 
 /** The whole HTTP service, without listening: main.ts listens (through compose.ts), supertest imports this. */
@@ -49,12 +55,14 @@ export function buildApp(deps: AppDeps): Express {
   app.set('trust proxy', config.server.trustProxy);
   installAnswerPreamble(app);
   const bridge = expressBridgeOf(app);
-  const logRequest = createRequestLogger(logger);
+  const logRequest = createRequestLogger(logger, deps.metrics?.requestDone ?? null);
   const securityHeaders = createSecurityHeaders();
   app.use(logRequest);
   app.use(securityHeaders);
-  const health = createHealthRoutes();
+  const health = createHealthRoutes(deps.readiness ?? null);
   app.use(health.router);
+  const metricsSource = deps.metrics?.source ?? null;
+  if (metricsSource !== null) app.use(createMetricsRouter(metricsSource, config.metrics.token));
   // The admin API exists only with a token; otherwise its paths 404 like any unknown path.
   if (config.admin.token !== null) {
     app.use(createAdminRouter({ token: config.admin.token, directory: deps.directory, logger }));

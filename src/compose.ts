@@ -11,7 +11,11 @@ import type { AppConfig } from './config/schema';
 import type { AccountDirectory } from './directory/account-directory';
 import { createDirectorySource } from './directory/create-directory-source';
 import { OutageLoggedDirectory } from './directory/outage-logged-directory';
+import { TimedDirectory } from './directory/timed-directory';
+import { Readiness } from './health/readiness';
+import type { MetricsSource } from './http/metrics-router';
 import { createRateLimiter } from './http/rate-limit';
+import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics';
 import { err, ok, type Result } from './model/result';
 
 /** What tests and benches may replace; production passes none. */
@@ -33,6 +37,8 @@ export interface CompositionSeams {
 export interface WorkerSharing {
   /** The in-process cache, made to spread its invalidations to every worker's and hear theirs. */
   readonly relayInvalidations: (cache: LookupCache) => LookupCache;
+  /** Hands this worker's metrics to the primary's aggregation; returns what `/metrics` serves: every worker's, summed there. */
+  readonly shareMetrics: (metrics: ServiceMetrics) => MetricsSource;
 }
 
 /** The service as configured: the app, and the parts tests look into. */
@@ -42,6 +48,10 @@ export interface Service {
   readonly directory: CachedDirectory;
   readonly cache: LookupCache;
   readonly rateLimiter: RateLimiterAbstract;
+  /** What `/readyz` answers from; serve.ts marks it draining on SIGTERM. */
+  readonly readiness: Readiness;
+  /** The service's metrics (null with metrics.enabled false), and what `/metrics` serves. */
+  readonly metrics: { readonly metrics: ServiceMetrics; readonly source: MetricsSource } | null;
   /** Resolves once a shared cache takes commands and hears invalidations (at once in process). */
   ready(timeoutMs: number): Promise<void>;
   /** Closes the directory source and the cache (the app holds nothing else). */
@@ -72,7 +82,7 @@ export async function composeService(
     workerSharing !== null && cache.value.redis === null
       ? { ...cache.value, cache: workerSharing.relayInvalidations(cache.value.cache) }
       : cache.value;
-  return ok(assemble(loaded.config, source.value, created, logger, seams, workerSharing !== null));
+  return ok(assemble(loaded.config, source.value, created, logger, seams, workerSharing));
 }
 
 /**
@@ -97,14 +107,22 @@ function assemble(
   { cache, redis }: CreatedCache,
   logger: Logger,
   seams: CompositionSeams,
-  inClusterWorker = false,
+  workerSharing: WorkerSharing | null = null,
 ): Service {
+  const inClusterWorker = workerSharing !== null;
+  const metrics = config.metrics.enabled ? createServiceMetrics() : null;
   const directory = new CachedDirectory(
-    new OutageLoggedDirectory(source, logger),
+    new OutageLoggedDirectory(metrics === null ? source : new TimedDirectory(source, metrics), logger),
     cache,
     config.cache,
     seams.cacheClock,
+    ...(metrics === null ? [] : [metrics]),
   );
+  const readiness = new Readiness(source, () =>
+    redis === null ? { kind: 'in-process' } : { kind: 'redis', state: redis.status },
+  );
+  const metricsSource =
+    metrics === null ? null : (workerSharing?.shareMetrics(metrics) ?? (() => metrics.registry.metrics()));
   // A reloaded account file drops the cached answers of the domains it changed.
   source.onChange?.((domains) => {
     for (const domain of domains) {
@@ -128,12 +146,24 @@ function assemble(
     rateLimiter,
     ...(seams.now === undefined ? {} : { now: seams.now }),
     ...(seams.fastLane === undefined ? {} : { fastLane: seams.fastLane }),
+    readiness,
+    ...(metrics === null || metricsSource === null
+      ? {}
+      : {
+          metrics: {
+            requestDone: (outcome, seconds) => metrics.requestDone(outcome, seconds),
+            // On a port of its own, serve.ts (or the cluster primary) serves it instead.
+            source: config.metrics.port === null ? metricsSource : null,
+          },
+        }),
   });
   return {
     app,
     directory,
     cache,
     rateLimiter,
+    readiness,
+    metrics: metrics === null || metricsSource === null ? null : { metrics, source: metricsSource },
     ready: async (timeoutMs) => cache.ready?.(timeoutMs),
     close: () => directory.close(),
   };

@@ -31,7 +31,14 @@ async function main(): Promise<void> {
   const proxyHazard = trustProxyHazard(config.server.trustProxy);
   if (proxyHazard !== null && cluster.isPrimary) logger.warn({ trustProxy: config.server.trustProxy }, proxyHazard);
   if (clustered && cluster.isPrimary) {
-    runPrimary({ workers: config.server.workers, shutdownTimeoutMs: config.server.shutdownTimeoutMs, logger });
+    runPrimary({
+      workers: config.server.workers,
+      shutdownTimeoutMs: config.server.shutdownTimeoutMs,
+      logger,
+      metrics: config.metrics.enabled
+        ? { host: config.server.host, port: config.metrics.port, token: config.metrics.token }
+        : null,
+    });
     return;
   }
   const problems = await serve(loaded.value, tls, logger, cluster.isWorker ? clusterWorkerHooks() : {});

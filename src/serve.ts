@@ -3,6 +3,7 @@ import { composeService, type Service, type WorkerSharing } from './compose';
 import type { LoadedConfig } from './config/load';
 import { SHUTDOWN_SIGNALS, type ShutdownSignal } from './cluster/messages';
 import { createListeners, type Listener } from './http/listeners';
+import { createMetricsServer } from './http/metrics-router';
 import { exitAfterLogFlush } from './http/stdout-destination';
 
 /** How the process that serves is driven from outside it; a single process uses none, a cluster worker all. */
@@ -38,6 +39,15 @@ export async function serve(
   if (!service.ok) return service.error;
 
   const listeners = createListeners(service.value.app, config, tls);
+  // Metrics on a port of their own (in a cluster, the primary serves them there).
+  const metrics = service.value.metrics;
+  if (metrics !== null && config.metrics.port !== null && hooks.workerSharing === undefined) {
+    listeners.push({
+      server: createMetricsServer(metrics.source, config.metrics.token),
+      port: config.metrics.port,
+      scheme: 'http',
+    });
+  }
   let listening = 0;
   for (const { server, port, scheme } of listeners) {
     server.on('error', (error) => {
@@ -75,6 +85,7 @@ function handleShutdownSignals(
   const drain = (signal: ShutdownSignal): void => {
     if (stopping) return;
     stopping = true;
+    service.readiness.markDraining();
     logger.info({ signal, timeoutMs }, 'shutting down: draining in-flight requests');
     const forceTimer = setTimeout(() => {
       logger.warn('shutdown timeout: closing remaining connections');

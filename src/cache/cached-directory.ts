@@ -22,6 +22,16 @@ export interface CachePolicy {
   readonly staleGraceSeconds: number;
 }
 
+/** Told what each lookup found in the cache (metrics); the default observer does nothing. */
+export interface CacheObserver {
+  /** hit: fresh in the cache; miss: not fresh, the directory asked (or a lookup in flight joined); stale: a miss answered from a stale entry because the directory was unavailable. */
+  cacheLookup(result: 'hit' | 'miss' | 'stale'): void;
+  /** A shared-cache command failed. */
+  cacheError(): void;
+}
+
+const UNOBSERVED: CacheObserver = { cacheLookup: () => undefined, cacheError: () => undefined };
+
 /**
  * Read-through cache in front of any directory.
  * - Concurrent misses for one key share a single directory lookup (single flight per instance).
@@ -40,13 +50,19 @@ export class CachedDirectory implements InvalidatableDirectory {
     private readonly cache: LookupCache,
     private readonly policy: CachePolicy,
     private readonly now: () => number = Date.now,
+    private readonly observer: CacheObserver = UNOBSERVED,
   ) {
     cache.onInvalidation?.((target) => this.forgetInFlight(target));
+    cache.onCommandError?.(() => observer.cacheError());
   }
 
   async lookup(query: AccountQuery): Promise<DirectoryAnswer> {
     const cached = await this.cache.get(query);
-    if (cached !== undefined && cached.freshUntil > this.now()) return cached.answer;
+    if (cached !== undefined && cached.freshUntil > this.now()) {
+      this.observer.cacheLookup('hit');
+      return cached.answer;
+    }
+    this.observer.cacheLookup('miss');
     const key = cacheKeyOf(query);
     const pending = this.inFlight.get(key);
     if (pending !== undefined) return pending;
@@ -76,7 +92,10 @@ export class CachedDirectory implements InvalidatableDirectory {
     try {
       answer = await this.source.lookup(query);
     } catch (error) {
-      if (stale !== undefined && error instanceof DirectoryUnavailableError) return stale.answer;
+      if (stale !== undefined && error instanceof DirectoryUnavailableError) {
+        this.observer.cacheLookup('stale');
+        return stale.answer;
+      }
       throw error;
     }
     const positive = answer.hosted && answer.mailbox !== 'unknown';

@@ -25,6 +25,8 @@ export interface LookupCache {
    * so each instance can drop its own in-process state too.
    */
   onInvalidation?(listener: (target: InvalidationTarget) => void): void;
+  /** A shared cache calls `listener` for each command that failed (and so became a miss or a skipped write). */
+  onCommandError?(listener: () => void): void;
   /** A shared cache: resolves once it takes commands and hears invalidations, rejects after `timeoutMs`. */
   ready?(timeoutMs: number): Promise<void>;
   close(): Promise<void>;

@@ -48,6 +48,7 @@ const SCAN_BATCH = 500;
  */
 export class RedisLookupCache implements LookupCache {
   private readonly listeners: Array<(target: InvalidationTarget) => void> = [];
+  private readonly commandErrorListeners: Array<() => void> = [];
   private readonly events = new EventEmitter();
   private readonly channel: string;
   private subscribed = false;
@@ -91,7 +92,7 @@ export class RedisLookupCache implements LookupCache {
       this.outage.recovered('cache');
       return decodeEntry(text);
     } catch (error) {
-      this.outage.failed('cache', error);
+      this.commandFailed(error);
       return undefined;
     }
   }
@@ -103,8 +104,17 @@ export class RedisLookupCache implements LookupCache {
       await this.client.set(redisKeyOf(this.config.keyPrefix, query), encodeEntry(entry), 'PX', keepMs);
       this.outage.recovered('cache');
     } catch (error) {
-      this.outage.failed('cache', error);
+      this.commandFailed(error);
     }
+  }
+
+  private commandFailed(error: unknown): void {
+    this.outage.failed('cache', error);
+    for (const listener of this.commandErrorListeners) listener();
+  }
+
+  onCommandError(listener: () => void): void {
+    this.commandErrorListeners.push(listener);
   }
 
   async invalidate(target: InvalidationTarget): Promise<void> {

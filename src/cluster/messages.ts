@@ -20,7 +20,9 @@ export type WorkerMessage =
       readonly target: InvalidationTarget;
     }
   /** This worker applied the primary's `apply-invalidation` with this id. */
-  | { readonly channel: typeof CLUSTER_CHANNEL; readonly type: 'invalidation-applied'; readonly id: number };
+  | { readonly channel: typeof CLUSTER_CHANNEL; readonly type: 'invalidation-applied'; readonly id: number }
+  /** GET /metrics reached this worker: answer `cluster-metrics` with this id, every worker's metrics summed. */
+  | { readonly channel: typeof CLUSTER_CHANNEL; readonly type: 'metrics-request'; readonly id: number };
 
 /** Primary → worker. */
 export type PrimaryMessage =
@@ -37,6 +39,14 @@ export type PrimaryMessage =
       readonly type: 'invalidation-relayed';
       readonly id: number;
       readonly everyWorker: boolean;
+    }
+  /** The answer to `metrics-request` with this id: the exposition text, or why there is none. */
+  | {
+      readonly channel: typeof CLUSTER_CHANNEL;
+      readonly type: 'cluster-metrics';
+      readonly id: number;
+      readonly text: string | null;
+      readonly problem: string | null;
     }
   /** The primary got `signal`: stop accepting, drain and exit, as on a first signal; repeated, it changes nothing. */
   | { readonly channel: typeof CLUSTER_CHANNEL; readonly type: 'shutdown'; readonly signal: ShutdownSignal }
@@ -81,7 +91,8 @@ export function asWorkerMessage(message: unknown): WorkerMessage | null {
       return invalidation === null ? null : { channel: CLUSTER_CHANNEL, type: 'invalidate', ...invalidation };
     }
     case 'invalidation-applied':
-      return id === null ? null : { channel: CLUSTER_CHANNEL, type: 'invalidation-applied', id };
+    case 'metrics-request':
+      return id === null ? null : { channel: CLUSTER_CHANNEL, type: fields['type'], id };
     default:
       return null;
   }
@@ -101,6 +112,17 @@ export function asPrimaryMessage(message: unknown): PrimaryMessage | null {
       return id === null || typeof fields['everyWorker'] !== 'boolean'
         ? null
         : { channel: CLUSTER_CHANNEL, type: 'invalidation-relayed', id, everyWorker: fields['everyWorker'] };
+    case 'cluster-metrics': {
+      const text = fields['text'];
+      const problem = fields['problem'];
+      if (
+        id === null ||
+        (typeof text !== 'string' && text !== null) ||
+        (typeof problem !== 'string' && problem !== null)
+      )
+        return null;
+      return { channel: CLUSTER_CHANNEL, type: 'cluster-metrics', id, text, problem };
+    }
     case 'shutdown':
     case 'exit-now': {
       const signal = fields['signal'];

@@ -2,6 +2,8 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import { exitAfterLogFlush } from '../http/stdout-destination';
+import { createMetricsServer } from '../http/metrics-router';
+import { createClusterMetrics } from './cluster-metrics';
 import { InvalidationFanOut } from './invalidation-fan-out';
 import { asWorkerMessage, CLUSTER_CHANNEL, sendToWorker, SHUTDOWN_SIGNALS, type ShutdownSignal } from './messages';
 
@@ -11,6 +13,8 @@ export interface PrimaryOptions {
   /** server.shutdownTimeoutMs: how long each worker lets in-flight requests finish. */
   readonly shutdownTimeoutMs: number;
   readonly logger: Logger;
+  /** With metrics on: every worker's summed; on `port` (server.host) when metrics have a port of their own. */
+  readonly metrics: { readonly host: string; readonly port: number | null; readonly token: string | null } | null;
 }
 
 const FIRST_RESTART_DELAY_MS = 100;
@@ -45,9 +49,20 @@ export function restartDelayMs(quickDeathsInARow: number): number {
  *   have: 0 if all exited cleanly, 1 otherwise or if they outlast the shutdown bound; a second
  *   signal makes them exit at once and exits 130.
  */
-export function runPrimary({ workers, shutdownTimeoutMs, logger }: PrimaryOptions): void {
+export function runPrimary({ workers, shutdownTimeoutMs, logger, metrics }: PrimaryOptions): void {
   // One instance per process (the class keeps a singleton); it answers its workers' IPC by itself.
   new RateLimiterClusterMaster();
+  const clusterMetrics = metrics === null ? null : createClusterMetrics();
+  const metricsServer =
+    clusterMetrics === null || metrics?.port == null ? null : createMetricsServer(clusterMetrics.source, metrics.token);
+  if (metricsServer !== null && metrics?.port != null) {
+    const { host, port } = metrics;
+    metricsServer.on('error', (error) => {
+      logger.fatal({ err: error, port }, 'cannot listen for metrics');
+      exitAfterLogFlush(logger, 1);
+    });
+    metricsServer.listen(port, host, () => logger.info({ host, port }, 'metrics listening'));
+  }
   const live = new Map<number, { readonly worker: Worker; readonly startedAt: number }>();
   const liveWorkers = (): Worker[] => [...live.values()].map(({ worker }) => worker);
   const fanOut = new InvalidationFanOut(logger, liveWorkers);
@@ -71,6 +86,7 @@ export function runPrimary({ workers, shutdownTimeoutMs, logger }: PrimaryOption
 
   const stop = (signal: ShutdownSignal): void => {
     stopping = true;
+    metricsServer?.close();
     for (const timer of restartTimers) clearTimeout(timer);
     restartTimers.clear();
     for (const worker of liveWorkers()) sendToWorker(worker, { channel: CLUSTER_CHANNEL, type: 'shutdown', signal });
@@ -101,6 +117,9 @@ export function runPrimary({ workers, shutdownTimeoutMs, logger }: PrimaryOption
         return;
       case 'invalidation-applied':
         fanOut.applied(worker, message.id);
+        return;
+      case 'metrics-request':
+        clusterMetrics?.answerWorker(worker, message.id);
         return;
     }
   });

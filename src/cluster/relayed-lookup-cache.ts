@@ -34,6 +34,7 @@ export class RelayedLookupCache implements LookupCache {
           return;
         case 'shutdown':
         case 'exit-now':
+        case 'cluster-metrics':
           return;
       }
     });

@@ -1,4 +1,5 @@
 import type { ServeHooks, ShutdownControl } from '../serve';
+import { shareWorkerMetrics } from './cluster-metrics';
 import { CLUSTER_CHANNEL, onPrimaryMessage, sendToPrimary } from './messages';
 import { RelayedLookupCache } from './relayed-lookup-cache';
 
@@ -24,10 +25,12 @@ export function clusterWorkerHooks(): ServeHooks {
       case 'apply-invalidation':
       case 'invalidation-relayed':
         return; // RelayedLookupCache's
+      case 'cluster-metrics':
+        return; // shareWorkerMetrics's
     }
   });
   return {
-    workerSharing: { relayInvalidations: (cache) => new RelayedLookupCache(cache) },
+    workerSharing: { relayInvalidations: (cache) => new RelayedLookupCache(cache), shareMetrics: shareWorkerMetrics },
     onListening: () => sendToPrimary({ channel: CLUSTER_CHANNEL, type: 'ready' }),
     onShutdownControl: (given) => {
       control = given;

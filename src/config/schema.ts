@@ -6,6 +6,7 @@ import { cacheEnvironment, cacheSchema } from './cache-schema';
 import { directoryEnvironment, directorySchema } from './directory-schema';
 import type { EnvironmentBinding } from './environment-binding';
 import { logEnvironment, logSchema } from './log-schema';
+import { metricsEnvironment, metricsSchema } from './metrics-schema';
 import { popAccessSchema } from './pop-access-schema';
 import { privacySchema } from './privacy-schema';
 import { providerSchema } from './provider-schema';
@@ -33,6 +34,20 @@ export const configSchema = z
     admin: adminSchema,
     privacy: privacySchema,
     log: logSchema,
+    metrics: metricsSchema,
+  })
+  .check((ctx) => {
+    const { metrics, server } = ctx.value;
+    if (metrics.port === null) return;
+    const clash =
+      metrics.port === server.port ? 'server.port' : metrics.port === server.https?.port ? 'server.https.port' : null;
+    if (clash === null) return;
+    ctx.issues.push({
+      code: 'custom',
+      path: ['metrics', 'port'],
+      message: `is ${clash} too; give metrics a port of its own, or null to serve /metrics on the service's ports`,
+      input: metrics.port,
+    });
   })
   .transform((config) => ({
     ...config,
@@ -47,5 +62,6 @@ export const environmentBindings: readonly EnvironmentBinding[] = [
   ...logEnvironment,
   ...cacheEnvironment,
   ...adminEnvironment,
+  ...metricsEnvironment,
   ...directoryEnvironment,
 ];

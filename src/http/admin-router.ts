@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { clientErrorStatusOf } from './client-error-status';
 import { BodyRefused, closeIfBodyUnread, readBodyWithin } from './read-body';
+import { bearerTokenChecker } from './bearer-token';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
@@ -30,7 +30,7 @@ export interface AdminRouterDeps {
  * Errors are JSON {"error": "<Code>", "message": "<what to do>"}.
  */
 export function createAdminRouter(deps: AdminRouterDeps): Router {
-  const expectedDigest = digest(deps.token);
+  const checkToken = bearerTokenChecker(deps.token);
   const router = express.Router();
 
   // Wrong tokens per client IP: past the budget, every attempt (even the right token) waits out the window.
@@ -43,21 +43,21 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       refuseAfterFailures(res, spent.msBeforeNext);
       return;
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    if (match?.[1] !== undefined && timingSafeEqual(digest(match[1]), expectedDigest)) {
+    const verdict = checkToken(req.get('authorization'));
+    if (verdict === 'ok') {
       next();
       return;
     }
     await failures.consume(client).catch(() => undefined); // over budget: the next attempt is refused above
     res.set(
       'WWW-Authenticate',
-      `Bearer realm="mail-autodiscover admin"${match === null ? '' : ', error="invalid_token"'}`,
+      `Bearer realm="mail-autodiscover admin"${verdict === 'missing' ? '' : ', error="invalid_token"'}`,
     );
     sendError(
       res,
       401,
-      match === null ? 'AuthenticationRequired' : 'InvalidToken',
-      match === null ? 'send the admin token as "Authorization: Bearer <token>"' : 'the admin token is wrong',
+      verdict === 'missing' ? 'AuthenticationRequired' : 'InvalidToken',
+      verdict === 'missing' ? 'send the admin token as "Authorization: Bearer <token>"' : 'the admin token is wrong',
     );
   };
 
@@ -146,10 +146,6 @@ function parseJsonBody(req: Request, _res: Response, next: NextFunction): void {
     return;
   }
   next();
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
 }
 
 function sendError(res: Response, status: number, error: string, message: string): void {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { NodeHandler } from './fast-lane';
 import { addToPreamble } from './preamble';
-import { outcomeOf } from './request-outcome';
+import { outcomeOf, type RequestOutcome } from './request-outcome';
 import { stdoutDestination } from './stdout-destination';
 
 /** The request id lives on the request, where pino-http kept it (`req.id`). */
@@ -60,26 +60,36 @@ export function maskAddresses(text: string): string {
  * reference), without what pino-http does per request and this service never uses: a child logger
  * (whose bindings are serialized at once), three listeners, req.log and res.log.
  */
-export function createRequestLogger(logger: Logger): NodeHandler {
+export function createRequestLogger(logger: Logger, onRequestDone: RequestDoneListener | null = null): NodeHandler {
   // The line is built from named fields only, never headers: the redaction the logger applies to
   // every object (Authorization and cookies) has nothing to find in it, and would cost a pass per line.
   const lines = logger.child({}, { redact: [] });
   return function logRequest(req: IncomingMessage, res: ServerResponse, next: () => void) {
-    startRequestLog(lines, req, res);
+    startRequestLog(lines, req, res, onRequestDone);
     next();
   };
 }
 
-function startRequestLog(logger: Logger, req: IncomingMessage, res: ServerResponse): void {
+/** Told of every request when its response closes (metrics): the outcome, if any, and the seconds it took. */
+export type RequestDoneListener = (outcome: RequestOutcome | undefined, seconds: number) => void;
+
+function startRequestLog(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  onRequestDone: RequestDoneListener | null,
+): void {
   const id = assignRequestId(req, res);
   (req as WithRequestId).id = id;
   const startedAt = Date.now();
+  const preciseStart = onRequestDone === null ? 0 : performance.now();
   res.once('close', () => {
     const statusCode = res.statusCode;
     const request = { id, method: req.method, path: maskAddresses(pathOf(req)) };
     const outcome = outcomeOf(res);
     const response = { statusCode: res.headersSent ? statusCode : null };
     const responseTime = Date.now() - startedAt;
+    onRequestDone?.(outcome, (performance.now() - preciseStart) / 1000);
     // One object literal per line (a spread into a spread cost V8 a new hidden class per request).
     if (statusCode >= 500) {
       const err = new Error(`failed with status code ${statusCode}`);

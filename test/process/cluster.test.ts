@@ -340,3 +340,49 @@ test('WORKERS invalid › exits 1 before forking, naming the variable and the fi
   );
   expect(started.output()).not.toContain('cluster: starting workers');
 });
+
+describe('WORKERS=2, metrics', () => {
+  let cluster: Cluster | undefined;
+  let metricsPort = 0;
+  beforeAll(async () => {
+    metricsPort = await freePort();
+    cluster = await startCluster({ metrics: { port: metricsPort } });
+  });
+  afterAll(() => stopCluster(cluster));
+
+  const count = (text: string): number => {
+    const series = 'mail_autodiscover_requests_total{protocol="autoconfig",outcome="settings",access_type="pop"}';
+    const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+    return line === undefined ? 0 : Number(line.slice(series.length + 1));
+  };
+
+  test('every worker’s counts summed, on the metrics port (the primary) and on /metrics of either worker', async () => {
+    if (cluster === undefined) throw new Error('the cluster did not start');
+    const answers = await untilBothAnswer(cluster, cluster.workerPids, AUTOCONFIG('pop.user@example.com'));
+    const sent = answers.length;
+    const fromPrimary = await requestOnNewConnection(metricsPort, { path: '/metrics' });
+    expect(fromPrimary.status).toBe(200);
+    expect(count(fromPrimary.body)).toBe(sent);
+    // The service port is not where metrics are when they have a port of their own.
+    expect((await requestOnNewConnection(cluster.port, { path: '/metrics' })).status).toBe(404);
+  });
+});
+
+describe('WORKERS=2, metrics on the service port', () => {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster({});
+  });
+  afterAll(() => stopCluster(cluster));
+
+  test('whichever worker takes the scrape answers with the sum of both', async () => {
+    if (cluster === undefined) throw new Error('the cluster did not start');
+    const answers = await untilBothAnswer(cluster, cluster.workerPids, AUTOCONFIG('pop.user@example.com'));
+    const series = 'mail_autodiscover_requests_total{protocol="autoconfig",outcome="settings",access_type="pop"}';
+    for (let scrape = 0; scrape < 2; scrape++) {
+      const metrics = await requestAndWorker(cluster, { path: '/metrics' });
+      expect(metrics.status).toBe(200);
+      expect(metrics.body).toContain(`${series} ${answers.length}`);
+    }
+  });
+});
