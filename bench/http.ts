@@ -27,6 +27,7 @@ import {
   waitUntilListening,
   withChildProcesses,
   writeServiceConfig,
+  writeServiceConfigWith,
   type ChildTarget,
   type ServiceParts,
 } from './http-targets';
@@ -104,6 +105,7 @@ type TargetName =
   | 'service, rate limit off'
   | 'service, rate limit on'
   | 'service, 2 workers'
+  | 'service, metrics off'
   | ServiceVariantName
   | 'bare Express'
   | 'bare node:http';
@@ -164,7 +166,7 @@ const PER_REQUEST_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transf
 export async function benchHttp(options: BenchOptions = { quick: false }): Promise<void> {
   const plan = options.quick ? PLANS.quick : PLANS.full;
   await withChildProcesses('HTTP', async (workDir) => {
-    const ports = await freePorts(options.quick ? 5 : 5 + SERVICE_VARIANTS.length);
+    const ports = await freePorts(options.quick ? 5 : 6 + SERVICE_VARIANTS.length);
     const nextPort = (): number => {
       const port = ports.shift();
       if (port === undefined) throw new Error('no free ports');
@@ -200,7 +202,23 @@ export async function benchHttp(options: BenchOptions = { quick: false }): Promi
           process: startServiceVariant(workDir, file, rateLimitOff, nextPort(), parts),
           pathOf: servicePath,
         }));
-    const services = [off, on, twoWorkers, ...variants];
+    // What the Prometheus metrics cost: the service as `npm start` runs it (metrics on) over this.
+    const metricsOff: Target | null = options.quick
+      ? null
+      : {
+          name: 'service, metrics off',
+          process: startService(
+            workDir,
+            'service-metrics-off',
+            writeServiceConfigWith(workDir, 'metrics-off', {
+              rateLimit: { enabled: false },
+              metrics: { enabled: false },
+            }),
+            nextPort(),
+          ),
+          pathOf: servicePath,
+        };
+    const services = [off, on, twoWorkers, ...(metricsOff === null ? [] : [metricsOff]), ...variants];
     await Promise.all(services.map((target) => waitUntilListening(target.process, target.name)));
 
     // The service's answers, once each (which also fills its cache): the baselines serve the same bytes.
@@ -259,6 +277,7 @@ export async function benchHttp(options: BenchOptions = { quick: false }): Promi
     }
     printTable(targets, answers, bursts);
     printWorkerComparison(off, twoWorkers, bursts);
+    if (metricsOff !== null) printMetricsCost(off, metricsOff, bursts);
     if (variants.length > 0) printParts(off, variants, bursts);
     for (const target of services)
       printCpuPerRequest(target, cpuBeforeRounds.get(target.name), cpuSecondsOfTree(pidOf(target)), bursts);
@@ -392,15 +411,31 @@ function printWorkerComparison(
   workers: Target,
   bursts: ReadonlyMap<string, readonly Burst[]>,
 ): void {
-  console.log(`\n| endpoint | ${oneWorker.name} (1 worker) req/s | ${workers.name} req/s | 2 workers ÷ 1 |`);
+  printPair(bursts, [oneWorker, '(1 worker)'], [workers, ''], '2 workers ÷ 1');
+}
+
+/** Two targets' req/s per endpoint, and the second over the first. */
+function printPair(
+  bursts: ReadonlyMap<string, readonly Burst[]>,
+  [first, firstNote]: readonly [Target, string],
+  [second, secondNote]: readonly [Target, string],
+  ratioTitle: string,
+): void {
+  const title = (target: Target, note: string): string => `${target.name}${note === '' ? '' : ` ${note}`} req/s`;
+  console.log(`\n| endpoint | ${title(first, firstNote)} | ${title(second, secondNote)} | ${ratioTitle} |`);
   console.log('|---|---:|---:|---:|');
   for (const endpoint of ENDPOINTS) {
-    const one = summariseBursts(bursts.get(cell(endpoint, oneWorker)) ?? []).perSecond;
-    const two = summariseBursts(bursts.get(cell(endpoint, workers)) ?? []).perSecond;
+    const a = summariseBursts(bursts.get(cell(endpoint, first)) ?? []).perSecond;
+    const b = summariseBursts(bursts.get(cell(endpoint, second)) ?? []).perSecond;
     console.log(
-      `| ${endpoint.name} | ${Math.round(one).toLocaleString('en-US')} | ${Math.round(two).toLocaleString('en-US')} | ${(two / one).toFixed(2)}x |`,
+      `| ${endpoint.name} | ${Math.round(a).toLocaleString('en-US')} | ${Math.round(b).toLocaleString('en-US')} | ${(b / a).toFixed(2)}x |`,
     );
   }
+}
+
+/** The service without metrics beside it as `npm start` runs it (metrics on): what metrics cost. */
+function printMetricsCost(withMetrics: Target, without: Target, bursts: ReadonlyMap<string, readonly Burst[]>): void {
+  printPair(bursts, [without, ''], [withMetrics, '(metrics on)'], 'on ÷ off');
 }
 
 /**
