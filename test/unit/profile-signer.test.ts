@@ -1,5 +1,6 @@
-import { copyFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import forge from 'node-forge';
 import {
   loadSigningCredentials,
   ProfileSigner,
@@ -59,6 +60,14 @@ describe('signProfile: CMS SignedData that openssl verifies against the root alo
   test('the same profile and key give the same bytes (no clock in the signature)', () => {
     const credentials = credentialsOf(separateFiles);
     expect(signProfile(profile, credentials).equals(signProfile(profile, credentials))).toBe(true);
+  });
+
+  test("the RSA operation done by OpenSSL gives node-forge's own signature, byte for byte", () => {
+    const credentials = credentialsOf(separateFiles);
+    const forgeOnlyKey = forge.pki.privateKeyFromPem(readFileSync(pki.keyFile, 'utf8'));
+    expect(signProfile(profile, { ...credentials, key: forgeOnlyKey }).equals(signProfile(profile, credentials))).toBe(
+      true,
+    );
   });
 
   test('without the intermediate the root cannot be reached: the chain is what makes it verify', () => {

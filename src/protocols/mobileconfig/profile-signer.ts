@@ -1,3 +1,4 @@
+import { constants, createPrivateKey, privateEncrypt } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import forge from 'node-forge';
 import type { Logger } from 'pino';
@@ -100,13 +101,42 @@ function readRsaKey(path: string, problems: string[]): forge.pki.rsa.PrivateKey 
     return null;
   }
   try {
-    return forge.pki.privateKeyFromPem(text);
+    return withNativeRsa(forge.pki.privateKeyFromPem(text), text);
   } catch (error) {
     problems.push(
       `${CONFIG_KEY}.keyFile: ${path} is not a PEM RSA private key (${messageOf(error)}); profiles are signed with RSA only, so use an RSA key (certbot: --key-type rsa)`,
     );
     return null;
   }
+}
+
+/**
+ * The key node-forge signs with, its private-key operation done by OpenSSL (node:crypto) instead of
+ * in JavaScript: a signed profile then takes a few milliseconds instead of tens to hundreds (2048 bits,
+ * measured here), time the event loop would otherwise be blocked for on every first download. The bytes are the same (RSA PKCS #1 v1.5 is deterministic;
+ * profile-signer.test.ts compares both): node-forge still builds the whole SignedData and hands over
+ * the digest of the signed attributes, and the DigestInfo around it (RFC 8017 §9.2) is written with
+ * node-forge's ASN.1 builder, as its own signing does.
+ */
+function withNativeRsa(key: forge.pki.rsa.PrivateKey, pem: string): forge.pki.rsa.PrivateKey {
+  const nativeKey = createPrivateKey(pem);
+  const { asn1 } = forge;
+  return {
+    ...key,
+    sign: (md, scheme) => {
+      if (typeof md === 'string' || (scheme !== undefined && scheme !== 'RSASSA-PKCS1-V1_5'))
+        return key.sign(md, scheme);
+      const digestInfo = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oidNamed(md.algorithm)).getBytes()),
+          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
+        ]),
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, md.digest().getBytes()),
+      ]);
+      const encoded = Buffer.from(asn1.toDer(digestInfo).getBytes(), 'binary');
+      return privateEncrypt({ key: nativeKey, padding: constants.RSA_PKCS1_PADDING }, encoded).toString('binary');
+    },
+  };
 }
 
 function messageOf(error: unknown): string {
@@ -176,7 +206,7 @@ export interface ProfileSignerOptions {
  * at most every `recheckMs`, and re-reads them when any changed. A set that does not load (a renewal
  * half written: new certificate, old key) keeps the last good one, logged once per change.
  *
- * Signing costs tens of milliseconds (RSA in JavaScript), so the signed bytes are remembered per
+ * Signing still costs milliseconds (the structure and its digests are JavaScript), so the signed bytes are remembered per
  * unsigned profile, which answers.ts already remembers per settings object, and per certificate
  * generation: a repeat download costs a map lookup and, once per `recheckMs`, three stat calls.
  */
