@@ -18,6 +18,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createAutoconfigRoutes } from './protocols/autoconfig/router';
 import { createAutodiscoverJsonRoutes } from './protocols/autodiscover-json/router';
 import { createAutodiscoverRoutes } from './protocols/autodiscover/router';
+import type { ProfileSigner } from './protocols/mobileconfig/profile-signer';
 import { createMobileconfigRoutes } from './protocols/mobileconfig/router';
 
 /** What the app is built from; compose.ts builds each from the config (tests through it too). */
@@ -30,6 +31,8 @@ export interface AppDeps {
   readonly now?: () => Date;
   /** Per-IP limiter: Redis-backed when Redis is configured, in memory otherwise. */
   readonly rateLimiter: RateLimiterAbstract;
+  /** Signs Apple profiles when `appleProfileSigning` is set (compose.ts opens it); none: unsigned. */
+  readonly profileSigner?: ProfileSigner | null;
   /** Discovery requests skip Express's router (fast-lane.ts); default true, false only to compare. */
   readonly fastLane?: boolean;
   /** `/readyz`; without it only `/healthz` is served. */
@@ -86,7 +89,13 @@ export function buildApp(deps: AppDeps): Express {
       express: bridge,
     }),
     createAutoconfigRoutes({ discover, provider: config.provider, rateLimiter, express: bridge }),
-    createMobileconfigRoutes({ discover, issuer: config.provider, rateLimiter, express: bridge }),
+    createMobileconfigRoutes({
+      discover,
+      issuer: config.provider,
+      signer: deps.profileSigner ?? null,
+      rateLimiter,
+      express: bridge,
+    }),
   ];
   for (const { router } of protocols) app.use(router);
   const errorHandler = createErrorHandler(logger);

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -17,6 +18,7 @@ import type { MetricsSource } from './http/metrics-router';
 import { createRateLimiter } from './http/rate-limit';
 import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics';
 import { err, ok, type Result } from './model/result';
+import { ProfileSigner } from './protocols/mobileconfig/profile-signer';
 
 /** What tests and benches may replace; production passes none. */
 export interface CompositionSeams {
@@ -69,6 +71,8 @@ export async function composeService(
   seams: CompositionSeams = {},
   workerSharing: WorkerSharing | null = null,
 ): Promise<Result<Service, string[]>> {
+  const signer = openProfileSigner(loaded.config, dirname(loaded.configFile ?? resolve('.')), logger);
+  if (!signer.ok) return signer;
   const source = await createDirectorySource(loaded, logger);
   const cache = createLookupCache(loaded.config, logger, seams.cacheClock);
   if (!source.ok || !cache.ok) {
@@ -82,7 +86,7 @@ export async function composeService(
     workerSharing !== null && cache.value.redis === null
       ? { ...cache.value, cache: workerSharing.relayInvalidations(cache.value.cache) }
       : cache.value;
-  return ok(assemble(loaded.config, source.value, created, logger, seams, workerSharing));
+  return ok(assemble(loaded.config, source.value, created, signer.value, logger, seams, workerSharing));
 }
 
 /**
@@ -96,15 +100,40 @@ export function composeServiceAround(
   logger: Logger,
   seams: CompositionSeams = {},
 ): Result<Service, string[]> {
+  // Without a config file, relative signing files are read from the working directory.
+  const signer = openProfileSigner(config, resolve('.'), logger);
+  if (!signer.ok) return signer;
   const cache = createLookupCache(config, logger, seams.cacheClock);
   if (!cache.ok) return cache;
-  return ok(assemble(config, source, cache.value, logger, seams));
+  return ok(assemble(config, source, cache.value, signer.value, logger, seams));
+}
+
+/**
+ * The Apple profile signer when `appleProfileSigning` is set, its files read relative to the config
+ * file's folder and checked now, so a bad certificate stops the start, not the first download.
+ */
+function openProfileSigner(
+  config: AppConfig,
+  configDir: string,
+  logger: Logger,
+): Result<ProfileSigner | null, string[]> {
+  const signing = config.appleProfileSigning;
+  if (signing === null) return ok(null);
+  return ProfileSigner.open(
+    {
+      certFile: resolve(configDir, signing.certFile),
+      keyFile: resolve(configDir, signing.keyFile),
+      chainFile: signing.chainFile === null ? null : resolve(configDir, signing.chainFile),
+    },
+    { recheckMs: signing.recheckSeconds * 1000, logger },
+  );
 }
 
 function assemble(
   config: AppConfig,
   source: AccountDirectory,
   { cache, redis }: CreatedCache,
+  profileSigner: ProfileSigner | null,
   logger: Logger,
   seams: CompositionSeams,
   workerSharing: WorkerSharing | null = null,
@@ -144,6 +173,7 @@ function assemble(
     directory,
     logger,
     rateLimiter,
+    profileSigner,
     ...(seams.now === undefined ? {} : { now: seams.now }),
     ...(seams.fastLane === undefined ? {} : { fastLane: seams.fastLane }),
     readiness,

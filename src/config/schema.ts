@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { adminEnvironment, adminSchema } from './admin-schema';
+import { appleProfileSigningSchema } from './apple-profile-signing-schema';
 import { autodiscoverSchema } from './autodiscover-schema';
 import { businessMailSchema, withBusinessMailSmtp } from './business-mail-schema';
 import { cacheEnvironment, cacheSchema } from './cache-schema';
@@ -28,6 +29,7 @@ export const configSchema = z
     autodiscover: autodiscoverSchema,
     popAccess: popAccessSchema,
     businessMail: businessMailSchema,
+    appleProfileSigning: appleProfileSigningSchema,
     directory: directorySchema,
     cache: cacheSchema,
     rateLimit: rateLimitSchema,

@@ -15,7 +15,9 @@ export type InvalidRequestProblem =
   // Autodiscover v2 JSON
   | 'unknown-protocol'
   // autoconfig: no emailaddress, and the Host is not a domain
-  | 'no-domain';
+  | 'no-domain'
+  // Apple profiles: a platform parameter that is neither ios nor macos
+  | 'unknown-platform';
 
 /** Which Autodiscover answer the client asked for; logged with Autodiscover POX outcomes. */
 export type LoggedSchema = 'outlook' | 'mobilesync';

@@ -7,6 +7,9 @@
  * `pop.user@example.com` is POP access, `business.user@example.com` Business Mail, and a mailbox the
  * directory does not know takes its domain's default (example.com → pop, example.org → business).
  */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import forge from 'node-forge';
 import { buildProviderProfile } from '../../src/config/provider-profile';
 import type { AppConfig } from '../../src/config/schema';
 import type { AccessType } from '../../src/model/access-type';
@@ -20,6 +23,13 @@ import { parseAutodiscoverJsonRequest } from '../../src/protocols/autodiscover-j
 import type { ResponseSchema } from '../../src/protocols/autodiscover/parse-request';
 import { renderMobileSyncResponse, renderOutlookResponse } from '../../src/protocols/autodiscover/render';
 import { renderAutodiscoverError, type AutodiscoverErrorCode } from '../../src/protocols/autodiscover/render-error';
+import type { ApplePlatform } from '../../src/protocols/mobileconfig/platform';
+import {
+  loadSigningCredentials,
+  nameOf,
+  signProfile,
+  type SigningCredentials,
+} from '../../src/protocols/mobileconfig/profile-signer';
 import { renderAppleProfile } from '../../src/protocols/mobileconfig/render';
 import { DIRECTORY_UNAVAILABLE_RETRY_SECONDS } from '../../src/protocols/protocol-outcome';
 import { exampleConfig, FIXED_NOW } from '../support/app';
@@ -31,6 +41,7 @@ export const GOLDEN_PROTOCOLS = [
   'autodiscover-json',
   'autoconfig',
   'mobileconfig',
+  'mobileconfig-signed',
 ] as const;
 export type GoldenProtocol = (typeof GOLDEN_PROTOCOLS)[number];
 
@@ -41,6 +52,8 @@ export const GOLDEN_EXTENSION: Readonly<Record<GoldenProtocol, string>> = {
   'autodiscover-json': 'json',
   autoconfig: 'xml',
   mobileconfig: 'mobileconfig',
+  // What a signed profile holds, as JSON: its bytes are DER, pinned here by their SHA-256.
+  'mobileconfig-signed': 'json',
 };
 
 export interface GoldenCase {
@@ -161,9 +174,9 @@ function businessOnly(settings: MailSettings): BusinessMailSettings {
   return settings;
 }
 
-/** The Apple profile for an address, with the example provider. */
-export function renderProfileFor(address: string, answer: MailboxAnswer): string {
-  return renderAppleProfile(mailboxSettings(address, answer), (answer.config ?? BASE_CONFIG).provider);
+/** The Apple profile for an address, with the example provider; for iPhone and iPad unless `platform` says. */
+export function renderProfileFor(address: string, answer: MailboxAnswer, platform: ApplePlatform = 'ios'): string {
+  return renderAppleProfile(mailboxSettings(address, answer), (answer.config ?? BASE_CONFIG).provider, platform);
 }
 
 // ---- Outlook POX (outlook schema) --------------------------------------------------------------
@@ -341,10 +354,15 @@ const AUTOCONFIG_CASES: readonly GoldenCase[] = [
 
 // ---- Apple configuration profiles --------------------------------------------------------------
 
-const profile = (name: string, address: string, answer: MailboxAnswer): GoldenCase => ({
+const profile = (
+  name: string,
+  address: string,
+  answer: MailboxAnswer,
+  platform: ApplePlatform = 'ios',
+): GoldenCase => ({
   protocol: 'mobileconfig',
   name,
-  render: () => renderProfileFor(address, answer),
+  render: () => renderProfileFor(address, answer, platform),
 });
 
 const MOBILECONFIG_CASES: readonly GoldenCase[] = [
@@ -359,7 +377,103 @@ const MOBILECONFIG_CASES: readonly GoldenCase[] = [
   profile('local-part-with-symbols', SYMBOL_USER, { accessType: 'pop' }),
   profile('other-provider-pop-access', POP_USER, { accessType: 'pop', config: CONFIGS.otherProvider }),
   profile('other-provider-business-mail', BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
+  // platform=macos: Business Mail gets the Mac's Exchange (EWS) payload; POP access is the same file as for iOS.
+  profile('business-mail-macos', BUSINESS_USER, { accessType: 'business' }, 'macos'),
+  profile('pop-access-macos', POP_USER, { accessType: 'pop' }, 'macos'),
+  profile(
+    'other-provider-business-mail-macos',
+    BUSINESS_USER,
+    { accessType: 'business', config: CONFIGS.otherProvider },
+    'macos',
+  ),
 ];
+
+// ---- Signed Apple profiles --------------------------------------------------------------------
+
+/** The century-long test PKI of test/fixtures/profile-signing (its README says how it was made). */
+export const GOLDEN_SIGNING_FOLDER = path.join(__dirname, '../fixtures/profile-signing');
+
+function goldenSigningCredentials(): SigningCredentials {
+  const loaded = loadSigningCredentials({
+    certFile: path.join(GOLDEN_SIGNING_FOLDER, 'signer.pem'),
+    keyFile: path.join(GOLDEN_SIGNING_FOLDER, 'signer.key'),
+    chainFile: path.join(GOLDEN_SIGNING_FOLDER, 'intermediate.pem'),
+  });
+  if (!loaded.ok) throw new Error(loaded.error.join('\n'));
+  return loaded.value;
+}
+
+/** Which unsigned golden profile each signed case wraps. */
+export const SIGNED_PROFILE_CONTENT: Readonly<
+  Record<string, { readonly profile: string; readonly render: () => string }>
+> = {
+  'business-mail': {
+    profile: 'business-mail',
+    render: () => renderProfileFor(BUSINESS_USER, { accessType: 'business' }),
+  },
+  'business-mail-macos': {
+    profile: 'business-mail-macos',
+    render: () => renderProfileFor(BUSINESS_USER, { accessType: 'business' }, 'macos'),
+  },
+};
+
+/** The signed profile's bytes (DER), as the service sends them with the golden test certificates. */
+export function signedProfileBytes(name: string): Buffer {
+  const content = SIGNED_PROFILE_CONTENT[name];
+  if (content === undefined) throw new Error(`no signed golden case ${name}`);
+  return signProfile(Buffer.from(content.render(), 'utf8'), goldenSigningCredentials());
+}
+
+const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * A signed profile's structure as node-forge reads it back: the certificates it carries, the content
+ * it wraps (which golden profile, and its digest) and the digest of the whole DER, so the bytes are
+ * pinned too (no signing time: they are stable). golden-files.test.ts checks the rest with openssl.
+ */
+function describeSignedProfile(name: string): string {
+  const der = signedProfileBytes(name);
+  const message = forge.pkcs7.messageFromAsn1(forge.asn1.fromDer(der.toString('binary')));
+  if (!('certificates' in message)) throw new Error('expected SignedData');
+  const contentInfo: unknown = message.rawCapture;
+  const content = attachedContentOf(contentInfo);
+  return `${JSON.stringify(
+    {
+      format: 'CMS SignedData, DER, content attached (application/x-apple-aspen-config)',
+      certificates: message.certificates.map((certificate) => ({
+        subject: nameOf(certificate.subject),
+        issuer: nameOf(certificate.issuer),
+      })),
+      content: {
+        goldenFile: `mobileconfig/${SIGNED_PROFILE_CONTENT[name]?.profile ?? ''}.mobileconfig`,
+        sha256: sha256Of(content),
+      },
+      der: { bytes: der.length, sha256: sha256Of(der) },
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** The attached content: SignedData's encapsulated ContentInfo, [0] EXPLICIT OCTET STRING (RFC 5652 §5.2). */
+function attachedContentOf(captured: unknown): Buffer {
+  const explicitWrapper = fieldOf(captured, 'content');
+  const children = fieldOf(explicitWrapper, 'value');
+  const octetString: unknown = Array.isArray(children) ? children[0] : undefined;
+  const octets = fieldOf(octetString, 'value');
+  if (typeof octets !== 'string') throw new Error('the signed profile has no attached content');
+  return Buffer.from(octets, 'binary');
+}
+
+function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Readonly<Record<string, unknown>>)[key] : undefined;
+}
+
+const MOBILECONFIG_SIGNED_CASES: readonly GoldenCase[] = Object.keys(SIGNED_PROFILE_CONTENT).map((name) => ({
+  protocol: 'mobileconfig-signed',
+  name,
+  render: () => describeSignedProfile(name),
+}));
 
 export const GOLDEN_CASES: readonly GoldenCase[] = [
   ...OUTLOOK_CASES,
@@ -367,6 +481,7 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   ...JSON_CASES,
   ...AUTOCONFIG_CASES,
   ...MOBILECONFIG_CASES,
+  ...MOBILECONFIG_SIGNED_CASES,
 ];
 
 /** test/golden/<protocol>/<name>.<ext>, relative to test/golden/. */

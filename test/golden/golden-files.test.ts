@@ -3,6 +3,7 @@
  * checks what clients read from it, by path, against docs/protocols.md. golden.test.ts locks
  * the bytes; this file says why those bytes are right. Regenerate with UPDATE_GOLDEN=1 (see there).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -17,13 +18,18 @@ import {
   BUSINESS_USER,
   ERROR_SERVER_ID,
   GOLDEN_CASES,
+  GOLDEN_EXTENSION,
+  GOLDEN_SIGNING_FOLDER,
   goldenPathOf,
   HOSTILE_DISPLAY_NAME,
   POP_USER,
   renderProfileFor,
+  SIGNED_PROFILE_CONTENT,
+  signedProfileBytes,
   type GoldenCase,
   type GoldenProtocol,
 } from './cases';
+import { printCms, verifyCms } from '../support/signing';
 
 // ---- reading and walking parsed documents without `any` ----------------------------------------
 
@@ -130,7 +136,7 @@ describe.each(GOLDEN_CASES.map((c) => [goldenPathOf(c), c] as const))('%s', (_fi
     expect(Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)).toBe(true);
   });
 
-  if (c.protocol === 'autodiscover-json') {
+  if (GOLDEN_EXTENSION[c.protocol] === 'json') {
     test('is JSON', () => {
       expect(() => JSON.parse(goldenText(c)) as unknown).not.toThrow();
     });
@@ -581,7 +587,9 @@ describe('mobileconfig', () => {
     test('one payload with the common keys, identified under the profile', () => {
       const profile = parseProfile(goldenText(c));
       const payload = listAt(profile, 'PayloadContent')[0];
-      expect(['com.apple.mail.managed', 'com.apple.eas.account']).toContain(at(payload, 'PayloadType'));
+      expect(['com.apple.mail.managed', 'com.apple.eas.account', 'com.apple.ews.account']).toContain(
+        at(payload, 'PayloadType'),
+      );
       expect(at(payload, 'PayloadVersion')).toBe(1);
       expect(stringAt(payload, 'PayloadIdentifier')).toMatch(REVERSE_DNS);
       expect(stringAt(payload, 'PayloadIdentifier').startsWith(`${stringAt(profile, 'PayloadIdentifier')}.`)).toBe(
@@ -643,6 +651,34 @@ describe('mobileconfig', () => {
     expect(stringAt(payload, 'UserName')).not.toContain('@');
   });
 
+  test('business-mail-macos: com.apple.ews.account (macOS only), the EWS URL as Host/Port/Path, login the full address', () => {
+    const payload = listAt(profileOf('business-mail-macos'), 'PayloadContent')[0];
+    expect(at(payload, 'PayloadType')).toBe('com.apple.ews.account');
+    expect(stringAt(payload, 'PayloadIdentifier').endsWith('.ews')).toBe(true);
+    expect(at(payload, 'EmailAddress')).toBe(BUSINESS_USER);
+    // https://mamutmail.com/EWS/Exchange.asmx, inside and outside alike (one public endpoint).
+    for (const prefix of ['', 'External']) {
+      expect([
+        at(payload, `${prefix}Host`),
+        at(payload, `${prefix}Port`),
+        at(payload, `${prefix}Path`),
+        at(payload, `${prefix}SSL`),
+      ]).toEqual(['mamutmail.com', 443, '/EWS/Exchange.asmx', true]);
+    }
+    // A Mac is a desktop client: the full address, not the phones' "_" rule.
+    expect(at(payload, 'UserName')).toBe(BUSINESS_USER);
+    // Same profile identity as the iPhone file, so either replaces the other's installation.
+    expect(at(profileOf('business-mail-macos'), 'PayloadIdentifier')).toBe(
+      at(profileOf('business-mail'), 'PayloadIdentifier'),
+    );
+  });
+
+  test('pop-access-macos: com.apple.mail.managed exists on both systems, so the Mac gets the iPhone file', () => {
+    expect(goldenText(goldenCase('mobileconfig', 'pop-access-macos'))).toBe(
+      goldenText(goldenCase('mobileconfig', 'pop-access')),
+    );
+  });
+
   test('pop-access-display-name-escaped: EmailAccountName survives escaping', () => {
     expect(at(listAt(profileOf('pop-access-display-name-escaped'), 'PayloadContent')[0], 'EmailAccountName')).toBe(
       HOSTILE_DISPLAY_NAME,
@@ -697,6 +733,45 @@ describe('mobileconfig', () => {
   });
 });
 
+// ---- Signed Apple profiles (docs/protocols.md §7.6) -----------------------------------------------
+
+describe('mobileconfig-signed', () => {
+  describe.each(Object.keys(SIGNED_PROFILE_CONTENT))('%s', (name) => {
+    const described: unknown = JSON.parse(goldenText(goldenCase('mobileconfig-signed', name)));
+    const der = signedProfileBytes(name);
+
+    test('openssl verifies it against the root alone, and the content is the unsigned golden profile', () => {
+      const verification = verifyCms(der, path.join(GOLDEN_SIGNING_FOLDER, 'root.pem'));
+      expect(verification.stderr).toContain('Verification successful');
+      expect(
+        verification.content.equals(
+          goldenBytes(goldenCase('mobileconfig', SIGNED_PROFILE_CONTENT[name]?.profile ?? '')),
+        ),
+      ).toBe(true);
+      expect(verification.signerSubject).toBe('CN=profiles.mamutmail.test\nO=mail-autodiscover tests');
+    });
+
+    test('openssl reads the structure: SignedData of data, SHA-256, signer and intermediate, no signing time', () => {
+      const printed = printCms(der);
+      expect(printed).toContain('contentType: pkcs7-signedData (1.2.840.113549.1.7.2)');
+      expect(printed).toContain('eContentType: pkcs7-data (1.2.840.113549.1.7.1)');
+      expect(printed).toMatch(/digestAlgorithm:\s+algorithm: sha256/);
+      expect(printed).toMatch(/signatureAlgorithm:\s+algorithm: rsaEncryption/);
+      for (const certificate of listAt(described, 'certificates')) {
+        expect(printed).toContain(`subject: ${stringAt(certificate, 'subject')}`);
+      }
+      expect(printed).toContain('object: contentType (1.2.840.113549.1.9.3)');
+      expect(printed).toContain('object: messageDigest (1.2.840.113549.1.9.4)');
+      expect(printed).not.toContain('signingTime');
+    });
+
+    test('the golden digest is of these very bytes', () => {
+      expect(at(described, 'der', 'bytes')).toBe(der.length);
+      expect(at(described, 'der', 'sha256')).toBe(createHash('sha256').update(der).digest('hex'));
+    });
+  });
+});
+
 // ---- Another provider's values (CONFIGS.otherProvider): none of the defaults written as constants ----
 
 describe('another provider: every value from config', () => {
@@ -724,6 +799,7 @@ describe('another provider: every value from config', () => {
       ['mobilesync', 'other-provider-business-mail'],
       ['mobileconfig', 'other-provider-pop-access'],
       ['mobileconfig', 'other-provider-business-mail'],
+      ['mobileconfig', 'other-provider-business-mail-macos'],
     ] as const) {
       const answer = text(protocol, name);
       expect(answer).toContain('other-provider.example');

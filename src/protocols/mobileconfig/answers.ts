@@ -4,20 +4,40 @@ import type { ProtocolOutcome } from '../protocol-outcome';
 import { PLAIN_TEXT_ANSWERS } from '../plain-text-answers';
 import { MOBILECONFIG_CONTENT_TYPE } from './paths';
 import { memoizeRendering } from '../memoize-rendering';
+import type { ApplePlatform, InvalidPlatform } from './platform';
+import type { ProfileSigner } from './profile-signer';
 import { renderAppleProfile, type AppleProfileIssuer } from './render';
 
 /** The profile's bytes: a Buffer, so the content type goes out as it is. */
 const appleProfileBytes = memoizeRendering(
-  (settings: Parameters<typeof renderAppleProfile>[0], issuer: AppleProfileIssuer): Buffer =>
-    Buffer.from(renderAppleProfile(settings, issuer), 'utf8'),
+  (settings: AddressedMailSettings, issuer: AppleProfileIssuer, platform: ApplePlatform): Buffer =>
+    Buffer.from(renderAppleProfile(settings, issuer, platform), 'utf8'),
 );
 
-/** A profile is always for an address: a missing one is an invalid address, not an invalid request. */
-export type MobileconfigOutcome = ProtocolOutcome<null, never, AddressedMailSettings>;
+/**
+ * A profile is always for an address (a missing one is an invalid address); the request is the
+ * platform it is for, and only an unknown `platform` is refused before the address is read.
+ */
+export type MobileconfigOutcome = ProtocolOutcome<ApplePlatform, InvalidPlatform, AddressedMailSettings>;
 
-/** Every profile download's answer: a person downloads a file, so failures are short plain text. */
-export function answerMobileconfig(outcome: MobileconfigOutcome, issuer: AppleProfileIssuer): Answer {
+/** Longest part of a refused `platform` value quoted back. */
+const QUOTED_PLATFORM_CHARACTERS = 40;
+
+/**
+ * Every profile download's answer: a person downloads a file, so failures are short plain text.
+ * With a signer, the profile goes out signed (docs/protocols.md §7.6), with the same content type.
+ */
+export function answerMobileconfig(
+  outcome: MobileconfigOutcome,
+  issuer: AppleProfileIssuer,
+  signer: ProfileSigner | null = null,
+): Answer {
   switch (outcome.kind) {
+    case 'invalid-request':
+      return plainTextAnswer(
+        400,
+        `platform: must be "ios" (iPhone, iPad) or "macos" (Mac), got ${JSON.stringify(outcome.invalid.asSent.slice(0, QUOTED_PLATFORM_CHARACTERS))}`,
+      );
     case 'rate-limited':
       return PLAIN_TEXT_ANSWERS.rateLimited(outcome.retryAfterSeconds);
     case 'invalid-address':
@@ -28,11 +48,12 @@ export function answerMobileconfig(outcome: MobileconfigOutcome, issuer: ApplePr
       return PLAIN_TEXT_ANSWERS.unavailable(outcome.retryAfterSeconds);
     case 'settings': {
       const { settings } = outcome;
+      const profile = appleProfileBytes(settings, issuer, outcome.request);
       return {
         status: 200,
         contentType: MOBILECONFIG_CONTENT_TYPE,
         // A Buffer keeps Express from appending "; charset=utf-8" to Apple's MIME type.
-        body: appleProfileBytes(settings, issuer),
+        body: signer === null ? profile : signer.sign(profile),
         attachmentFilename: `${settings.user.address.domain}.mobileconfig`,
       };
     }

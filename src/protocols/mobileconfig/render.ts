@@ -8,6 +8,7 @@ import type {
   PopAccessSettings,
 } from '../../model/mail-settings';
 import { toXmlCharacters } from '../../xml/render-xml-document';
+import type { ApplePlatform } from './platform';
 
 /** The organisation a profile names as its issuer, and the identifier space its payloads live in. */
 export interface AppleProfileIssuer {
@@ -22,8 +23,15 @@ const APPLE_ACCOUNT_TYPE = { imap: 'EmailTypeIMAP', pop3: 'EmailTypePOP' } as co
  * An unsigned configuration profile. Identifiers and UUIDs are derived from the issuer and the
  * address, so downloading again replaces the installed profile instead of adding a second account,
  * and the bytes are reproducible. Written by the plist library, which escapes every string.
+ *
+ * `platform` picks the Exchange payload of a Business Mail profile (docs/protocols.md §7.5); a POP
+ * access profile is the same on both, as `com.apple.mail.managed` exists on both.
  */
-export function renderAppleProfile(settings: AddressedMailSettings, issuer: AppleProfileIssuer): string {
+export function renderAppleProfile(
+  settings: AddressedMailSettings,
+  issuer: AppleProfileIssuer,
+  platform: ApplePlatform = 'ios',
+): string {
   const address = settings.user.address;
   const identifier = `${issuer.payloadIdentifierPrefix}.${identifierPartOf(address)}`;
   const namespace = uuidV5(issuer.payloadIdentifierPrefix, uuidV5.DNS);
@@ -31,7 +39,9 @@ export function renderAppleProfile(settings: AddressedMailSettings, issuer: Appl
   const payload =
     settings.accessType === 'pop'
       ? mailPayload(settings, address, `${identifier}.mail`, uuidOf('mail'))
-      : exchangePayload(settings, address, `${identifier}.eas`, uuidOf('eas'));
+      : platform === 'macos'
+        ? exchangeWebServicesPayload(settings, address, `${identifier}.ews`, uuidOf('ews'))
+        : exchangePayload(settings, address, `${identifier}.eas`, uuidOf('eas'));
   const profile: PlistObject = {
     PayloadType: 'Configuration',
     PayloadVersion: 1,
@@ -110,6 +120,40 @@ function exchangePayload(
     SSL: true,
     // The provider's rule for iPhone: the username is the address with "@" replaced by "_".
     UserName: settings.mobileUsername ?? address.address,
+  };
+}
+
+/**
+ * The Mac's Exchange account (`com.apple.ews.account`; docs/protocols.md §7.5): the EWS endpoint as
+ * host, port and path, and the desktop login (the full address), as Outlook and Thunderbird get it.
+ * A hosted platform has one public endpoint, so the External* keys, which macOS tries when the
+ * internal server cannot be reached, name the same one.
+ */
+function exchangeWebServicesPayload(
+  settings: BusinessMailSettings,
+  address: EmailAddress,
+  identifier: string,
+  uuid: string,
+): PlistObject {
+  const ews = new URL(settings.exchange.ewsUrl);
+  // The config accepts https:// URLs only: the port is 443 unless the URL names another.
+  const port = ews.port === '' ? 443 : Number(ews.port);
+  return {
+    PayloadType: 'com.apple.ews.account',
+    PayloadVersion: 1,
+    PayloadIdentifier: identifier,
+    PayloadUUID: uuid,
+    PayloadDisplayName: 'Exchange account',
+    EmailAddress: address.address,
+    Host: ews.hostname,
+    Port: port,
+    Path: ews.pathname,
+    SSL: true,
+    ExternalHost: ews.hostname,
+    ExternalPort: port,
+    ExternalPath: ews.pathname,
+    ExternalSSL: true,
+    UserName: settings.username ?? address.address,
   };
 }
 
