@@ -14,7 +14,7 @@ import { createRequestLogger, type RequestDoneListener } from './http/logger';
 import { createMetricsRouter, type MetricsSource } from './http/metrics-router';
 import { installAnswerPreamble } from './http/preamble';
 import { createSecurityHeaders } from './http/security-headers';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RequestLimiter } from './http/rate-limit';
 import { createAutoconfigRoutes } from './protocols/autoconfig/router';
 import { createAutodiscoverJsonRoutes } from './protocols/autodiscover-json/router';
 import { createAutodiscoverRoutes } from './protocols/autodiscover/router';
@@ -30,7 +30,7 @@ export interface AppDeps {
   /** Clock for Autodiscover error timestamps; fixed in golden tests. */
   readonly now?: () => Date;
   /** Per-IP limiter: Redis-backed when Redis is configured, in memory otherwise. */
-  readonly rateLimiter: RateLimiterAbstract;
+  readonly rateLimiter: RequestLimiter;
   /** Signs Apple profiles when `appleProfileSigning` is set (compose.ts opens it); none: unsigned. */
   readonly profileSigner?: ProfileSigner | null;
   /** Discovery requests skip Express's router (fast-lane.ts); default true, false only to compare. */
@@ -58,7 +58,7 @@ export function buildApp(deps: AppDeps): Express {
   app.set('trust proxy', config.server.trustProxy);
   installAnswerPreamble(app);
   const bridge = expressBridgeOf(app);
-  const logRequest = createRequestLogger(logger, deps.metrics?.requestDone ?? null);
+  const logRequest = createRequestLogger(logger, deps.metrics?.requestDone ?? null, bridge.clientAddress);
   const securityHeaders = createSecurityHeaders();
   app.use(logRequest);
   app.use(securityHeaders);

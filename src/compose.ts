@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RequestLimiter } from './http/rate-limit';
 import { buildApp } from './app';
 import { CachedDirectory } from './cache/cached-directory';
 import { createLookupCache, type CreatedCache } from './cache/create-lookup-cache';
@@ -27,7 +27,7 @@ export interface CompositionSeams {
   /** Clock of the cache, epoch ms (fault tests move it past the TTL). */
   readonly cacheClock?: () => number;
   /** The per-IP limiter, instead of the one config chooses (tests that count its budget). */
-  readonly rateLimiter?: RateLimiterAbstract;
+  readonly rateLimiter?: RequestLimiter;
   /** false: every request through Express's router (the fast lane's comparison tests and bench). */
   readonly fastLane?: boolean;
 }
@@ -49,7 +49,7 @@ export interface Service {
   /** The account directory with its cache in front. */
   readonly directory: CachedDirectory;
   readonly cache: LookupCache;
-  readonly rateLimiter: RateLimiterAbstract;
+  readonly rateLimiter: RequestLimiter;
   /** What `/readyz` answers from; serve.ts marks it draining on SIGTERM. */
   readonly readiness: Readiness;
   /** The service's metrics (null with metrics.enabled false), and what `/metrics` serves. */

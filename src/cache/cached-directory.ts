@@ -22,6 +22,20 @@ export interface CachePolicy {
   readonly staleGraceSeconds: number;
 }
 
+/** Where a lookup's answer came from; the request log line names it. */
+export type CacheResult = 'hit' | 'miss' | 'stale';
+
+/** A directory answer and where it came from. */
+export interface ReportedAnswer {
+  readonly answer: DirectoryAnswer;
+  readonly cache: CacheResult;
+}
+
+/** A directory that says where each answer came from (CachedDirectory); discover.ts logs it. */
+export interface CacheReportingDirectory extends AccountDirectory {
+  lookupReportingCache(query: AccountQuery): Promise<ReportedAnswer>;
+}
+
 /** Told what each lookup found in the cache (metrics); the default observer does nothing. */
 export interface CacheObserver {
   /** hit: fresh in the cache; miss: not fresh, the directory asked (or a lookup in flight joined); stale: a miss answered from a stale entry because the directory was unavailable. */
@@ -40,8 +54,8 @@ const UNOBSERVED: CacheObserver = { cacheLookup: () => undefined, cacheError: ()
  *   lookups, and answers read before it are returned but not stored, so an admin's change is not
  *   overwritten by a lookup that started just before it.
  */
-export class CachedDirectory implements InvalidatableDirectory {
-  private readonly inFlight = new Map<string, Promise<DirectoryAnswer>>();
+export class CachedDirectory implements InvalidatableDirectory, CacheReportingDirectory {
+  private readonly inFlight = new Map<string, Promise<ReportedAnswer>>();
   /** Counts invalidations; a lookup stores its answer only if none happened while it ran. */
   private generation = 0;
 
@@ -57,10 +71,14 @@ export class CachedDirectory implements InvalidatableDirectory {
   }
 
   async lookup(query: AccountQuery): Promise<DirectoryAnswer> {
+    return (await this.lookupReportingCache(query)).answer;
+  }
+
+  async lookupReportingCache(query: AccountQuery): Promise<ReportedAnswer> {
     const cached = await this.cache.get(query);
     if (cached !== undefined && cached.freshUntil > this.now()) {
       this.observer.cacheLookup('hit');
-      return cached.answer;
+      return { answer: cached.answer, cache: 'hit' };
     }
     this.observer.cacheLookup('miss');
     const key = cacheKeyOf(query);
@@ -86,7 +104,7 @@ export class CachedDirectory implements InvalidatableDirectory {
     }
   }
 
-  private async refresh(query: AccountQuery, stale: CachedAnswer | undefined): Promise<DirectoryAnswer> {
+  private async refresh(query: AccountQuery, stale: CachedAnswer | undefined): Promise<ReportedAnswer> {
     const generation = this.generation;
     let answer: DirectoryAnswer;
     try {
@@ -94,7 +112,7 @@ export class CachedDirectory implements InvalidatableDirectory {
     } catch (error) {
       if (stale !== undefined && error instanceof DirectoryUnavailableError) {
         this.observer.cacheLookup('stale');
-        return stale.answer;
+        return { answer: stale.answer, cache: 'stale' };
       }
       throw error;
     }
@@ -103,7 +121,7 @@ export class CachedDirectory implements InvalidatableDirectory {
     if (ttl > 0 && generation === this.generation) {
       await this.cache.set(query, { answer, freshUntil: this.now() + ttl * 1000 }, ttl + this.policy.staleGraceSeconds);
     }
-    return answer;
+    return { answer, cache: 'miss' };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,21 @@
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+
+/** One allowlist entry: an IP or CIDR subnet, as proxy-addr (which matches them) reads it. */
+const allowedClients = z.array(
+  z.string().check((ctx) => {
+    try {
+      proxyAddr.compile(ctx.value);
+    } catch (error: unknown) {
+      const reason = error instanceof Error ? error.message : String(error);
+      ctx.issues.push({
+        code: 'custom',
+        message: `entry ${JSON.stringify(ctx.value)} is not an IP address or CIDR subnet (${reason}); write e.g. "52.96.0.0/12" or "2603:1006::/40"`,
+        input: ctx.value,
+      });
+    }
+  }),
+);
 
 /** Per-IP request limit on the anonymous discovery endpoints (`rateLimit` in the config file). */
 export const rateLimitSchema = z
@@ -11,5 +28,10 @@ export const rateLimitSchema = z
     points: z.int().min(1).max(1_000_000).default(120),
     /** Window length in seconds. */
     durationSeconds: z.int().min(1).max(86_400).default(60),
+    /**
+     * Client addresses (IPs, CIDR subnets) never limited: services that ask for many users from few
+     * addresses, such as Microsoft's cloud for Outlook mobile and new Outlook (README "Rate limit").
+     */
+    allowlist: allowedClients.default([]),
   })
   .prefault({});

@@ -1,4 +1,10 @@
-import { DirectoryUnavailableError, type AccountDirectory } from '../directory/account-directory';
+import type { CacheReportingDirectory, CacheResult, ReportedAnswer } from '../cache/cached-directory';
+import {
+  DirectoryUnavailableError,
+  type AccountDirectory,
+  type AccountQuery,
+  type DirectoryAnswer,
+} from '../directory/account-directory';
 import type { AccessType } from '../model/access-type';
 import type { EmailAddress } from '../model/email-address';
 import { RECENT_ANSWERS_KEPT, RecentlyUsed } from '../model/remember';
@@ -26,10 +32,14 @@ export function domainTarget(domain: string): DiscoveryTarget<null> {
  * What every protocol maps to its own answer: settings, a domain this service does not host, or a
  * directory that cannot answer now (the protocol's temporary error).
  */
-export type Discovery<Settings = MailSettings> =
+export type Discovery<Settings = MailSettings> = (
   | { readonly status: 'settings'; readonly settings: Settings }
   | { readonly status: 'not-hosted' }
-  | { readonly status: 'unavailable' };
+  | { readonly status: 'unavailable' }
+) & {
+  /** Where the directory answer came from (null: a directory without a cache in front, in tests). */
+  readonly cache: CacheResult | null;
+};
 
 /** Settings for an address carry that address (`MailSettings<EmailAddress>`); for a domain, none. */
 export type Discover = <Address extends UserAddress>(
@@ -48,29 +58,39 @@ export interface DiscoveryOptions {
  * the directory wrapper; other errors go to onUnexpectedError).
  */
 export function createDiscover(
-  directory: AccountDirectory,
+  directory: AccountDirectory | CacheReportingDirectory,
   profile: ProviderProfile,
   options: DiscoveryOptions,
 ): Discover {
   const rememberedSettings = new RememberedSettings(profile);
+  const lookup = reportingLookupOf(directory);
   return async <Address extends UserAddress>(
     target: DiscoveryTarget<Address>,
   ): Promise<Discovery<MailSettings<Address>>> => {
-    let answer;
+    let reported;
     try {
-      answer = await directory.lookup({ domain: target.domain, address: target.address?.lookupKey ?? null });
+      reported = await lookup({ domain: target.domain, address: target.address?.lookupKey ?? null });
     } catch (error) {
       if (!(error instanceof DirectoryUnavailableError)) options.onUnexpectedError(error);
-      return { status: 'unavailable' };
+      // Failed lookups went past the cache (a stale answer would have been served instead).
+      return { status: 'unavailable', cache: 'miss' };
     }
-    if (!answer.hosted) return { status: 'not-hosted' };
+    const { answer, cache } = reported;
+    if (!answer.hosted) return { status: 'not-hosted', cache };
     const settings = rememberedSettings.of(
       target,
       answer.accessType,
       options.revealDisplayNames ? answer.displayName : null,
     );
-    return { status: 'settings', settings };
+    return { status: 'settings', settings, cache };
   };
+}
+
+type ReportingLookup = (query: AccountQuery) => Promise<ReportedAnswer | { answer: DirectoryAnswer; cache: null }>;
+
+function reportingLookupOf(directory: AccountDirectory | CacheReportingDirectory): ReportingLookup {
+  if ('lookupReportingCache' in directory) return (query) => directory.lookupReportingCache(query);
+  return async (query) => ({ answer: await directory.lookup(query), cache: null });
 }
 
 /**

@@ -53,22 +53,31 @@ export function maskAddresses(text: string): string {
 
 /**
  * One line per request, written when the response closes: request id, method, path without query
- * (addresses are personal data), status, the protocol outcome and the domain, never the local part.
- * Status 500 and above is logged at error, with an `err` naming the status.
+ * (addresses are personal data), the client's IP (after server.trustProxy) and User-Agent, status,
+ * the protocol outcome, the domain (never the local part) and where the account came from (cache).
+ * A 503 is this service's designed temporary answer (directory away, shutting down): warn, no stack.
+ * Any other status from 500 up is a bug: error, with an `err` naming the status.
  *
- * The line is the one pino-http wrote (test/http/request-log-line.test.ts keeps pino-http as the
- * reference), without what pino-http does per request and this service never uses: a child logger
+ * The line keeps the shape pino-http gave it (test/http/request-log-line.test.ts keeps pino-http as
+ * the reference), without what pino-http does per request and this service never uses: a child logger
  * (whose bindings are serialized at once), three listeners, req.log and res.log.
  */
-export function createRequestLogger(logger: Logger, onRequestDone: RequestDoneListener | null = null): NodeHandler {
+export function createRequestLogger(
+  logger: Logger,
+  onRequestDone: RequestDoneListener | null = null,
+  clientAddressOf: (req: IncomingMessage) => string | undefined = (req) => req.socket.remoteAddress,
+): NodeHandler {
   // The line is built from named fields only, never headers: the redaction the logger applies to
   // every object (Authorization and cookies) has nothing to find in it, and would cost a pass per line.
   const lines = logger.child({}, { redact: [] });
   return function logRequest(req: IncomingMessage, res: ServerResponse, next: () => void) {
-    startRequestLog(lines, req, res, onRequestDone);
+    startRequestLog(lines, req, res, onRequestDone, clientAddressOf);
     next();
   };
 }
+
+/** User-Agents past this are cut (a line per request must stay small whatever a client sends). */
+export const MAX_LOGGED_USER_AGENT = 256;
 
 /** Told of every request when its response closes (metrics): the outcome, if any, and the seconds it took. */
 export type RequestDoneListener = (outcome: RequestOutcome | undefined, seconds: number) => void;
@@ -78,6 +87,7 @@ function startRequestLog(
   req: IncomingMessage,
   res: ServerResponse,
   onRequestDone: RequestDoneListener | null,
+  clientAddressOf: (req: IncomingMessage) => string | undefined,
 ): void {
   const id = assignRequestId(req, res);
   (req as WithRequestId).id = id;
@@ -85,13 +95,25 @@ function startRequestLog(
   const preciseStart = onRequestDone === null ? 0 : performance.now();
   res.once('close', () => {
     const statusCode = res.statusCode;
-    const request = { id, method: req.method, path: maskAddresses(pathOf(req)) };
+    const userAgent = req.headers['user-agent'];
+    const request = {
+      id,
+      method: req.method,
+      path: maskAddresses(pathOf(req)),
+      ip: clientAddressOf(req),
+      userAgent: userAgent === undefined ? undefined : userAgent.slice(0, MAX_LOGGED_USER_AGENT),
+    };
     const outcome = outcomeOf(res);
     const response = { statusCode: res.headersSent ? statusCode : null };
     const responseTime = Date.now() - startedAt;
     onRequestDone?.(outcome, (performance.now() - preciseStart) / 1000);
     // One object literal per line (a spread into a spread cost V8 a new hidden class per request).
-    if (statusCode >= 500) {
+    if (statusCode === 503)
+      logger.warn(
+        { req: request, ...outcome, res: response, responseTime },
+        'request answered: temporarily unavailable',
+      );
+    else if (statusCode >= 500) {
       const err = new Error(`failed with status code ${statusCode}`);
       logger.error({ req: request, ...outcome, res: response, err, responseTime }, 'request errored');
     } else logger.info({ req: request, ...outcome, res: response, responseTime }, 'request completed');

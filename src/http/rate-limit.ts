@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction } from 'express';
 import type { NodeHandler } from './fast-lane';
 import type { Redis, Cluster } from 'ioredis';
+import proxyAddr from 'proxy-addr';
 import {
+  RLWrapperBlackAndWhite,
   RateLimiterCluster,
   RateLimiterMemory,
   RateLimiterRedis,
@@ -10,9 +12,19 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 
+/**
+ * What the service asks of a limiter: a point per request, refused with a RateLimiterRes past the
+ * budget. Every rate-limiter-flexible limiter and wrapper does it.
+ */
+export interface RequestLimiter {
+  consume(key: string, points?: number): Promise<RateLimiterRes>;
+}
+
 export interface RateLimitSettings {
   readonly points: number;
   readonly durationSeconds: number;
+  /** IPs and CIDR subnets never limited (validated at start-up). */
+  readonly allowlist: readonly string[];
 }
 
 /** Where every instance's limiter keeps its counters: the shared cache's Redis, under its own key prefix. */
@@ -35,17 +47,34 @@ export function createRateLimiter(
   settings: RateLimitSettings,
   shared: SharedLimiterStore | null,
   acrossWorkers = false,
-): RateLimiterAbstract {
+): RequestLimiter {
   const options = { points: settings.points, duration: settings.durationSeconds, keyPrefix: shared?.keyPrefix ?? 'rl' };
   const local = acrossWorkers
     ? new RateLimiterCluster({ ...options, timeoutMs: CLUSTER_LIMITER_TIMEOUT_MS })
     : new RateLimiterMemory(options);
-  if (shared === null) return local;
-  return new RateLimiterRedis({
-    ...options,
-    storeClient: shared.client,
-    insuranceLimiter: local,
-    rejectIfRedisNotReady: true,
+  const limiter =
+    shared === null
+      ? local
+      : new RateLimiterRedis({
+          ...options,
+          storeClient: shared.client,
+          insuranceLimiter: local,
+          rejectIfRedisNotReady: true,
+        });
+  return withAllowlist(limiter, settings.allowlist);
+}
+
+/**
+ * The limiter, but clients in `allowlist` always pass without spending points (rate-limiter-flexible's
+ * own wrapper; the addresses matched by proxy-addr, as Express matches trusted proxies, IPv4-mapped
+ * IPv6 included).
+ */
+function withAllowlist(limiter: RateLimiterAbstract, allowlist: readonly string[]): RequestLimiter {
+  if (allowlist.length === 0) return limiter;
+  const allowed = proxyAddr.compile([...allowlist]);
+  return new RLWrapperBlackAndWhite({
+    limiter,
+    isWhiteListed: (key: unknown) => typeof key === 'string' && allowed(key, 0),
   });
 }
 
@@ -57,7 +86,7 @@ export type OnRateLimited = (res: ServerResponse, retryAfterSeconds: number) => 
  * `limiter` is shared, so every path spends the same budget.
  */
 export function rateLimitMiddleware(
-  limiter: RateLimiterAbstract,
+  limiter: RequestLimiter,
   clientAddress: (req: IncomingMessage) => string,
   onLimited: OnRateLimited,
 ): NodeHandler {

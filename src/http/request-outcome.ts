@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { CacheResult } from '../cache/cached-directory';
 import type { AccessType } from '../model/access-type';
 import type { AddressError } from '../model/email-address';
 
@@ -32,10 +33,11 @@ export type RequestOutcome = { readonly protocol: DiscoveryProtocol } & (
       readonly domain: string;
       readonly accessType: AccessType;
       readonly schema?: LoggedSchema;
+      readonly cache?: CacheResult;
     }
   | { readonly outcome: 'invalid-request'; readonly problem: InvalidRequestProblem; readonly refusedStatus?: number }
   | { readonly outcome: 'invalid-address'; readonly addressError: AddressError }
-  | { readonly outcome: 'not-hosted' | 'directory-unavailable'; readonly domain: string }
+  | { readonly outcome: 'not-hosted' | 'directory-unavailable'; readonly domain: string; readonly cache?: CacheResult }
   | { readonly outcome: 'rate-limited' | 'redirect-to-https' }
 );
 

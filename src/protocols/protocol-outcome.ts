@@ -1,3 +1,4 @@
+import type { CacheResult } from '../cache/cached-directory';
 import { addressTarget, type Discover, type DiscoveryTarget } from '../discovery/discover';
 import type { DecodedText } from '../http/query-param';
 import type { InvalidRequestProblem, LoggedSchema, DiscoveryProtocol, RequestOutcome } from '../http/request-outcome';
@@ -21,14 +22,19 @@ export interface InvalidRequest {
  */
 export type DiscoveryOutcome<Request, Settings extends MailSettings = MailSettings> =
   | { readonly kind: 'invalid-address'; readonly request: Request; readonly addressError: AddressError }
-  | { readonly kind: 'not-hosted'; readonly request: Request; readonly domain: string }
-  | {
-      readonly kind: 'unavailable';
-      readonly request: Request;
-      readonly domain: string;
-      readonly retryAfterSeconds: number;
-    }
-  | { readonly kind: 'settings'; readonly request: Request; readonly settings: Settings };
+  | ((
+      | { readonly kind: 'not-hosted'; readonly request: Request; readonly domain: string }
+      | {
+          readonly kind: 'unavailable';
+          readonly request: Request;
+          readonly domain: string;
+          readonly retryAfterSeconds: number;
+        }
+      | { readonly kind: 'settings'; readonly request: Request; readonly settings: Settings }
+    ) & {
+      /** Where the directory answer came from, for the log line; answers never depend on it. */
+      readonly cache?: CacheResult | null;
+    });
 
 /**
  * Every outcome of a discovery request, each answered by the protocol's answer table. A protocol
@@ -73,6 +79,7 @@ export async function discoverTarget<Request, Address extends UserAddress>(
   target: DiscoveryTarget<Address>,
 ): Promise<DiscoveryOutcome<Request, MailSettings<Address>>> {
   const discovery = await discover(target);
+  const { cache } = discovery;
   switch (discovery.status) {
     case 'unavailable':
       return {
@@ -80,11 +87,12 @@ export async function discoverTarget<Request, Address extends UserAddress>(
         request,
         domain: target.domain,
         retryAfterSeconds: DIRECTORY_UNAVAILABLE_RETRY_SECONDS,
+        cache,
       };
     case 'not-hosted':
-      return { kind: 'not-hosted', request, domain: target.domain };
+      return { kind: 'not-hosted', request, domain: target.domain, cache };
     case 'settings':
-      return { kind: 'settings', request, settings: discovery.settings };
+      return { kind: 'settings', request, settings: discovery.settings, cache };
   }
 }
 
@@ -109,9 +117,9 @@ export function loggedOutcomeOf<Request, Invalid extends InvalidRequest>(
     case 'invalid-address':
       return { protocol, outcome: 'invalid-address', addressError: outcome.addressError };
     case 'not-hosted':
-      return { protocol, outcome: 'not-hosted', domain: outcome.domain };
+      return { protocol, outcome: 'not-hosted', domain: outcome.domain, ...cacheOf(outcome) };
     case 'unavailable':
-      return { protocol, outcome: 'directory-unavailable', domain: outcome.domain };
+      return { protocol, outcome: 'directory-unavailable', domain: outcome.domain, ...cacheOf(outcome) };
     case 'settings':
       return {
         protocol,
@@ -119,6 +127,18 @@ export function loggedOutcomeOf<Request, Invalid extends InvalidRequest>(
         domain: outcome.settings.user.domain,
         accessType: outcome.settings.accessType,
         ...(schemaOf === undefined ? {} : { schema: schemaOf(outcome.request) }),
+        ...cacheOf(outcome),
       };
   }
+}
+
+const CACHE_FIELDS: Readonly<Record<CacheResult, { readonly cache: CacheResult }>> = {
+  hit: { cache: 'hit' },
+  miss: { cache: 'miss' },
+  stale: { cache: 'stale' },
+};
+
+/** The log line's `cache` field, when the directory said. */
+function cacheOf(outcome: { readonly cache?: CacheResult | null }): { readonly cache?: CacheResult } {
+  return outcome.cache === undefined || outcome.cache === null ? {} : CACHE_FIELDS[outcome.cache];
 }

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Router } from 'express';
 import type { ExpressBridge } from '../http/express-bridge';
 import type { NodeHandler } from '../http/fast-lane';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RequestLimiter } from '../http/rate-limit';
 import { sendAnswer, type Answer } from '../http/answer';
 import { recordOutcome, type RequestOutcome } from '../http/request-outcome';
 import { rateLimitMiddleware } from '../http/rate-limit';
@@ -28,7 +28,7 @@ export function createReply<Outcome>(
 export function limitRate(
   router: Router,
   paths: readonly string[],
-  limiter: RateLimiterAbstract | null,
+  limiter: RequestLimiter | null,
   reply: Reply<{ readonly kind: 'rate-limited'; readonly retryAfterSeconds: number }>,
   bridge: ExpressBridge,
 ): NodeHandler[] {

@@ -77,7 +77,7 @@ type Verdict = 'correct' | 'temporary' | 'other-5xx' | 'wrong';
 export function faultConfig(): AppConfig {
   return {
     ...structuredClone(exampleConfig().config),
-    rateLimit: { enabled: false, points: 120, durationSeconds: 60 },
+    rateLimit: { enabled: false, points: 120, durationSeconds: 60, allowlist: [] },
   };
 }
 

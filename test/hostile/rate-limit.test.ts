@@ -15,7 +15,7 @@ import {
 const LIMIT = 5;
 const limited = (config: AppConfig): AppConfig => ({
   ...config,
-  rateLimit: { enabled: true, points: LIMIT, durationSeconds: 60 },
+  rateLimit: { enabled: true, points: LIMIT, durationSeconds: 60, allowlist: [] },
 });
 const limitedApp = (): Express => exampleApp({ config: limited });
 

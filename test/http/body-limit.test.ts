@@ -210,7 +210,7 @@ describe.each([true, false])('body over the cap (fast lane: %s)', (fastLane) => 
 describe.each([true, false])('an answer before the body is read (fast lane: %s)', (fastLane) => {
   const server = serveOnLoopback(fastLane, (config) => ({
     ...config,
-    rateLimit: { enabled: true, points: 1, durationSeconds: 60 },
+    rateLimit: { enabled: true, points: 1, durationSeconds: 60, allowlist: [] },
   }));
   const port = (): number => server.port;
 

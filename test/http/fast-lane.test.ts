@@ -131,7 +131,7 @@ async function answersOf(app: (logger: Logger) => Express): Promise<{ answers: s
 describe('fast lane › the same answers and log lines as Express’s router', () => {
   const configs: ReadonlyArray<readonly [string, ((config: AppConfig) => AppConfig) | undefined]> = [
     ['example config', undefined],
-    ['rate limit on', (config) => ({ ...config, rateLimit: { enabled: true, points: 25, durationSeconds: 60 } })],
+    ['rate limit on', (config) => ({ ...config, rateLimit: { ...config.rateLimit, enabled: true, points: 25 } })],
     [
       'plain-HTTP Autodiscover redirected',
       (config) => ({ ...config, server: { ...config.server, redirectPlainHttpAutodiscover: true } }),

@@ -71,7 +71,7 @@ describe('GET /metrics', () => {
 
   test('rate-limit refusals are counted by protocol', async () => {
     const app = exampleApp({
-      config: (config) => ({ ...config, rateLimit: { enabled: true, points: 1, durationSeconds: 60 } }),
+      config: (config) => ({ ...config, rateLimit: { ...config.rateLimit, enabled: true, points: 1 } }),
     });
     await request(app).get(`${AUTOCONFIG}pop.user%40example.com`).expect(200);
     await request(app).get(`${AUTOCONFIG}pop.user%40example.com`).expect(429);

@@ -99,7 +99,7 @@ describe('security headers computed once from helmet', () => {
       ...config,
       admin: { ...config.admin, token },
       server: { ...config.server, redirectPlainHttpAutodiscover: true },
-      rateLimit: { enabled: true, points: 2, durationSeconds: 60 },
+      rateLimit: { enabled: true, points: 2, durationSeconds: 60, allowlist: [] },
     });
     const pox = WIRE_REQUESTS.find((request) => request.name === 'POX outlook')?.text ?? '';
     const requests = [

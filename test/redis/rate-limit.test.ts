@@ -17,7 +17,7 @@ describeWithRedis('per-IP rate limit shared through Redis', () => {
   const limitedInstance = async (): Promise<Service> => {
     const instance = redisInstance(source, testRedisConfig(prefix), undefined, (config) => ({
       ...config,
-      rateLimit: { enabled: true, ...LIMIT },
+      rateLimit: { ...config.rateLimit, enabled: true, ...LIMIT },
     }));
     instances.push(instance);
     await instance.ready(5000);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RequestLimiter } from '../../src/http/rate-limit';
 import { composeServiceAround } from '../../src/compose';
 import { loadConfig } from '../../src/config/load';
 import type { AppConfig } from '../../src/config/schema';
@@ -35,7 +35,7 @@ export function exampleApp(
   options: {
     config?: (config: AppConfig) => AppConfig;
     directory?: AccountDirectory;
-    rateLimiter?: RateLimiterAbstract;
+    rateLimiter?: RequestLimiter;
     logger?: Logger;
     /** false: every request through Express's router, to compare with the fast lane. */
     fastLane?: boolean;
@@ -45,7 +45,7 @@ export function exampleApp(
   // rate-limit tests switch it back on through `config`.
   const base = {
     ...structuredClone(exampleConfig().config),
-    rateLimit: { enabled: false, points: 120, durationSeconds: 60 },
+    rateLimit: { enabled: false, points: 120, durationSeconds: 60, allowlist: [] },
   };
   const config = options.config ? options.config(base) : base;
   const service = composeServiceAround(

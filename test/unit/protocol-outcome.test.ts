@@ -39,6 +39,7 @@ describe('discoverAddress › the ladder every router shares', () => {
       kind: 'not-hosted',
       request: REQUEST,
       domain: 'xn--bcher-kva.example',
+      cache: null,
     });
   });
 
@@ -50,6 +51,7 @@ describe('discoverAddress › the ladder every router shares', () => {
       request: REQUEST,
       domain: 'example.com',
       retryAfterSeconds: DIRECTORY_UNAVAILABLE_RETRY_SECONDS,
+      cache: 'miss',
     });
     expect(unexpected).toEqual([]);
   });
@@ -73,6 +75,7 @@ describe('discoverAddress › the ladder every router shares', () => {
       kind: 'settings',
       request: REQUEST,
       settings: settingsFor('business.user@example.com', 'business'),
+      cache: null,
     });
   });
 });

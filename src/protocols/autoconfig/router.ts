@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import type { ExpressBridge } from '../../http/express-bridge';
 import type { ProtocolRoutes } from '../../http/fast-lane';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RequestLimiter } from '../../http/rate-limit';
 import { domainTarget, type Discover } from '../../discovery/discover';
 import { queryParam } from '../../http/query-param';
 import { parseDomainName } from '../../model/email-address';
@@ -16,7 +16,7 @@ export interface AutoconfigRouterDeps {
   readonly discover: Discover;
   readonly provider: AutoconfigEmailProvider;
   /** The per-IP limiter every discovery path shares; null when rate limiting is off. */
-  readonly rateLimiter: RateLimiterAbstract | null;
+  readonly rateLimiter: RequestLimiter | null;
   /** The client's address, and Express's helpers for the answer by Host (express-bridge.ts). */
   readonly express: ExpressBridge;
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ExpressBridge } from '../../http/express-bridge';
 import type { NodeHandler, ProtocolRoutes } from '../../http/fast-lane';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RequestLimiter } from '../../http/rate-limit';
 import type { Discover } from '../../discovery/discover';
 import { clientErrorStatusOf } from '../../http/client-error-status';
 import { recordOutcome } from '../../http/request-outcome';
@@ -23,7 +23,7 @@ export interface AutodiscoverRouterDeps {
   /** When set, plain-HTTP requests are redirected here (GET 302, POST 307: method and body kept). */
   readonly plainHttpRedirectUrl: string | null;
   /** The per-IP limiter every discovery path shares; null when rate limiting is off. */
-  readonly rateLimiter: RateLimiterAbstract | null;
+  readonly rateLimiter: RequestLimiter | null;
   /** The client's address, req.secure and Express's redirect for the plain-HTTP redirect (express-bridge.ts). */
   readonly express: ExpressBridge;
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import type { ExpressBridge } from '../../http/express-bridge';
 import type { ProtocolRoutes } from '../../http/fast-lane';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RequestLimiter } from '../../http/rate-limit';
 import type { Discover } from '../../discovery/discover';
 import { queryParam } from '../../http/query-param';
 import { ok } from '../../model/result';
@@ -20,7 +20,7 @@ export interface MobileconfigRouterDeps {
   /** Signs every profile; null serves them unsigned. */
   readonly signer?: ProfileSigner | null;
   /** The per-IP limiter every discovery path shares; null when rate limiting is off. */
-  readonly rateLimiter: RateLimiterAbstract | null;
+  readonly rateLimiter: RequestLimiter | null;
   /** The client's address for the limiter (express-bridge.ts). */
   readonly express: ExpressBridge;
 }
