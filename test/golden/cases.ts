@@ -263,11 +263,17 @@ function requestedProtocol(protocol: string) {
   return parsed.value.protocol;
 }
 
-const json = (name: string, address: string, accessType: AccessType, protocol: string): GoldenCase =>
+const json = (
+  name: string,
+  address: string,
+  accessType: AccessType,
+  protocol: string,
+  config: AppConfig = BASE_CONFIG,
+): GoldenCase =>
   jsonCase(name, () => ({
     kind: 'settings',
     request: requestedProtocol(protocol),
-    settings: mailboxSettings(address, { accessType }),
+    settings: mailboxSettings(address, { accessType, config }),
   }));
 
 const JSON_CASES: readonly GoldenCase[] = [
@@ -277,6 +283,9 @@ const JSON_CASES: readonly GoldenCase[] = [
   json('business-mail-autodiscoverv1', BUSINESS_USER, 'business', 'AutodiscoverV1'),
   json('business-mail-activesync', BUSINESS_USER, 'business', 'ActiveSync'),
   json('business-mail-ews', BUSINESS_USER, 'business', 'Ews'),
+  // outlookMode redirect: AutodiscoverV1 hands Outlook to the Exchange platform, as the POX answer does.
+  json('business-redirect-autodiscoverv1', BUSINESS_USER, 'business', 'AutodiscoverV1', CONFIGS.outlookRedirect),
+  json('pop-access-redirect-mode-autodiscoverv1', POP_USER, 'pop', 'AutodiscoverV1', CONFIGS.outlookRedirect),
   json('unknown-mailbox-pop-domain-activesync', UNKNOWN_AT_POP_DOMAIN, 'pop', 'ActiveSync'),
   json('unknown-mailbox-business-domain-activesync', UNKNOWN_AT_BUSINESS_DOMAIN, 'business', 'ActiveSync'),
   // Outlook desktop really sends "Autodiscoverv1"; the answer uses Exchange Online's spelling.

@@ -416,6 +416,13 @@ describe('autodiscover-json', () => {
       'AutodiscoverV1',
       'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml',
     ],
+    ['business-redirect-autodiscoverv1', 200, 'AutodiscoverV1', 'https://mamutmail.com/Autodiscover/Autodiscover.xml'],
+    [
+      'pop-access-redirect-mode-autodiscoverv1',
+      200,
+      'AutodiscoverV1',
+      'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml',
+    ],
     ['business-mail-activesync', 200, 'ActiveSync', 'https://mamutmail.com/Microsoft-Server-ActiveSync'],
     ['business-mail-ews', 200, 'Ews', 'https://mamutmail.com/EWS/Exchange.asmx'],
     [
