@@ -17,6 +17,7 @@ import { createAutoconfigRoutes } from './protocols/autoconfig/router';
 import { createAutodiscoverJsonRoutes } from './protocols/autodiscover-json/router';
 import { createAutodiscoverRoutes } from './protocols/autodiscover/router';
 import { createMobileconfigRoutes } from './protocols/mobileconfig/router';
+import { createPaccRoutes } from './protocols/pacc/router';
 
 /** What the app is built from; compose.ts builds each from the config (tests through it too). */
 export interface AppDeps {
@@ -79,6 +80,7 @@ export function buildApp(deps: AppDeps): Express {
     }),
     createAutoconfigRoutes({ discover, provider: config.provider, rateLimiter, express: bridge }),
     createMobileconfigRoutes({ discover, issuer: config.provider, rateLimiter, express: bridge }),
+    createPaccRoutes({ discover, provider: config.provider, rateLimiter, express: bridge }),
   ];
   for (const { router } of protocols) app.use(router);
   const errorHandler = createErrorHandler(logger);

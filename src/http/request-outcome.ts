@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { AccessType } from '../model/access-type';
 import type { AddressError } from '../model/email-address';
 
-export type DiscoveryProtocol = 'autodiscover' | 'autodiscover-json' | 'autoconfig' | 'mobileconfig';
+export type DiscoveryProtocol = 'autodiscover' | 'autodiscover-json' | 'autoconfig' | 'mobileconfig' | 'pacc';
 
 /** Why a request was refused before any address was looked at; each protocol has its own. */
 export type InvalidRequestProblem =
@@ -15,7 +15,9 @@ export type InvalidRequestProblem =
   // Autodiscover v2 JSON
   | 'unknown-protocol'
   // autoconfig: no emailaddress, and the Host is not a domain
-  | 'no-domain';
+  | 'no-domain'
+  // PACC: the Host is not ua-auto-config.<domain>
+  | 'not-a-pacc-host';
 
 /** Which Autodiscover answer the client asked for; logged with Autodiscover POX outcomes. */
 export type LoggedSchema = 'outlook' | 'mobilesync';

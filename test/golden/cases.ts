@@ -21,6 +21,7 @@ import type { ResponseSchema } from '../../src/protocols/autodiscover/parse-requ
 import { renderMobileSyncResponse, renderOutlookResponse } from '../../src/protocols/autodiscover/render';
 import { renderAutodiscoverError, type AutodiscoverErrorCode } from '../../src/protocols/autodiscover/render-error';
 import { renderAppleProfile } from '../../src/protocols/mobileconfig/render';
+import { renderPaccDocument } from '../../src/protocols/pacc/render';
 import { DIRECTORY_UNAVAILABLE_RETRY_SECONDS } from '../../src/protocols/protocol-outcome';
 import { exampleConfig, FIXED_NOW } from '../support/app';
 
@@ -31,6 +32,7 @@ export const GOLDEN_PROTOCOLS = [
   'autodiscover-json',
   'autoconfig',
   'mobileconfig',
+  'pacc',
 ] as const;
 export type GoldenProtocol = (typeof GOLDEN_PROTOCOLS)[number];
 
@@ -41,6 +43,8 @@ export const GOLDEN_EXTENSION: Readonly<Record<GoldenProtocol, string>> = {
   'autodiscover-json': 'json',
   autoconfig: 'xml',
   mobileconfig: 'mobileconfig',
+  // Exactly the bytes served, which the _ua-auto-config TXT record digests.
+  pacc: 'json',
 };
 
 export interface GoldenCase {
@@ -115,6 +119,29 @@ export const CONFIGS = {
       smtp: [{ host: 'smtp.other-provider.example', port: 2525, socket: 'starttls' }],
     },
   })),
+  /** Some servers PACC can describe (implicit TLS on the default port), some it cannot. */
+  mixedTls: configWith((config) => ({
+    ...config,
+    popAccess: {
+      ...config.popAccess,
+      imap: { host: 'imap.mixed.example', port: 143, socket: 'starttls' },
+      pop3: { host: 'pop.mixed.example', port: 995, socket: 'tls' },
+      smtp: [
+        { host: 'submission.mixed.example', port: 587, socket: 'starttls' },
+        { host: 'smtps.mixed.example', port: 465, socket: 'tls' },
+      ],
+    },
+  })),
+  /** Provider names longer than PACC allows (60 and 20 code points), with an astral character at the cut. */
+  longProviderNames: configWith((config) => ({
+    ...config,
+    provider: {
+      ...config.provider,
+      // 59 code points, then U+1F418 as the 60th (UTF-16 units 59 and 60): cut after it, not through it.
+      name: 'Mamut Mail f\u00fcr Gesch\u00e4ftskunden und Privatkunden in Europa: \u{1F418} und mehr',
+      shortName: 'Mamut Mail Gesch\u00e4ftskunden',
+    },
+  })),
 } as const;
 
 function configWith(change: (config: AppConfig) => AppConfig): AppConfig {
@@ -144,11 +171,11 @@ export function mailboxSettings(address: string, answer: MailboxAnswer): Address
   });
 }
 
-/** Settings for a domain only (autoconfig without `emailaddress`): usernames become placeholders. */
-function domainSettings(domain: string, accessType: AccessType): MailSettings {
+/** Settings for a domain only (autoconfig without `emailaddress`, PACC): usernames become placeholders. */
+function domainSettings(domain: string, accessType: AccessType, config: AppConfig = BASE_CONFIG): MailSettings {
   const parsed = parseDomainName(domain);
   if (!parsed.ok) throw new Error(`golden case domain ${JSON.stringify(domain)} is invalid`);
-  return resolveSettings(buildProviderProfile(BASE_CONFIG), {
+  return resolveSettings(buildProviderProfile(config), {
     accessType,
     domain: parsed.value.ascii,
     address: null,
@@ -370,12 +397,35 @@ const MOBILECONFIG_CASES: readonly GoldenCase[] = [
   profile('other-provider-business-mail', BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
 ];
 
+// ---- PACC --------------------------------------------------------------------------------------
+
+/** The document a POP access domain serves on ua-auto-config.<domain>; refusals are no document. */
+const pacc = (name: string, domain: string, config: AppConfig = BASE_CONFIG): GoldenCase => ({
+  protocol: 'pacc',
+  name,
+  render: () => {
+    const rendering = renderPaccDocument(domainSettings(domain, 'pop', config), config.provider);
+    if (rendering.kind !== 'document') throw new Error(`golden case pacc/${name} renders no document`);
+    return rendering.body;
+  },
+});
+
+const PACC_CASES: readonly GoldenCase[] = [
+  pacc('pop-access-domain', 'example.com'),
+  // The document names no domain: an IDN domain serves the same bytes.
+  pacc('idn-domain', 'bücher.example'),
+  pacc('pop3-preferred', 'example.com', CONFIGS.pop3Preferred),
+  pacc('only-implicit-tls-servers', 'example.com', CONFIGS.mixedTls),
+  pacc('long-provider-names', 'example.com', CONFIGS.longProviderNames),
+];
+
 export const GOLDEN_CASES: readonly GoldenCase[] = [
   ...OUTLOOK_CASES,
   ...MOBILESYNC_CASES,
   ...JSON_CASES,
   ...AUTOCONFIG_CASES,
   ...MOBILECONFIG_CASES,
+  ...PACC_CASES,
 ];
 
 /** test/golden/<protocol>/<name>.<ext>, relative to test/golden/. */
