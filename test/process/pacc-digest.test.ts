@@ -1,0 +1,107 @@
+/**
+ * `npm run pacc:digest -- <domain>`, run the way npm runs it (tsx) with only the given environment:
+ * the _ua-auto-config TXT record for the bytes the service serves for that domain with the same
+ * configuration and directory (docs/protocols.md §10.4), checked against those bytes as served.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import request from 'supertest';
+import { PACC_PATH } from '../../src/protocols/pacc/paths';
+import { exampleApp, REPO_ROOT } from '../support/app';
+import { runCli } from '../support/cli';
+
+const CLI = path.join(REPO_ROOT, 'src/cli/pacc-digest.ts');
+const cli = (args: readonly string[], env: Record<string, string> = {}) => runCli(CLI, args, env);
+
+/** The record's line for the SHA-256 of the bytes the app serves on ua-auto-config.<domain>. */
+async function recordForServedBytes(app: Express, domain: string): Promise<string> {
+  const res = await request(app).get(PACC_PATH).set('Host', `ua-auto-config.${domain}`);
+  expect(res.status).toBe(200);
+  const digest = createHash('sha256').update(Buffer.from(res.text, 'utf8')).digest('base64');
+  return `_ua-auto-config.${domain}. IN TXT "v=UAAC1; a=sha256; d=${digest}"\n`;
+}
+
+let folder: string;
+beforeAll(() => {
+  folder = mkdtempSync(path.join(tmpdir(), 'pacc-digest-'));
+});
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describe('npm run pacc:digest', () => {
+  test('a POP access domain of the example config › exit 0, the TXT record of the bytes served', async () => {
+    const run = await cli(['example.com']);
+    expect(run).toEqual({ code: 0, stdout: await recordForServedBytes(exampleApp(), 'example.com'), stderr: '' });
+  });
+
+  test('the domain in any letter case › the record names it in lower case', async () => {
+    const run = await cli(['EXAMPLE.com']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(await recordForServedBytes(exampleApp(), 'example.com'));
+  });
+
+  test('another configuration (CONFIG_FILE) › the digest of what that configuration serves', async () => {
+    const configFile = path.join(folder, 'other.json');
+    const provider = { name: 'Other Mail', shortName: 'Other' };
+    const smtp = [{ host: 'smtp.other.example', port: 465, socket: 'tls' }];
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        provider,
+        popAccess: { smtp },
+        directory: { type: 'file', file: path.join(REPO_ROOT, 'config/accounts.json'), watch: false },
+      }),
+    );
+    const run = await cli(['example.com'], { CONFIG_FILE: configFile });
+    const app = exampleApp({
+      config: (c) => ({
+        ...c,
+        provider: { ...c.provider, ...provider },
+        popAccess: { ...c.popAccess, smtp: [{ host: 'smtp.other.example', port: 465, socket: 'tls' }] },
+      }),
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(await recordForServedBytes(app, 'example.com'));
+    expect(run.stdout).not.toBe((await cli(['example.com'])).stdout);
+  });
+
+  test.each([
+    ['a Business Mail domain', 'example.org', 'Business Mail (Exchange), which PACC cannot describe'],
+    ['a domain this service does not host', 'example.net', 'not a domain this service hosts'],
+  ])('%s › exit 1, no record, the reason on stderr', async (_label, domain, reason) => {
+    const run = await cli([domain]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(reason);
+    expect(run.stderr).toContain('Publish no _ua-auto-config record');
+  });
+
+  test('an invalid configuration › exit 1 with the problems start-up lists', async () => {
+    const configFile = path.join(folder, 'bad.json');
+    writeFileSync(configFile, JSON.stringify({ popAccess: { smtp: [] } }));
+    const run = await cli(['example.com'], { CONFIG_FILE: configFile });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('popAccess.smtp');
+  });
+
+  test.each([
+    ['no domain', []],
+    ['two domains', ['example.com', 'example.org']],
+    ['not a domain', ['not a domain']],
+    ['an address instead of a domain', ['jane@example.com']],
+    ['an unknown option', ['--all', 'example.com']],
+  ])('%s › exit 2 with the usage', async (_label, args) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('Usage:');
+  });
+
+  test('--help › exit 0, the usage', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('npm run pacc:digest -- example.com');
+  });
+});
