@@ -1,10 +1,13 @@
 /**
  * `npm run pacc:digest -- <domain>`, run the way npm runs it (tsx) with only the given environment:
- * the _ua-auto-config TXT record for the bytes the service serves for that domain with the same
- * configuration and directory (docs/protocols.md §10.4), checked against those bytes as served.
+ * the _ua-auto-config TXT record for the bytes the service serves for that domain, built in process
+ * from the same configuration and directory or asked over --url (docs/protocols.md §10.4), checked
+ * against those bytes as served.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
@@ -69,13 +72,37 @@ describe('npm run pacc:digest', () => {
 
   test.each([
     ['a Business Mail domain', 'example.org', 'Business Mail (Exchange), which PACC cannot describe'],
-    ['a domain this service does not host', 'example.net', 'not a domain this service hosts'],
+    ['a domain this service does not host', 'example.net', 'HTTP 404: No PACC configuration for this domain.'],
   ])('%s › exit 1, no record, the reason on stderr', async (_label, domain, reason) => {
     const run = await cli([domain]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(reason);
     expect(run.stderr).toContain('Publish no _ua-auto-config record');
+  });
+
+  test('--url of a running instance › the record of the bytes that instance serves, asked with Host ua-auto-config.<domain>', async () => {
+    const app = exampleApp({ config: (c) => ({ ...c, provider: { ...c.provider, name: 'Running Instance Mail' } }) });
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const run = await cli(['example.com', '--url', `http://127.0.0.1:${port}`]);
+      expect(run).toEqual({ code: 0, stdout: await recordForServedBytes(app, 'example.com'), stderr: '' });
+      expect(run.stdout).not.toBe((await cli(['example.com'])).stdout);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('--url nobody listens on › exit 1, cannot reach', async () => {
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const run = await cli(['example.com', '--url', `http://127.0.0.1:${port}`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`cannot reach http://127.0.0.1:${port}`);
   });
 
   test('an invalid configuration › exit 1 with the problems start-up lists', async () => {
@@ -92,6 +119,7 @@ describe('npm run pacc:digest', () => {
     ['not a domain', ['not a domain']],
     ['an address instead of a domain', ['jane@example.com']],
     ['an unknown option', ['--all', 'example.com']],
+    ['--url that is not a base URL', ['example.com', '--url', 'localhost:8080']],
   ])('%s › exit 2 with the usage', async (_label, args) => {
     const run = await cli(args);
     expect(run.code).toBe(2);

@@ -4,11 +4,11 @@ import type { AppConfig } from '../../src/config/schema';
 import type { AccessType } from '../../src/model/access-type';
 import type { MailSettings } from '../../src/model/mail-settings';
 import { resolveSettings } from '../../src/model/resolve-settings';
-import { answerPacc, PACC_REFUSAL_MESSAGES, type PaccOutcome } from '../../src/protocols/pacc/answers';
-import { paccTxtRecord, paccTxtValue } from '../../src/protocols/pacc/digest';
+import { answerPacc, type PaccOutcome } from '../../src/protocols/pacc/answers';
+import { PACC_DOCUMENT_HOST_PREFIX, PACC_DOCUMENT_PATH, paccTxtRecord, paccTxtValue } from '../../src/cli/pacc-record';
 import { paccDomainOf } from '../../src/protocols/pacc/parse-request';
-import { PACC_CONTENT_TYPE } from '../../src/protocols/pacc/paths';
-import { renderPaccDocument } from '../../src/protocols/pacc/render';
+import { PACC_CONTENT_TYPE, PACC_HOST_PREFIX, PACC_PATH } from '../../src/protocols/pacc/paths';
+import { PACC_REFUSAL_MESSAGES, renderPaccDocument } from '../../src/protocols/pacc/render';
 import { expectedPlainText } from '../support/answers';
 import { EXAMPLE_CONFIG } from '../support/settings';
 
@@ -98,26 +98,32 @@ describe('renderPaccDocument › what PACC can describe', () => {
 
 describe('paccTxtValue › the SHA-256 of the exact bytes, base64', () => {
   /** openssl, not node:crypto: the digest checked with the tool an admin would use. */
-  const opensslDigest = (body: string): string =>
-    execFileSync('sh', ['-c', 'openssl dgst -sha256 -binary | openssl base64 -A'], { input: Buffer.from(body, 'utf8') })
+  const opensslDigest = (body: Buffer): string =>
+    execFileSync('sh', ['-c', 'openssl dgst -sha256 -binary | openssl base64 -A'], { input: body })
       .toString('utf8')
       .trim();
 
   test.each([
-    ['the example document', rendered(domainSettings('pop'))],
-    ['non-ASCII text (digested as UTF-8)', '{"info":{"provider":{"name":"Mamut für 🐘"}}}'],
-    ['empty', ''],
+    ['the example document', Buffer.from(rendered(domainSettings('pop')), 'utf8')],
+    ['non-ASCII text (the UTF-8 bytes)', Buffer.from('{"info":{"provider":{"name":"Mamut für 🐘"}}}', 'utf8')],
+    ['empty', Buffer.alloc(0)],
   ])('%s › v=UAAC1; a=sha256; d=<openssl digest>', (_label, body) => {
     expect(paccTxtValue(body)).toBe(`v=UAAC1; a=sha256; d=${opensslDigest(body)}`);
   });
 
   test('one more byte › another digest', () => {
-    const body = rendered(domainSettings('pop'));
-    expect(paccTxtValue(`${body}\n`)).not.toBe(paccTxtValue(body));
+    const body = Buffer.from(rendered(domainSettings('pop')), 'utf8');
+    expect(paccTxtValue(Buffer.concat([body, Buffer.from('\n')]))).not.toBe(paccTxtValue(body));
   });
 
   test('the zone-file line names _ua-auto-config.<domain>. and quotes the value', () => {
-    expect(paccTxtRecord('example.com', 'x')).toBe(`_ua-auto-config.example.com. IN TXT "${paccTxtValue('x')}"`);
+    const body = Buffer.from('x');
+    expect(paccTxtRecord('example.com', body)).toBe(`_ua-auto-config.example.com. IN TXT "${paccTxtValue(body)}"`);
+  });
+
+  test('pacc:digest asks the path and host the PACC route answers', () => {
+    expect(PACC_DOCUMENT_PATH).toBe(PACC_PATH);
+    expect(PACC_DOCUMENT_HOST_PREFIX).toBe(PACC_HOST_PREFIX);
   });
 });
 

@@ -4,7 +4,7 @@ import { PLAIN_TEXT_ANSWERS } from '../plain-text-answers';
 import type { ProtocolOutcome } from '../protocol-outcome';
 import type { PaccInvalidRequest } from './parse-request';
 import { PACC_CONTENT_TYPE } from './paths';
-import { renderPaccDocument, type PaccProvider, type PaccRefusal } from './render';
+import { PACC_REFUSAL_MESSAGES, renderPaccDocument, type PaccProvider } from './render';
 
 const renderPaccDocumentOnce = memoizeRendering(renderPaccDocument);
 
@@ -12,16 +12,6 @@ const renderPaccDocumentOnce = memoizeRendering(renderPaccDocument);
 export type PaccOutcome = ProtocolOutcome<null, PaccInvalidRequest>;
 
 const NO_PACC_FOR_HOST = 'No PACC configuration for this host; PACC is asked on ua-auto-config.<domain>.';
-
-/** Why a hosted domain has no document; the client goes on to autoconfig or Autodiscover. */
-export const PACC_REFUSAL_MESSAGES: Readonly<Record<PaccRefusal, string>> = {
-  'business-mail':
-    'No PACC configuration for this domain: its mailboxes are Business Mail (Exchange), which PACC cannot describe; use Autodiscover.',
-  'no-implicit-tls-incoming':
-    'No PACC configuration for this domain: no IMAP server on 993 or POP3 server on 995 with implicit TLS, as PACC requires.',
-  'no-implicit-tls-submission':
-    'No PACC configuration for this domain: no submission server on 465 with implicit TLS, as PACC requires.',
-};
 
 /**
  * Every PACC outcome's answer (docs/protocols.md §10). The format has no error body: anything but

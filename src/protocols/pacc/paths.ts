@@ -5,7 +5,5 @@
 export const PACC_PATH = '/.well-known/user-agent-configuration.json';
 /** The host a client asks: this label, then the domain of the address. */
 export const PACC_HOST_PREFIX = 'ua-auto-config.';
-/** The TXT record holding the document's digest: this label, then the domain. */
-export const PACC_TXT_PREFIX = '_ua-auto-config.';
 /** JSON has no charset parameter (RFC 8259 §11); the body is UTF-8. */
 export const PACC_CONTENT_TYPE = 'application/json';

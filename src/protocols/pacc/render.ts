@@ -14,6 +14,16 @@ export type PaccRefusal =
   | 'no-implicit-tls-incoming'
   | 'no-implicit-tls-submission';
 
+/** Why a hosted domain has no document (the 404's text, and pacc:digest's); the client goes on to autoconfig or Autodiscover. */
+export const PACC_REFUSAL_MESSAGES: Readonly<Record<PaccRefusal, string>> = {
+  'business-mail':
+    'No PACC configuration for this domain: its mailboxes are Business Mail (Exchange), which PACC cannot describe; use Autodiscover.',
+  'no-implicit-tls-incoming':
+    'No PACC configuration for this domain: no IMAP server on 993 or POP3 server on 995 with implicit TLS, as PACC requires.',
+  'no-implicit-tls-submission':
+    'No PACC configuration for this domain: no submission server on 465 with implicit TLS, as PACC requires.',
+};
+
 export type PaccRendering =
   { readonly kind: 'document'; readonly body: string } | { readonly kind: 'refused'; readonly reason: PaccRefusal };
 
