@@ -5,7 +5,7 @@
  * against those bytes as served.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -126,6 +126,17 @@ describe('npm run pacc:digest', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('Usage:');
   });
+
+  test.each(['example.com', 'example.org'])(
+    'the README shows what `npm run --silent pacc:digest -- %s` prints',
+    async (domain) => {
+      const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8').split('\n');
+      const at = readme.indexOf(`$ npm run --silent pacc:digest -- ${domain}`);
+      expect(at).toBeGreaterThan(-1);
+      const run = await cli([domain]);
+      expect(`${readme[at + 1] ?? ''}\n`).toBe(run.stdout + run.stderr);
+    },
+  );
 
   test('--help › exit 0, the usage', async () => {
     const run = await cli(['--help']);
