@@ -20,6 +20,7 @@ import { createAutodiscoverJsonRoutes } from './protocols/autodiscover-json/rout
 import { createAutodiscoverRoutes } from './protocols/autodiscover/router';
 import type { ProfileSigner } from './protocols/mobileconfig/profile-signer';
 import { createMobileconfigRoutes } from './protocols/mobileconfig/router';
+import { createPaccRoutes } from './protocols/pacc/router';
 
 /** What the app is built from; compose.ts builds each from the config (tests through it too). */
 export interface AppDeps {
@@ -96,6 +97,7 @@ export function buildApp(deps: AppDeps): Express {
       rateLimiter,
       express: bridge,
     }),
+    createPaccRoutes({ discover, provider: config.provider, rateLimiter, express: bridge }),
   ];
   for (const { router } of protocols) app.use(router);
   const errorHandler = createErrorHandler(logger);

@@ -3,7 +3,7 @@ import type { CacheResult } from '../cache/cached-directory';
 import type { AccessType } from '../model/access-type';
 import type { AddressError } from '../model/email-address';
 
-export type DiscoveryProtocol = 'autodiscover' | 'autodiscover-json' | 'autoconfig' | 'mobileconfig';
+export type DiscoveryProtocol = 'autodiscover' | 'autodiscover-json' | 'autoconfig' | 'mobileconfig' | 'pacc';
 
 /** Why a request was refused before any address was looked at; each protocol has its own. */
 export type InvalidRequestProblem =
@@ -18,7 +18,9 @@ export type InvalidRequestProblem =
   // autoconfig: no emailaddress, and the Host is not a domain
   | 'no-domain'
   // Apple profiles: a platform parameter that is neither ios nor macos
-  | 'unknown-platform';
+  | 'unknown-platform'
+  // PACC: the Host is not ua-auto-config.<domain>
+  | 'not-a-pacc-host';
 
 /** Which Autodiscover answer the client asked for; logged with Autodiscover POX outcomes. */
 export type LoggedSchema = 'outlook' | 'mobilesync';

@@ -31,6 +31,7 @@ import {
   type SigningCredentials,
 } from '../../src/protocols/mobileconfig/profile-signer';
 import { renderAppleProfile } from '../../src/protocols/mobileconfig/render';
+import { renderPaccDocument } from '../../src/protocols/pacc/render';
 import { DIRECTORY_UNAVAILABLE_RETRY_SECONDS } from '../../src/protocols/protocol-outcome';
 import { exampleConfig, FIXED_NOW } from '../support/app';
 
@@ -42,6 +43,7 @@ export const GOLDEN_PROTOCOLS = [
   'autoconfig',
   'mobileconfig',
   'mobileconfig-signed',
+  'pacc',
 ] as const;
 export type GoldenProtocol = (typeof GOLDEN_PROTOCOLS)[number];
 
@@ -54,6 +56,8 @@ export const GOLDEN_EXTENSION: Readonly<Record<GoldenProtocol, string>> = {
   mobileconfig: 'mobileconfig',
   // What a signed profile holds, as JSON: its bytes are DER, pinned here by their SHA-256.
   'mobileconfig-signed': 'json',
+  // Exactly the bytes served, which the _ua-auto-config TXT record digests.
+  pacc: 'json',
 };
 
 export interface GoldenCase {
@@ -128,6 +132,29 @@ export const CONFIGS = {
       smtp: [{ host: 'smtp.other-provider.example', port: 2525, socket: 'starttls' }],
     },
   })),
+  /** Some servers PACC can describe (implicit TLS on the default port), some it cannot. */
+  mixedTls: configWith((config) => ({
+    ...config,
+    popAccess: {
+      ...config.popAccess,
+      imap: { host: 'imap.mixed.example', port: 143, socket: 'starttls' },
+      pop3: { host: 'pop.mixed.example', port: 995, socket: 'tls' },
+      smtp: [
+        { host: 'submission.mixed.example', port: 587, socket: 'starttls' },
+        { host: 'smtps.mixed.example', port: 465, socket: 'tls' },
+      ],
+    },
+  })),
+  /** Provider names longer than PACC allows (60 and 20 code points), with an astral character at the cut. */
+  longProviderNames: configWith((config) => ({
+    ...config,
+    provider: {
+      ...config.provider,
+      // 59 code points, then U+1F418 as the 60th (UTF-16 units 59 and 60): cut after it, not through it.
+      name: 'Mamut Mail f\u00fcr Gesch\u00e4ftskunden und Privatkunden in Europa: \u{1F418} und mehr',
+      shortName: 'Mamut Mail Gesch\u00e4ftskunden',
+    },
+  })),
 } as const;
 
 function configWith(change: (config: AppConfig) => AppConfig): AppConfig {
@@ -157,11 +184,11 @@ export function mailboxSettings(address: string, answer: MailboxAnswer): Address
   });
 }
 
-/** Settings for a domain only (autoconfig without `emailaddress`): usernames become placeholders. */
-function domainSettings(domain: string, accessType: AccessType): MailSettings {
+/** Settings for a domain only (autoconfig without `emailaddress`, PACC): usernames become placeholders. */
+function domainSettings(domain: string, accessType: AccessType, config: AppConfig = BASE_CONFIG): MailSettings {
   const parsed = parseDomainName(domain);
   if (!parsed.ok) throw new Error(`golden case domain ${JSON.stringify(domain)} is invalid`);
-  return resolveSettings(buildProviderProfile(BASE_CONFIG), {
+  return resolveSettings(buildProviderProfile(config), {
     accessType,
     domain: parsed.value.ascii,
     address: null,
@@ -276,11 +303,17 @@ function requestedProtocol(protocol: string) {
   return parsed.value.protocol;
 }
 
-const json = (name: string, address: string, accessType: AccessType, protocol: string): GoldenCase =>
+const json = (
+  name: string,
+  address: string,
+  accessType: AccessType,
+  protocol: string,
+  config: AppConfig = BASE_CONFIG,
+): GoldenCase =>
   jsonCase(name, () => ({
     kind: 'settings',
     request: requestedProtocol(protocol),
-    settings: mailboxSettings(address, { accessType }),
+    settings: mailboxSettings(address, { accessType, config }),
   }));
 
 const JSON_CASES: readonly GoldenCase[] = [
@@ -290,6 +323,9 @@ const JSON_CASES: readonly GoldenCase[] = [
   json('business-mail-autodiscoverv1', BUSINESS_USER, 'business', 'AutodiscoverV1'),
   json('business-mail-activesync', BUSINESS_USER, 'business', 'ActiveSync'),
   json('business-mail-ews', BUSINESS_USER, 'business', 'Ews'),
+  // outlookMode redirect: AutodiscoverV1 hands Outlook to the Exchange platform, as the POX answer does.
+  json('business-redirect-autodiscoverv1', BUSINESS_USER, 'business', 'AutodiscoverV1', CONFIGS.outlookRedirect),
+  json('pop-access-redirect-mode-autodiscoverv1', POP_USER, 'pop', 'AutodiscoverV1', CONFIGS.outlookRedirect),
   json('unknown-mailbox-pop-domain-activesync', UNKNOWN_AT_POP_DOMAIN, 'pop', 'ActiveSync'),
   json('unknown-mailbox-business-domain-activesync', UNKNOWN_AT_BUSINESS_DOMAIN, 'business', 'ActiveSync'),
   // Outlook desktop really sends "Autodiscoverv1"; the answer uses Exchange Online's spelling.
@@ -474,6 +510,27 @@ const MOBILECONFIG_SIGNED_CASES: readonly GoldenCase[] = Object.keys(SIGNED_PROF
   name,
   render: () => describeSignedProfile(name),
 }));
+// ---- PACC --------------------------------------------------------------------------------------
+
+/** The document a POP access domain serves on ua-auto-config.<domain>; refusals are no document. */
+const pacc = (name: string, domain: string, config: AppConfig = BASE_CONFIG): GoldenCase => ({
+  protocol: 'pacc',
+  name,
+  render: () => {
+    const rendering = renderPaccDocument(domainSettings(domain, 'pop', config), config.provider);
+    if (rendering.kind !== 'document') throw new Error(`golden case pacc/${name} renders no document`);
+    return rendering.body;
+  },
+});
+
+const PACC_CASES: readonly GoldenCase[] = [
+  pacc('pop-access-domain', 'example.com'),
+  // The document names no domain: an IDN domain serves the same bytes.
+  pacc('idn-domain', 'bücher.example'),
+  pacc('pop3-preferred', 'example.com', CONFIGS.pop3Preferred),
+  pacc('only-implicit-tls-servers', 'example.com', CONFIGS.mixedTls),
+  pacc('long-provider-names', 'example.com', CONFIGS.longProviderNames),
+];
 
 export const GOLDEN_CASES: readonly GoldenCase[] = [
   ...OUTLOOK_CASES,
@@ -482,6 +539,7 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   ...AUTOCONFIG_CASES,
   ...MOBILECONFIG_CASES,
   ...MOBILECONFIG_SIGNED_CASES,
+  ...PACC_CASES,
 ];
 
 /** test/golden/<protocol>/<name>.<ext>, relative to test/golden/. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import plist from 'plist';
 import { JSON_PROTOCOLS } from '../../src/protocols/autodiscover-json/parse-request';
+import { parseDomainName } from '../../src/model/email-address';
 import {
   MOBILESYNC_RESPONSE_SCHEMA,
   OUTLOOK_RESPONSE_SCHEMA,
@@ -16,6 +17,7 @@ import {
 } from '../../src/protocols/autodiscover/paths';
 import {
   BUSINESS_USER,
+  CONFIGS,
   ERROR_SERVER_ID,
   GOLDEN_CASES,
   GOLDEN_EXTENSION,
@@ -422,6 +424,13 @@ describe('autodiscover-json', () => {
       'AutodiscoverV1',
       'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml',
     ],
+    ['business-redirect-autodiscoverv1', 200, 'AutodiscoverV1', 'https://mamutmail.com/Autodiscover/Autodiscover.xml'],
+    [
+      'pop-access-redirect-mode-autodiscoverv1',
+      200,
+      'AutodiscoverV1',
+      'https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml',
+    ],
     ['business-mail-activesync', 200, 'ActiveSync', 'https://mamutmail.com/Microsoft-Server-ActiveSync'],
     ['business-mail-ews', 200, 'Ews', 'https://mamutmail.com/EWS/Exchange.asmx'],
     [
@@ -809,5 +818,94 @@ describe('another provider: every value from config', () => {
 
   test('Business Mail: the Windows domain hosting02 where a client asks for one', () => {
     expect(text('autodiscover', 'other-provider-business-mail')).toContain('hosting02');
+  });
+});
+
+// ---- PACC (docs/protocols.md §10) ---------------------------------------------------------------------
+
+/** The protocol names the drafts define for the servers we have (§10.3): IMAP, POP3, submission under both names. */
+const PACC_TEXT_PROTOCOLS = ['imap', 'pop3', 'submit', 'smtp'];
+
+function paccDocumentOf(name: string): unknown {
+  return JSON.parse(goldenText(goldenCase('pacc', name))) as unknown;
+}
+
+function keysOf(value: unknown): string[] {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
+}
+
+describe('pacc', () => {
+  describe.each(named(casesOf('pacc')))('%s', (name) => {
+    const document = paccDocumentOf(name);
+
+    test('the members the draft requires, and no others: protocols, authentication, info', () => {
+      expect(keysOf(document)).toEqual(['protocols', 'authentication', 'info']);
+    });
+
+    test('protocols: text protocols only, each exactly {host} with a host name; submit and smtp name one server', () => {
+      const protocols = at(document, 'protocols');
+      const names = keysOf(protocols);
+      expect(names.length).toBeGreaterThan(0);
+      for (const protocol of names) {
+        expect(PACC_TEXT_PROTOCOLS).toContain(protocol);
+        expect(keysOf(at(protocols, protocol))).toEqual(['host']);
+        expect(parseDomainName(stringAt(protocols, protocol, 'host')).ok).toBe(true);
+      }
+      expect(names.some((protocol) => protocol === 'imap' || protocol === 'pop3')).toBe(true);
+      expect(at(protocols, 'smtp')).toEqual(at(protocols, 'submit'));
+    });
+
+    test('authentication: password, and nothing we do not offer (no oauth-public)', () => {
+      expect(at(document, 'authentication')).toEqual({ password: true });
+    });
+
+    test('info.provider: a name of at most 60 code points, a shortName of at most 20 when given', () => {
+      expect(keysOf(at(document, 'info'))).toEqual(['provider']);
+      const provider = at(document, 'info', 'provider');
+      const providerName = stringAt(provider, 'name');
+      expect(Array.from(providerName).length).toBeGreaterThan(0);
+      expect(Array.from(providerName).length).toBeLessThanOrEqual(60);
+      const shortName = at(provider, 'shortName');
+      if (shortName !== undefined) expect(Array.from(stringAt(provider, 'shortName')).length).toBeLessThanOrEqual(20);
+    });
+
+    test('one compact line: no whitespace outside strings, no trailing newline', () => {
+      const text = goldenText(goldenCase('pacc', name));
+      expect(text).toBe(JSON.stringify(document));
+    });
+  });
+
+  test.each([
+    ['pop-access-domain', ['imap', 'pop3', 'submit', 'smtp']],
+    ['idn-domain', ['imap', 'pop3', 'submit', 'smtp']],
+    ['pop3-preferred', ['pop3', 'imap', 'submit', 'smtp']],
+    ['only-implicit-tls-servers', ['pop3', 'submit', 'smtp']],
+  ])('%s: protocols %j, preferred incoming first', (name, protocols) => {
+    expect(keysOf(at(paccDocumentOf(name), 'protocols'))).toEqual(protocols);
+  });
+
+  test('pop-access-domain: every server mamutmail.com, the provider as configured', () => {
+    const document = paccDocumentOf('pop-access-domain');
+    for (const protocol of ['imap', 'pop3', 'submit'])
+      expect(stringAt(document, 'protocols', protocol, 'host')).toBe('mamutmail.com');
+    expect(at(document, 'info', 'provider')).toEqual({ name: 'Mamut Mail', shortName: 'Mamut' });
+  });
+
+  test('idn-domain: the document names no domain, so every domain serves the same bytes', () => {
+    expect(goldenBytes(goldenCase('pacc', 'idn-domain'))).toEqual(goldenBytes(goldenCase('pacc', 'pop-access-domain')));
+  });
+
+  test('only-implicit-tls-servers: IMAP on 143 STARTTLS left out; submission is the 465 server, not the 587 one', () => {
+    const document = paccDocumentOf('only-implicit-tls-servers');
+    expect(stringAt(document, 'protocols', 'pop3', 'host')).toBe('pop.mixed.example');
+    expect(stringAt(document, 'protocols', 'submit', 'host')).toBe('smtps.mixed.example');
+  });
+
+  test('long-provider-names: the name cut at 60 code points (an astral character kept whole), shortName left out', () => {
+    const provider = at(paccDocumentOf('long-provider-names'), 'info', 'provider');
+    const configured = CONFIGS.longProviderNames.provider.name;
+    expect(stringAt(provider, 'name')).toBe(Array.from(configured).slice(0, 60).join(''));
+    expect(stringAt(provider, 'name').endsWith('\u{1F418}')).toBe(true);
+    expect(keysOf(provider)).toEqual(['name']);
   });
 });

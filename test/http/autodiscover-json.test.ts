@@ -93,3 +93,42 @@ describe('GET /autodiscover/autodiscover.json › edge cases', () => {
     expect(body['ErrorCode']).toBe('InvalidProtocol');
   });
 });
+
+describe('GET /autodiscover/autodiscover.json › businessMail.outlookMode redirect', () => {
+  const redirectUrl = 'https://exchange.example.net/Autodiscover/Autodiscover.xml';
+  const redirectApp = exampleApp({
+    config: (c) => ({
+      ...c,
+      businessMail: { ...c.businessMail, outlookMode: 'redirect', outlookRedirectUrl: redirectUrl },
+    }),
+  });
+
+  describe.each([
+    ['path form', pathForm],
+    ['Email form', queryForm],
+  ])('%s', (_form, url) => {
+    test.each(['business.user@example.com', 'nobody@example.org'])(
+      'AutodiscoverV1 for Business Mail %s › success: the Exchange platform’s own Autodiscover URL',
+      async (address) => {
+        const body = jsonOf(await request(redirectApp).get(url(address, 'AutodiscoverV1')), 200);
+        expect(body).toEqual({ Protocol: 'AutodiscoverV1', Url: redirectUrl });
+      },
+    );
+
+    test.each(['pop.user@example.com', 'nobody@example.com'])(
+      'AutodiscoverV1 for POP access %s › success: still this service’s POX URL',
+      async (address) => {
+        const body = jsonOf(await request(redirectApp).get(url(address, 'AutodiscoverV1')), 200);
+        expect(body).toEqual({ Protocol: 'AutodiscoverV1', Url: config.autodiscover.publicUrl });
+      },
+    );
+
+    test.each([
+      ['ActiveSync', config.businessMail.activeSyncUrl],
+      ['Ews', config.businessMail.ewsUrl],
+    ])('Business Mail, Protocol=%s › success: unchanged by the redirect mode', async (protocol, expectedUrl) => {
+      const body = jsonOf(await request(redirectApp).get(url('business.user@example.com', protocol)), 200);
+      expect(body).toEqual({ Protocol: protocol, Url: expectedUrl });
+    });
+  });
+});

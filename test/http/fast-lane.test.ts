@@ -105,6 +105,14 @@ const REQUESTS: readonly WireRequest[] = [
     'If-None-Match: *',
   ]),
   wireRequest('a request id that is not a token', 'GET', '/healthz', '', ['X-Request-Id: two words']),
+  wireRequest('PACC', 'GET', '/.well-known/user-agent-configuration.json', '', ['Host: ua-auto-config.example.com']),
+  wireRequest('PACC HEAD', 'HEAD', '/.well-known/user-agent-configuration.json', '', [
+    'Host: ua-auto-config.example.com',
+  ]),
+  wireRequest('PACC Business Mail domain', 'GET', '/.well-known/user-agent-configuration.json', '', [
+    'Host: UA-Auto-Config.example.org',
+  ]),
+  wireRequest('PACC on another host', 'GET', '/.well-known/user-agent-configuration.json'),
 ];
 
 /** The answer to every request and the log lines it wrote, times and the 5xx stacks blanked. */

@@ -9,13 +9,14 @@ import { createAutoconfigRouter } from '../../src/protocols/autoconfig/router';
 import { createAutodiscoverJsonRouter } from '../../src/protocols/autodiscover-json/router';
 import { createAutodiscoverRouter } from '../../src/protocols/autodiscover/router';
 import { createMobileconfigRouter } from '../../src/protocols/mobileconfig/router';
+import { createPaccRouter } from '../../src/protocols/pacc/router';
 import { exampleConfig, exampleDirectory, FIXED_NOW } from '../support/app';
 import { postAutodiscover } from '../support/http';
 
 /**
  * The request log line names each outcome with one word from a fixed list, with its details
  * (address error, schema, refused status, problem) in fields of their own. The protocol routers
- * run behind the request logger, with a limiter of LIMIT points shared by all four.
+ * run behind the request logger, with a limiter of LIMIT points shared by all five.
  */
 
 const LIMIT = 20;
@@ -51,6 +52,7 @@ function appLoggingTo(lines: string[]): Express {
   );
   app.use(createAutoconfigRouter({ discover, provider: config.provider, rateLimiter, express: bridge }));
   app.use(createMobileconfigRouter({ discover, issuer: config.provider, rateLimiter, express: bridge }));
+  app.use(createPaccRouter({ discover, provider: config.provider, rateLimiter, express: bridge }));
   return app;
 }
 
@@ -117,6 +119,17 @@ describe('request log › outcome fields', () => {
       'autoconfig with a Host that is not a domain › invalid-request: no-domain',
       (app: Express) => request(app).get('/mail/config-v1.1.xml').set('Host', 'localhost'),
       { protocol: 'autoconfig', outcome: 'invalid-request', problem: 'no-domain' },
+    ],
+    [
+      'PACC for a Business Mail domain › settings (answered 404: PACC cannot describe Exchange)',
+      (app: Express) =>
+        request(app).get('/.well-known/user-agent-configuration.json').set('Host', 'ua-auto-config.example.org'),
+      { protocol: 'pacc', outcome: 'settings', domain: 'example.org', accessType: 'business' },
+    ],
+    [
+      'PACC on a host that is not ua-auto-config.<domain> › invalid-request: not-a-pacc-host',
+      (app: Express) => request(app).get('/.well-known/user-agent-configuration.json').set('Host', 'example.com'),
+      { protocol: 'pacc', outcome: 'invalid-request', problem: 'not-a-pacc-host' },
     ],
     [
       'a profile for a Business Mail address › settings',

@@ -19,7 +19,8 @@ export function wireRequest(
 ): WireRequest {
   const lines = [
     `${method} ${path} HTTP/1.1`,
-    'Host: autodiscover.example.com',
+    // A request that names its own Host (PACC) sends only that one.
+    ...(headers.some((header) => /^host:/i.test(header)) ? [] : ['Host: autodiscover.example.com']),
     // Fixed, so the X-Request-Id each answer echoes is the same on both servers.
     'X-Request-Id: wire-test',
     'Connection: close',

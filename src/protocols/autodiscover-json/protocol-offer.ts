@@ -8,7 +8,9 @@ export type ProtocolOffer =
 
 /**
  * Every hosted address gets AutodiscoverV1 (the POX endpoint decides the rest); ActiveSync and EWS
- * exist only for Business Mail (docs/protocols.md §5).
+ * exist only for Business Mail (docs/protocols.md §5). With `outlookMode: redirect`, a Business Mail
+ * AutodiscoverV1 points at the Exchange platform's own Autodiscover, as the POX answer does for
+ * Outlook: only the platform can give Outlook a full MAPI profile (docs/protocols.md §3.4, §5).
  */
 export function protocolOfferFor(
   settings: MailSettings,
@@ -18,7 +20,7 @@ export function protocolOfferFor(
   const offered: ReadonlyArray<readonly [JsonProtocol, string]> =
     settings.accessType === 'business'
       ? [
-          ['AutodiscoverV1', autodiscoverUrl],
+          ['AutodiscoverV1', settings.outlookRedirectUrl ?? autodiscoverUrl],
           ['ActiveSync', settings.exchange.activeSyncUrl],
           ['Ews', settings.exchange.ewsUrl],
         ]
