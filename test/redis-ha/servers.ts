@@ -39,10 +39,12 @@ const HOST = '127.0.0.1';
 /** Generous: the machine may be busy with other test files. */
 const START_TIMEOUT_MS = 15_000;
 
-/** Every process a test file started, killed at the latest when the jest worker exits. */
+/** Every process and folder a test file started, killed and removed at the latest when the jest worker exits. */
 const running = new Set<ChildProcess>();
+const folders = new Set<string>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
 async function freePort(): Promise<number> {
@@ -98,6 +100,10 @@ function infoField(info: unknown, field: string): string | undefined {
  */
 class RedisProcesses {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'redis-ha-'));
+
+  constructor() {
+    folders.add(this.dir);
+  }
   private readonly byPort = new Map<number, ChildProcess>();
 
   /** Starts `redis-server <args>` logging to <dir>/<name>.log and waits until it answers PING. */
@@ -134,6 +140,7 @@ class RedisProcesses {
   async stop(): Promise<void> {
     await Promise.all([...this.byPort.keys()].map((port) => this.kill({ host: HOST, port })));
     rmSync(this.dir, { recursive: true, force: true });
+    folders.delete(this.dir);
   }
 
   /** The end of a server's log, for failure messages. */
