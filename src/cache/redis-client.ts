@@ -4,6 +4,9 @@ import { redactRedisUrl, type RedisConfig } from '../config/cache-schema';
 
 export type RedisClient = Redis | Cluster;
 
+/** disconnect() waits this long for a socket to close before destroying it; keep shutdown quick. */
+const DISCONNECT_TIMEOUT_MS = 200;
+
 /** Reconnect for ever, waiting 100 ms, 200 ms, 400 ms ... and at most 2 s between attempts. */
 export function reconnectDelayMs(attempt: number): number {
   return Math.min(100 * 2 ** Math.min(Math.max(attempt - 1, 0), 5), 2000);
@@ -21,8 +24,7 @@ export function createRedisClient(config: RedisConfig, role: string, onError: (e
     commandTimeout: config.commandTimeoutMs,
     connectTimeout: config.connectTimeoutMs,
     maxRetriesPerRequest: 1,
-    // disconnect() waits this long for a socket to close before destroying it; keep shutdown quick.
-    disconnectTimeout: 200,
+    disconnectTimeout: DISCONNECT_TIMEOUT_MS,
   } satisfies RedisOptions;
   let client: RedisClient;
   if (config.cluster !== undefined) {
@@ -49,6 +51,7 @@ export function createRedisClient(config: RedisConfig, role: string, onError: (e
         ...optional({ username, password, sentinelPassword }),
         ...(tls ? { tls: {} } : {}),
       });
+      followFailovers(client, config.sentinel);
     } else if (config.url !== null) {
       client = new Redis(config.url, options);
     } else {
@@ -58,6 +61,45 @@ export function createRedisClient(config: RedisConfig, role: string, onError: (e
   client.on('error', onError);
   return client;
 }
+
+/**
+ * Moves a Sentinel-mode client to the new master as soon as the sentinels announce it (+switch-master
+ * on every sentinel). The sentinels leave the old master running as a master for 8 s or more before
+ * they demote it and close its clients, and an instance still on it would neither read what the others
+ * write nor hear their invalidations. ioredis's own `failoverDetector` does this too, but its watch
+ * outlives a lost connection, and an announcement that arrives while the client is asking a sentinel
+ * for the master ends the client for good; so only a client that is connected is moved here (one that
+ * is reconnecting asks the sentinels anyway). The watch closes when the client does.
+ */
+function followFailovers(client: Redis, sentinel: NonNullable<RedisConfig['sentinel']>): void {
+  let announced = '';
+  const watches = sentinel.sentinels.map((node) => {
+    const watch = new Redis({
+      host: node.host,
+      port: node.port,
+      ...optional({ password: sentinel.sentinelPassword }),
+      retryStrategy: reconnectDelayMs,
+      maxRetriesPerRequest: null,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
+    });
+    // A sentinel that is down matters only if all are; the data connections' outage log covers that.
+    watch.on('error', () => undefined);
+    watch.subscribe(SWITCH_MASTER_CHANNEL).catch(() => undefined);
+    watch.on('message', (channel: string, message: string) => {
+      // "<master name> <old ip> <old port> <new ip> <new port>"; each sentinel sends it, one move is enough.
+      const [name, , , host, port] = message.split(' ');
+      if (channel !== SWITCH_MASTER_CHANNEL || name !== sentinel.name || `${host}:${port}` === announced) return;
+      announced = `${host}:${port}`;
+      if (client.status === 'ready' || client.status === 'connect') client.disconnect(true);
+    });
+    return watch;
+  });
+  client.once('end', () => {
+    for (const watch of watches) watch.disconnect();
+  });
+}
+
+const SWITCH_MASTER_CHANNEL = '+switch-master';
 
 function optional(values: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(

@@ -104,7 +104,7 @@ export async function startStallingRedis(): Promise<{ url: string; close: () => 
 }
 
 /** The RESP arrays of bulk strings in a chunk (`*2\r\n$6\r\nCLIENT\r\n...`); enough for ioredis's short commands. */
-function parseCommands(text: string): string[][] {
+export function parseCommands(text: string): string[][] {
   const lines = text.split('\r\n');
   const commands: string[][] = [];
   for (let index = 0; index < lines.length; index += 1) {
