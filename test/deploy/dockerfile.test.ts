@@ -6,8 +6,9 @@
  * ENTRYPOINT + CMD started with the image's ENV, and its HEALTHCHECK command run against it: success
  * while it serves, failure once it has stopped.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -216,10 +217,21 @@ function replayRuntimeStage(stage: readonly Instruction[]): ReplayedImage {
     if (replayed !== undefined) rmSync(replayed.folder, { recursive: true, force: true });
   });
 
-  function runHealthcheck(env: Record<string, string> = containerEnv): { code: number | null; stderr: string } {
+  /** Runs the HEALTHCHECK command as Docker would, without blocking this process (test servers here must answer). */
+  function runHealthcheck(
+    env: Record<string, string> = containerEnv,
+  ): Promise<{ code: number | null; stderr: string }> {
     const [command, ...args] = image().healthcheck;
-    const result = spawnSync(command ?? 'node', args, { cwd: image().folder, env, encoding: 'utf8', timeout: 10_000 });
-    return { code: result.status, stderr: result.stderr };
+    const child = spawn(command ?? 'node', args, { cwd: image().folder, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    return new Promise((resolve) =>
+      child.once('close', (code) => {
+        clearTimeout(killer);
+        resolve({ code, stderr });
+      }),
+    );
   }
 
   it('has no dev dependency installed', () => {
@@ -253,7 +265,7 @@ function replayRuntimeStage(stage: readonly Instruction[]): ReplayedImage {
       const ready = await waitForLogLine(started, 'cluster: every worker is listening');
       expect(ready['workerPids']).toHaveLength(availableParallelism());
 
-      const alive = runHealthcheck();
+      const alive = await runHealthcheck();
       expect(alive).toEqual({ code: 0, stderr: '' });
       const answer = await requestOnNewConnection(port, {
         path: '/mail/config-v1.1.xml?emailaddress=pop.user%40example.com',
@@ -263,7 +275,7 @@ function replayRuntimeStage(stage: readonly Instruction[]): ReplayedImage {
 
       child.kill('SIGTERM'); // as `docker stop` does: tini hands it to the service, which drains and exits 0
       expect(await exited).toBe(0);
-      const dead = runHealthcheck();
+      const dead = await runHealthcheck();
       expect(dead.code).toBe(1);
       expect(dead.stderr).toContain(`GET /healthz on 127.0.0.1:${port} failed: connect ECONNREFUSED`);
     } finally {
@@ -278,7 +290,7 @@ function replayRuntimeStage(stage: readonly Instruction[]): ReplayedImage {
     const silentPort = typeof address === 'object' && address !== null ? address.port : 0;
     try {
       const startedAt = Date.now();
-      const result = runHealthcheck({ ...containerEnv, PORT: String(silentPort) });
+      const result = await runHealthcheck({ ...containerEnv, PORT: String(silentPort) });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('no answer within 3000 ms');
       expect(Date.now() - startedAt).toBeLessThan(8_000);
@@ -287,19 +299,35 @@ function replayRuntimeStage(stage: readonly Instruction[]): ReplayedImage {
     }
   });
 
-  it('the health check follows the port of the config file, and fails on an invalid config', async () => {
-    const configPort = await freePort();
-    const { folder, configFile } = writeConfigFolder({ server: { host: '127.0.0.1', port: configPort } });
+  it('the health check fails on an answer other than 200', async () => {
+    const unwell = http.createServer((_req, res) => res.writeHead(503).end());
+    await new Promise<void>((resolve) => unwell.listen(0, '127.0.0.1', resolve));
+    const address = unwell.address();
     try {
-      const { PORT, ...withoutPort } = containerEnv;
-      expect(PORT).toBe(String(port));
-      const fromFile = runHealthcheck({ ...withoutPort, CONFIG_FILE: configFile });
+      const result = await runHealthcheck({
+        ...containerEnv,
+        PORT: String(typeof address === 'object' && address !== null ? address.port : 0),
+      });
+      expect(result).toEqual({ code: 1, stderr: 'healthcheck: GET /healthz answered 503\n' });
+    } finally {
+      unwell.close();
+    }
+  });
+
+  it('the health check follows the config file (port; loopback for a wildcard host), and fails on an invalid config', async () => {
+    const configPort = await freePort();
+    // Nothing listens there; the check asks the loopback address for a listener on every interface.
+    const { folder, configFile } = writeConfigFolder({ server: { host: '0.0.0.0', port: configPort } });
+    try {
+      const { PORT, HOST, ...fromTheImage } = containerEnv;
+      expect([PORT, HOST]).toEqual([String(port), '127.0.0.1']);
+      const fromFile = await runHealthcheck({ ...fromTheImage, CONFIG_FILE: configFile });
       expect(fromFile.code).toBe(1);
       expect(fromFile.stderr).toContain(`GET /healthz on 127.0.0.1:${configPort} failed`);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
-    const invalid = runHealthcheck({ ...containerEnv, WORKERS: 'many' });
+    const invalid = await runHealthcheck({ ...containerEnv, WORKERS: 'many' });
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('WORKERS');
   });
