@@ -42,6 +42,7 @@ const service = z.looseObject({
   profiles: z.array(z.string()).optional(),
   deploy: z.looseObject({ replicas: z.number().optional() }).optional(),
   ports: z.array(z.string()).optional(),
+  expose: z.array(z.string()).optional(),
   environment: z.record(z.string(), z.string()).optional(),
   volumes: z.array(z.string()).optional(),
   depends_on: z.record(z.string(), dependency).optional(),
@@ -142,7 +143,7 @@ describe('compose.yaml', () => {
     for (const source of sources) expect([source, existsSync(path.join(REPO_ROOT, source))]).toEqual([source, true]);
   });
 
-  it('the default config it mounts passes the service’s own validation, with a readable account file', () => {
+  it('the default config it mounts passes the service’s own validation: account file readable, metrics off the proxied port', () => {
     const env = serviceEnvironment(SERVICE);
     const loaded = loadConfig({ ...env, CONFIG_FILE: configFileInRepository(env['CONFIG_FILE'] ?? '') });
     if (!loaded.ok) throw new Error(loaded.error.join('\n'));
@@ -151,6 +152,10 @@ describe('compose.yaml', () => {
     expect(config.server.workers).toBe(1);
     expect(config.admin.token).toBeNull();
     expect(config.server.trustProxy).toEqual(['uniquelocal']);
+    // /metrics on a port of its own, exposed on the compose network but not the one Caddy proxies to.
+    expect(config.metrics.port).not.toBeNull();
+    expect(serviceNamed(SERVICE).expose).toEqual([String(config.server.port), String(config.metrics.port)]);
+    expect(serviceEnvironment('caddy')['MAIL_AUTODISCOVER_UPSTREAM']).toBe(`${SERVICE}:${config.server.port}`);
     expect(accountsFile).not.toBeNull();
     const accounts = readDirectoryFile(accountsFile ?? '');
     if (!accounts.ok) throw new Error(accounts.error.join('\n'));

@@ -232,7 +232,7 @@ describe('deploy/kubernetes', () => {
     expect(containerPortNumber(port?.targetPort)).toBe(8080);
   });
 
-  it('probes liveness on /healthz and readiness on /readyz, at the port the config serves', () => {
+  it('probes liveness on /healthz and readiness on /readyz at the port the config serves; metrics on their own port', () => {
     const { env, folder } = podView();
     try {
       const loaded = loadConfig(env);
@@ -246,6 +246,13 @@ describe('deploy/kubernetes', () => {
         expect(probe?.httpGet?.path).toBe(pathExpected);
         expect(containerPortNumber(probe?.httpGet?.port)).toBe(servedPort);
       }
+      // /metrics on a port of its own: a container port the pods are scraped on, which the Service does not route.
+      const metricsPort = loaded.value.config.metrics.port;
+      expect(metricsPort).not.toBeNull();
+      expect(containerPortNumber('metrics')).toBe(metricsPort);
+      expect(deployment.spec?.template.metadata?.annotations?.['prometheus.io/port']).toBe(String(metricsPort));
+      const routed = (only('v1/Service').spec?.ports ?? []).map((port) => containerPortNumber(port.targetPort));
+      expect(routed).toEqual([servedPort]);
       // The pod is given time to drain: preStop pause, then the service's own shutdown bound.
       const preStopSeconds = Number(container.lifecycle?.preStop?.exec?.command?.[1]);
       expect(preStopSeconds * 1000 + loaded.value.config.server.shutdownTimeoutMs).toBeLessThan(
