@@ -23,5 +23,7 @@ COPY config ./config
 USER node
 EXPOSE 8080
 # CONFIG_FILE, PORT, REDIS_URL, DATABASE_URL… are read from the environment (see README).
+# Liveness: GET /healthz on the port the config names (no curl in the slim image; Node asks).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["node", "dist/cli/healthcheck.js"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/main.js"]
