@@ -15,6 +15,7 @@ import { createSecurityHeaders } from './http/security-headers';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createAutoconfigRoutes } from './protocols/autoconfig/router';
 import { createAutodiscoverJsonRoutes } from './protocols/autodiscover-json/router';
+import { createAutodiscoverSoapRoutes } from './protocols/autodiscover-soap/router';
 import { createAutodiscoverRoutes } from './protocols/autodiscover/router';
 import { createMobileconfigRoutes } from './protocols/mobileconfig/router';
 
@@ -74,6 +75,13 @@ export function buildApp(deps: AppDeps): Express {
     createAutodiscoverJsonRoutes({
       discover,
       autodiscoverUrl: config.autodiscover.publicUrl,
+      rateLimiter,
+      express: bridge,
+    }),
+    createAutodiscoverSoapRoutes({
+      discover,
+      maxBodyBytes: config.server.maxBodyBytes,
+      render: { activeDirectoryServer: config.businessMail.activeDirectoryServer },
       rateLimiter,
       express: bridge,
     }),

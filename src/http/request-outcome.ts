@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { AccessType } from '../model/access-type';
 import type { AddressError } from '../model/email-address';
 
-export type DiscoveryProtocol = 'autodiscover' | 'autodiscover-json' | 'autoconfig' | 'mobileconfig';
+export type DiscoveryProtocol =
+  'autodiscover' | 'autodiscover-json' | 'autodiscover-soap' | 'autoconfig' | 'mobileconfig';
 
 /** Why a request was refused before any address was looked at; each protocol has its own. */
 export type InvalidRequestProblem =
@@ -15,10 +16,15 @@ export type InvalidRequestProblem =
   // Autodiscover v2 JSON
   | 'unknown-protocol'
   // autoconfig: no emailaddress, and the Host is not a domain
-  | 'no-domain';
+  | 'no-domain'
+  // Autodiscover SOAP (also not-a-post, body-refused)
+  | 'not-soap'
+  | 'soap-version-mismatch'
+  | 'unsupported-operation'
+  | 'invalid-soap-request';
 
-/** Which Autodiscover answer the client asked for; logged with Autodiscover POX outcomes. */
-export type LoggedSchema = 'outlook' | 'mobilesync';
+/** Which Autodiscover answer the client asked for; logged with Autodiscover POX and SOAP outcomes. */
+export type LoggedSchema = 'outlook' | 'mobilesync' | 'GetUserSettings' | 'GetDomainSettings';
 
 /**
  * What the request log line says about a discovery request; never the local part of an address.

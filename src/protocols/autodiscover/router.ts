@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Router } from 'express';
 import type { ExpressBridge } from '../../http/express-bridge';
 import type { NodeHandler, ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
-import { clientErrorStatusOf } from '../../http/client-error-status';
 import { recordOutcome } from '../../http/request-outcome';
 import { discoverAddress, loggedOutcomeOf } from '../protocol-outcome';
-import { createReply, limitRate } from '../reply';
+import { answerRefusals, createReply, limitRate } from '../reply';
 import { answerAutodiscover, type AutodiscoverOutcome } from './answers';
 import { RecentlyUsed, RECENT_ANSWERS_KEPT } from '../../model/remember';
 import { parseAutodiscoverRequest, type AutodiscoverRequest, type AutodiscoverRequestProblem } from './parse-request';
@@ -69,21 +68,9 @@ export function createAutodiscoverRoutes(deps: AutodiscoverRouterDeps): Protocol
   };
   router.post(AUTODISCOVER_XML_PATH, readBody, answer);
 
-  // GET probes (Remote Connectivity Analyzer, phones) and other methods: Exchange answers 600.
-  router.all(AUTODISCOVER_XML_PATH, (_req: Request, res: Response) => {
-    reply(res, { kind: 'invalid-request', invalid: { kind: 'not-a-post' } });
-  });
-
-  // Body too large, aborted upload, compressed body: still an Autodiscover document, with the 4xx status.
-  const answerRefusedBody = (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    const refusedStatus = clientErrorStatusOf(error);
-    if (refusedStatus === null) {
-      next(error);
-      return;
-    }
-    reply(res, { kind: 'invalid-request', invalid: { kind: 'body-refused', refusedStatus } });
-  };
-  router.use(AUTODISCOVER_XML_PATH, answerRefusedBody);
+  // GET probes (Remote Connectivity Analyzer, phones) and other methods: Exchange answers 600. A body
+  // too large, aborted or compressed: still an Autodiscover document, with the 4xx status.
+  const answerRefusedBody = answerRefusals(router, [AUTODISCOVER_XML_PATH], reply);
 
   return {
     router,
