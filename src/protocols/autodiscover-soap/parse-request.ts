@@ -83,9 +83,10 @@ export function parseSoapAutodiscoverRequest(body: Uint8Array): Result<SoapAutod
   if (envelopeNamespace === SOAP12_ENVELOPE_NAMESPACE) return err({ kind: 'soap-version-mismatch' });
   if (envelopeNamespace !== SOAP_ENVELOPE_NAMESPACE) return notSoap('the Envelope is not in the SOAP 1.1 namespace');
   const soapBody = childByLocalName(envelope, 'Body');
-  if (!isRecord(soapBody)) return notSoap('the Envelope has no Body');
+  if (soapBody === undefined) return notSoap('the Envelope has no Body');
 
-  const message = firstChildElement(soapBody);
+  // An empty Body parses as text: it holds no message.
+  const message = isRecord(soapBody) ? firstChildElement(soapBody) : null;
   const actionText = textOf(childByLocalName(childByLocalName(envelope, 'Header'), 'Action'))?.trim() ?? null;
   const operationByAction =
     actionText === null || actionText === '' ? undefined : OPERATION_BY_ACTION.get(actionText.toLowerCase());
