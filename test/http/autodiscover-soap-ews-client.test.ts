@@ -133,6 +133,20 @@ describe('ews-javascript-api AutodiscoverService against POST /autodiscover/auto
     expect(settingErrors(response)).toEqual({ UserDN: 'SettingIsNotAvailable' });
   });
 
+  test('no URL, only the host › the library finds the SOAP endpoint by the X-SOAP-Enabled header of the POX GET', async () => {
+    // What it does for a domain: GET https://<host>/autodiscover/autodiscover.xml, read the
+    // headers, then POST to https://<host>/autodiscover/autodiscover.svc.
+    const service = new AutodiscoverService(ExchangeVersion.Exchange2010);
+    service.Domain = `127.0.0.1:${httpsPort(listeners)}`;
+    service.Credentials = new WebCredentials('business.user@example.com', 'not-checked');
+    service.XHRApi = new XhrApi({ rejectUnauthorized: false });
+    const response = await service.GetUserSettings('business.user@example.com', [UserSettingName.ExternalEwsUrl]);
+    expect(response.GetSettingValue<string>(UserSettingName.ExternalEwsUrl)).toBe(
+      'https://mamutmail.com/EWS/Exchange.asmx',
+    );
+    expect(service.Url.ToString()).toBe(`https://127.0.0.1:${httpsPort(listeners)}/autodiscover/autodiscover.svc`);
+  });
+
   test('…/autodiscover.svc/wssecurity › the same answer', async () => {
     const response = await autodiscoverClient(listeners, '/autodiscover/autodiscover.svc/wssecurity').GetUserSettings(
       'someone@example.org',

@@ -143,6 +143,15 @@ describe('POST /autodiscover/autodiscover.svc › GetUserSettings', () => {
   });
 });
 
+describe('GET /autodiscover/autodiscover.xml › the SOAP endpoint announced', () => {
+  test('the unauthenticated GET the EWS Managed API sends first › 200 with X-SOAP-Enabled and X-WSSecurity-Enabled', async () => {
+    const res = await request(app).get('/Autodiscover/Autodiscover.xml');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-soap-enabled']).toBe('True');
+    expect(res.headers['x-wssecurity-enabled']).toBe('True');
+  });
+});
+
 describe('POST /autodiscover/autodiscover.svc › GetDomainSettings', () => {
   const domainResponseOf = async (domain: string): Promise<unknown> => {
     const body = requestFixture('soap-get-domain-settings.xml')
