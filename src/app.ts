@@ -15,6 +15,7 @@ import { createSecurityHeaders } from './http/security-headers';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createAutoconfigRoutes } from './protocols/autoconfig/router';
 import { createAutodiscoverJsonRoutes } from './protocols/autodiscover-json/router';
+import { soapUrlBeside } from './protocols/autodiscover-soap/paths';
 import { createAutodiscoverSoapRoutes } from './protocols/autodiscover-soap/router';
 import { createAutodiscoverRoutes } from './protocols/autodiscover/router';
 import { createMobileconfigRoutes } from './protocols/mobileconfig/router';
@@ -81,6 +82,9 @@ export function buildApp(deps: AppDeps): Express {
     createAutodiscoverSoapRoutes({
       discover,
       maxBodyBytes: config.server.maxBodyBytes,
+      plainHttpRedirectUrl: config.server.redirectPlainHttpAutodiscover
+        ? soapUrlBeside(config.autodiscover.publicUrl)
+        : null,
       render: { activeDirectoryServer: config.businessMail.activeDirectoryServer },
       rateLimiter,
       express: bridge,

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { createLogger } from '../../src/http/logger';
 import { MAX_USERS_PER_REQUEST } from '../../src/protocols/autodiscover-soap/parse-request';
+import { soapUrlBeside } from '../../src/protocols/autodiscover-soap/paths';
 import { exampleApp } from '../support/app';
 import { listAt, parseXmlDocument, requestFixture, textAt } from '../support/documents';
 import { expectNoInternals, failingDirectory, postAutodiscover, type TestResponse } from '../support/http';
@@ -149,6 +150,28 @@ describe('GET /autodiscover/autodiscover.xml › the SOAP endpoint announced', (
     expect(res.status).toBe(200);
     expect(res.headers['x-soap-enabled']).toBe('True');
     expect(res.headers['x-wssecurity-enabled']).toBe('True');
+  });
+});
+
+describe('plain HTTP with server.redirectPlainHttpAutodiscover (exchangelib’s port-80 step)', () => {
+  const redirecting = exampleApp({
+    config: (config) => ({ ...config, server: { ...config.server, redirectPlainHttpAutodiscover: true } }),
+  });
+  const SOAP_URL = 'https://autodiscover.mamutmail.com/autodiscover/autodiscover.svc';
+
+  test('GET › 302 to the HTTPS SOAP URL; POST › 307 (method and body kept)', async () => {
+    const get = await request(redirecting).get('/Autodiscover/Autodiscover.svc');
+    expect([get.status, get.headers['location']]).toEqual([302, SOAP_URL]);
+    const posted = await postAutodiscover(redirecting, getUserSettingsBody(['a@example.org']), {}, SOAP_PATH);
+    expect([posted.status, posted.headers['location']]).toEqual([307, SOAP_URL]);
+  });
+
+  test.each([
+    ['https://autodiscover.mamutmail.com/autodiscover/autodiscover.xml', SOAP_URL],
+    ['https://ad.example.net/Autodiscover/Autodiscover.xml', 'https://ad.example.net/Autodiscover/autodiscover.svc'],
+    ['https://ad.example.net/other?x=1', 'https://ad.example.net/autodiscover/autodiscover.svc'],
+  ])('the SOAP URL beside %s › %s', (pox, soap) => {
+    expect(soapUrlBeside(pox)).toBe(soap);
   });
 });
 

@@ -32,3 +32,17 @@ export function responseActionOf(operation: SoapOperation): string {
 
 /** WS-Addressing 1.0 SOAP Binding §6: the action of a SOAP 1.1 fault. */
 export const SOAP_FAULT_ACTION = 'http://www.w3.org/2005/08/addressing/soap/fault';
+
+/**
+ * This service's SOAP URL, beside its POX URL (`autodiscover.publicUrl`): the same path with
+ * `autodiscover.svc` for `autodiscover.xml`, or `/autodiscover/autodiscover.svc` on the same origin.
+ */
+export function soapUrlBeside(poxUrl: string): string {
+  const url = new URL(poxUrl);
+  url.pathname = /\/autodiscover\.xml$/i.test(url.pathname)
+    ? url.pathname.replace(/autodiscover\.xml$/i, 'autodiscover.svc')
+    : AUTODISCOVER_SOAP_PATH;
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}

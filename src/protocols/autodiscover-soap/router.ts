@@ -11,6 +11,7 @@ import type { Result } from '../../model/result';
 import { readBodyWithin, type RequestWithBody } from '../../http/read-body';
 import { discoverAddress, discoverTarget, loggedOutcomeOf } from '../protocol-outcome';
 import { answerRefusals, createReply, limitRate } from '../reply';
+import { redirectPlainHttp } from '../plain-http-redirect';
 import { createSoapAnswers, type DomainDiscovery, type SoapOutcome, type UserDiscovery } from './answers';
 import { parseSoapAutodiscoverRequest, type SoapAutodiscoverRequest, type SoapRequestProblem } from './parse-request';
 import { AUTODISCOVER_SOAP_PATH, AUTODISCOVER_SOAP_PATHS } from './paths';
@@ -19,6 +20,8 @@ import type { SoapRenderContext } from './render';
 export interface AutodiscoverSoapRouterDeps {
   readonly discover: Discover;
   readonly maxBodyBytes: number;
+  /** When set, plain-HTTP requests are redirected here (GET 302, POST 307): exchangelib's port-80 step. */
+  readonly plainHttpRedirectUrl: string | null;
   /** Provider facts the answers carry (ActiveDirectoryServer), from config. */
   readonly render: SoapRenderContext;
   /** The per-IP limiter every discovery path shares; null when rate limiting is off. */
@@ -40,17 +43,26 @@ export function createAutodiscoverSoapRoutes(deps: AutodiscoverSoapRouterDeps): 
   // Any Content-Type (clients send text/xml, some add a charset or action parameter); no compressed bodies.
   const readBody = readBodyWithin(deps.maxBodyBytes);
 
+  const paths = [...AUTODISCOVER_SOAP_PATHS];
+  const redirect = redirectPlainHttp(router, paths, deps.plainHttpRedirectUrl, 'autodiscover-soap', deps.express);
+
   const answer = async (req: RequestWithBody, res: ServerResponse): Promise<void> => {
     reply(res, await soapOutcome(req, deps.discover));
   };
-  const paths = [...AUTODISCOVER_SOAP_PATHS];
   router.post(paths, readBody, answer);
   // Other methods, and a body too large, aborted or compressed: a SOAP fault with a 4xx.
   const answerRefusedBody = answerRefusals(router, paths, reply);
 
   return {
     router,
-    fastRoutes: [{ method: 'POST', paths, handlers: [...limit, readBody, answer], errorHandlers: [answerRefusedBody] }],
+    fastRoutes: [
+      {
+        method: 'POST',
+        paths,
+        handlers: [...limit, ...redirect, readBody, answer],
+        errorHandlers: [answerRefusedBody],
+      },
+    ],
   };
 }
 
