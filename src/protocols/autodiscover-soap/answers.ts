@@ -115,7 +115,7 @@ function settingsOutcome(settings: AddressedMailSettings): UserDiscovery {
  * A well-formed request for one of our operations gets that operation's own response with
  * `InvalidRequest` and HTTP 200, which every EWS library reads as an Autodiscover error. Anything
  * else gets a SOAP fault with a 4xx: SOAP 1.1 puts faults on HTTP 500, but this service never
- * answers 5xx for bad input, and a client treats any non-200 as "no Autodiscover here" (§10.4).
+ * answers 5xx for bad input, and a client treats any non-200 as "no Autodiscover here" (docs/protocols.md §10.4).
  */
 function invalidRequestAnswer(invalid: SoapInvalidRequest): Answer {
   switch (invalid.kind) {

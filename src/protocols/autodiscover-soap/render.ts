@@ -232,7 +232,7 @@ function responseDocument(operation: SoapOperation, response: XmlElement): strin
         'a:Action': { '@_s:mustUnderstand': '1', '#text': responseActionOf(operation) },
         'h:ServerVersionInfo': {
           '@_xmlns:h': AUTODISCOVER_SOAP_NAMESPACE,
-          // The protocol level this service implements: the Exchange 2010 operations (docs/protocols.md §10.2).
+          // The protocol level this service implements: the Exchange 2010 operations (docs/protocols.md §10.3).
           'h:Version': SERVER_PROTOCOL_VERSION,
         },
       },
