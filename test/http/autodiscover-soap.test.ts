@@ -114,6 +114,13 @@ describe('POST /autodiscover/autodiscover.svc › GetUserSettings', () => {
     expect(textAt(user, 'UserSettings')).toBe('');
   });
 
+  test('a listed Business Mail mailbox answers like an unlisted one of a Business Mail domain (no enumeration)', async () => {
+    const listed = await post(getUserSettingsBody(['business.user@example.com'], ['ExternalEwsUrl', 'UserDN']));
+    const unlisted = await post(getUserSettingsBody(['nobody@example.org'], ['ExternalEwsUrl', 'UserDN']));
+    expect(listed.text).toBe(unlisted.text);
+    expect(textAt(userResponsesOf(listed)[0], 'ErrorCode')).toBe('NoError');
+  });
+
   test('several users › one UserResponse each, in request order', async () => {
     const users = userResponsesOf(
       await post(getUserSettingsBody(['business.user@example.com', 'pop.user@example.com', 'new@example.org'])),
