@@ -1,6 +1,5 @@
 import type { Answer } from '../../http/answer';
 import type { AddressedMailSettings, MailSettings } from '../../model/mail-settings';
-import { memoizeRendering } from '../memoize-rendering';
 import type { DiscoveryOutcome } from '../protocol-outcome';
 import type { SoapRequestProblem } from './parse-request';
 import { SOAP_CONTENT_TYPE } from './paths';
@@ -81,10 +80,6 @@ function domainAnswerOf(domain: DomainDiscovery): DomainAnswer {
 
 /** The answer table: builds the per-request answer function from the provider's fixed facts, once. */
 export function createSoapAnswers(context: SoapRenderContext): (outcome: SoapOutcome) => Answer {
-  // The usual request names one user; its rendering is remembered per settings object and name list.
-  const renderSingleUser = memoizeRendering((settings: AddressedMailSettings, requested: readonly string[]): string =>
-    renderGetUserSettingsResponse([userAnswerOf(settingsOutcome(settings))], requested, context),
-  );
   // A flood is answered with the same bytes every time.
   const rateLimited = fault(429, 'Server', 'Too many requests from this address; try again later.');
   return (outcome) => {
@@ -93,22 +88,15 @@ export function createSoapAnswers(context: SoapRenderContext): (outcome: SoapOut
         return invalidRequestAnswer(outcome.invalid);
       case 'rate-limited':
         return { ...rateLimited, retryAfterSeconds: outcome.retryAfterSeconds };
-      case 'user-settings': {
-        const [only, ...others] = outcome.users;
-        const body =
-          only?.kind === 'settings' && others.length === 0
-            ? renderSingleUser(only.settings, outcome.requested)
-            : renderGetUserSettingsResponse(outcome.users.map(userAnswerOf), outcome.requested, context);
-        return soapAnswer(body);
-      }
+      // Rendered per request, not remembered per settings object as the other protocols' answers are:
+      // the requested names are the client's choice, so a memo keyed by them would grow without bound.
+      // Clients ask once per account set-up, not on every sync.
+      case 'user-settings':
+        return soapAnswer(renderGetUserSettingsResponse(outcome.users.map(userAnswerOf), outcome.requested, context));
       case 'domain-settings':
         return soapAnswer(renderGetDomainSettingsResponse(outcome.domains.map(domainAnswerOf), outcome.requested));
     }
   };
-}
-
-function settingsOutcome(settings: AddressedMailSettings): UserDiscovery {
-  return { kind: 'settings', request: null, settings };
 }
 
 /**
