@@ -17,6 +17,8 @@ import { createSecurityHeaders } from './http/security-headers';
 import type { RequestLimiter } from './http/rate-limit';
 import { createAutoconfigRoutes } from './protocols/autoconfig/router';
 import { createAutodiscoverJsonRoutes } from './protocols/autodiscover-json/router';
+import { soapUrlBeside } from './protocols/autodiscover-soap/paths';
+import { createAutodiscoverSoapRoutes } from './protocols/autodiscover-soap/router';
 import { createAutodiscoverRoutes } from './protocols/autodiscover/router';
 import type { ProfileSigner } from './protocols/mobileconfig/profile-signer';
 import { createMobileconfigRoutes } from './protocols/mobileconfig/router';
@@ -86,6 +88,16 @@ export function buildApp(deps: AppDeps): Express {
     createAutodiscoverJsonRoutes({
       discover,
       autodiscoverUrl: config.autodiscover.publicUrl,
+      rateLimiter,
+      express: bridge,
+    }),
+    createAutodiscoverSoapRoutes({
+      discover,
+      maxBodyBytes: config.server.maxBodyBytes,
+      plainHttpRedirectUrl: config.server.redirectPlainHttpAutodiscover
+        ? soapUrlBeside(config.autodiscover.publicUrl)
+        : null,
+      render: { activeDirectoryServer: config.businessMail.activeDirectoryServer },
       rateLimiter,
       express: bridge,
     }),

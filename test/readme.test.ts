@@ -95,6 +95,7 @@ test('README has a curl example for every endpoint', () => {
   for (const endpoint of [
     '/autodiscover/autodiscover.xml',
     '/autodiscover/autodiscover.json',
+    '/autodiscover/autodiscover.svc',
     '/mail/config-v1.1.xml',
     '/.well-known/autoconfig/mail/config-v1.1.xml',
     '/mobileconfig',

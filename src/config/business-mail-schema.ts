@@ -26,6 +26,8 @@ export const businessMailSchema = z
      */
     outlookMode: z.enum(['settings', 'redirect'], { error: 'must be "settings" or "redirect"' }).default('settings'),
     outlookRedirectUrl: httpsUrl.default('https://mamutmail.com/Autodiscover/Autodiscover.xml'),
+    /** SOAP Autodiscover `ActiveDirectoryServer` (a global catalog host); left out of answers when null. */
+    activeDirectoryServer: hostName.nullable().default(null),
     /** Outgoing servers offered with Exchange accounts (Thunderbird requires one); defaults to popAccess.smtp. */
     smtp: z.array(mailServer).min(1, { error: 'must list at least one SMTP server' }).optional(),
   })

@@ -15,6 +15,8 @@ export interface Answer {
   readonly retryAfterSeconds?: number;
   /** Sent as Content-Disposition: attachment with this file name (quoted and encoded by content-disposition). */
   readonly attachmentFilename?: string;
+  /** A protocol's own headers (name, value, name, value, …), sent after the ones above. */
+  readonly protocolHeaders?: readonly string[];
 }
 
 /** content-disposition's header value, remembered by file name (a profile's name is its domain's). */
@@ -37,6 +39,7 @@ export function sendAnswer(res: ServerResponse, answer: Answer): void {
   if (answer.retryAfterSeconds !== undefined) headers.push('Retry-After', String(answer.retryAfterSeconds));
   if (answer.attachmentFilename !== undefined)
     headers.push('Content-Disposition', contentDispositionOf(answer.attachmentFilename));
+  if (answer.protocolHeaders !== undefined) headers.push(...answer.protocolHeaders);
   headers.push(
     'Cache-Control',
     'no-store',

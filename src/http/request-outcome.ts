@@ -3,7 +3,8 @@ import type { CacheResult } from '../cache/cached-directory';
 import type { AccessType } from '../model/access-type';
 import type { AddressError } from '../model/email-address';
 
-export type DiscoveryProtocol = 'autodiscover' | 'autodiscover-json' | 'autoconfig' | 'mobileconfig' | 'pacc';
+export type DiscoveryProtocol =
+  'autodiscover' | 'autodiscover-json' | 'autodiscover-soap' | 'autoconfig' | 'mobileconfig' | 'pacc';
 
 /** Why a request was refused before any address was looked at; each protocol has its own. */
 export type InvalidRequestProblem =
@@ -20,10 +21,15 @@ export type InvalidRequestProblem =
   // Apple profiles: a platform parameter that is neither ios nor macos
   | 'unknown-platform'
   // PACC: the Host is not ua-auto-config.<domain>
-  | 'not-a-pacc-host';
+  | 'not-a-pacc-host'
+  // Autodiscover SOAP (also not-a-post, body-refused)
+  | 'not-soap'
+  | 'soap-version-mismatch'
+  | 'unsupported-operation'
+  | 'invalid-soap-request';
 
-/** Which Autodiscover answer the client asked for; logged with Autodiscover POX outcomes. */
-export type LoggedSchema = 'outlook' | 'mobilesync';
+/** Which Autodiscover answer the client asked for; logged with Autodiscover POX and SOAP outcomes. */
+export type LoggedSchema = 'outlook' | 'mobilesync' | 'GetUserSettings' | 'GetDomainSettings';
 
 /**
  * What the request log line says about a discovery request; never the local part of an address.

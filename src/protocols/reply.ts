@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import type { Router } from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
 import type { ExpressBridge } from '../http/express-bridge';
 import type { NodeHandler } from '../http/fast-lane';
 import type { RequestLimiter } from '../http/rate-limit';
 import { sendAnswer, type Answer } from '../http/answer';
+import { clientErrorStatusOf } from '../http/client-error-status';
 import { recordOutcome, type RequestOutcome } from '../http/request-outcome';
 import { rateLimitMiddleware } from '../http/rate-limit';
 
@@ -38,4 +39,36 @@ export function limitRate(
   });
   router.use([...paths], middleware);
   return [middleware];
+}
+
+/** A POST protocol's refusals before it reads anything: the method, or the body the reader refused. */
+type BodyRefusal = {
+  readonly kind: 'invalid-request';
+  readonly invalid: { readonly kind: 'not-a-post' } | { readonly kind: 'body-refused'; readonly refusedStatus: number };
+};
+
+/**
+ * For a protocol that takes a POST body (Autodiscover POX and SOAP): every other method on its
+ * paths gets its `not-a-post` answer, and a body the reader refused (too large, aborted,
+ * compressed) its `body-refused` answer with the reader's 4xx. Returns the error handler, for the
+ * protocol's fast-lane route.
+ */
+export function answerRefusals(
+  router: Router,
+  paths: readonly string[],
+  reply: Reply<BodyRefusal>,
+): (error: unknown, req: Request, res: Response, next: NextFunction) => void {
+  router.all([...paths], (_req: Request, res: Response) => {
+    reply(res, { kind: 'invalid-request', invalid: { kind: 'not-a-post' } });
+  });
+  const answerRefusedBody = (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    const refusedStatus = clientErrorStatusOf(error);
+    if (refusedStatus === null) {
+      next(error);
+      return;
+    }
+    reply(res, { kind: 'invalid-request', invalid: { kind: 'body-refused', refusedStatus } });
+  };
+  router.use([...paths], answerRefusedBody);
+  return answerRefusedBody;
 }

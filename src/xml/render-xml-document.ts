@@ -17,6 +17,8 @@ const builder = new XMLBuilder({
   indentBy: '  ',
   processEntities: true,
   suppressEmptyNode: true,
+  // An attribute whose value is "true" keeps its value (i:nil="true"); a bare attribute is not XML.
+  suppressBooleanAttributes: false,
 });
 
 /** A UTF-8 document, declaration first (no BOM, nothing before `<?xml`). */

@@ -32,6 +32,12 @@ import {
 } from '../../src/protocols/mobileconfig/profile-signer';
 import { renderAppleProfile } from '../../src/protocols/mobileconfig/render';
 import { renderPaccDocument } from '../../src/protocols/pacc/render';
+import {
+  createSoapAnswers,
+  type DomainDiscovery,
+  type SoapOutcome,
+  type UserDiscovery,
+} from '../../src/protocols/autodiscover-soap/answers';
 import { DIRECTORY_UNAVAILABLE_RETRY_SECONDS } from '../../src/protocols/protocol-outcome';
 import { exampleConfig, FIXED_NOW } from '../support/app';
 
@@ -40,6 +46,7 @@ export const GOLDEN_PROTOCOLS = [
   'autodiscover',
   'mobilesync',
   'autodiscover-json',
+  'autodiscover-soap',
   'autoconfig',
   'mobileconfig',
   'mobileconfig-signed',
@@ -52,6 +59,7 @@ export const GOLDEN_EXTENSION: Readonly<Record<GoldenProtocol, string>> = {
   mobilesync: 'xml',
   // The JSON answer table's status and body, pretty-printed together in one file.
   'autodiscover-json': 'json',
+  'autodiscover-soap': 'xml',
   autoconfig: 'xml',
   mobileconfig: 'mobileconfig',
   // What a signed profile holds, as JSON: its bytes are DER, pinned here by their SHA-256.
@@ -185,7 +193,7 @@ export function mailboxSettings(address: string, answer: MailboxAnswer): Address
 }
 
 /** Settings for a domain only (autoconfig without `emailaddress`, PACC): usernames become placeholders. */
-function domainSettings(domain: string, accessType: AccessType, config: AppConfig = BASE_CONFIG): MailSettings {
+function domainSettings(domain: string, accessType: AccessType, config: AppConfig = BASE_CONFIG): MailSettings<null> {
   const parsed = parseDomainName(domain);
   if (!parsed.ok) throw new Error(`golden case domain ${JSON.stringify(domain)} is invalid`);
   return resolveSettings(buildProviderProfile(config), {
@@ -350,6 +358,138 @@ const JSON_CASES: readonly GoldenCase[] = [
     domain: 'example.com',
     retryAfterSeconds: DIRECTORY_UNAVAILABLE_RETRY_SECONDS,
   })),
+];
+
+// ---- SOAP Autodiscover (GetUserSettings, GetDomainSettings) --------------------------------------
+
+/** What the EWS libraries ask for, plus a name no spec defines (InvalidSetting). */
+export const SOAP_REQUESTED_SETTINGS = [
+  'UserDisplayName',
+  'AutoDiscoverSMTPAddress',
+  'ExternalEwsUrl',
+  'InternalEwsUrl',
+  'ExternalMailboxServer',
+  'ExternalMailboxServerRequiresSSL',
+  'ExternalMailboxServerAuthenticationMethods',
+  'ExternalWebClientUrls',
+  'ActiveDirectoryServer',
+  'UserDN',
+  'MobileMailboxPolicy',
+  'EwsSupportedSchemas',
+  'NoSuchSetting',
+];
+
+/** The answer table's body for an outcome (the status is checked by the route tests). */
+const soapCase = (
+  name: string,
+  outcome: () => SoapOutcome,
+  activeDirectoryServer: string | null = null,
+): GoldenCase => ({
+  protocol: 'autodiscover-soap',
+  name,
+  render: () => {
+    const body = createSoapAnswers({ activeDirectoryServer })(outcome()).body;
+    if (typeof body !== 'string') throw new Error('a SOAP answer body is text');
+    return body;
+  },
+});
+
+const foundUser = (address: string, answer: MailboxAnswer): UserDiscovery => ({
+  kind: 'settings',
+  request: null,
+  settings: mailboxSettings(address, answer),
+});
+
+const soapUsers = (
+  name: string,
+  users: () => readonly UserDiscovery[],
+  activeDirectoryServer: string | null = null,
+): GoldenCase =>
+  soapCase(
+    name,
+    () => ({ kind: 'user-settings', requested: SOAP_REQUESTED_SETTINGS, users: users() }),
+    activeDirectoryServer,
+  );
+
+const soapDomain = (name: string, domain: () => DomainDiscovery): GoldenCase =>
+  soapCase(name, () => ({
+    kind: 'domain-settings',
+    requested: ['ExternalEwsUrl', 'ExternalEwsVersion'],
+    domains: [domain()],
+  }));
+
+const SOAP_CASES: readonly GoldenCase[] = [
+  soapUsers('get-user-settings-business-mail', () => [foundUser(BUSINESS_USER, { accessType: 'business' })]),
+  // privacy.revealDisplayNames on, an ActiveDirectoryServer configured: both answered, escaped.
+  soapUsers(
+    'get-user-settings-business-mail-display-name-escaped',
+    () => [foundUser(BUSINESS_USER, { accessType: 'business', displayName: HOSTILE_DISPLAY_NAME })],
+    'gc.mamutmail.com',
+  ),
+  soapUsers('get-user-settings-unknown-mailbox-business-domain', () => [
+    foundUser(UNKNOWN_AT_BUSINESS_DOMAIN, { accessType: 'business' }),
+  ]),
+  // POP access has no Exchange account: the protocol's InvalidUser.
+  soapUsers('get-user-settings-pop-access', () => [foundUser(POP_USER, { accessType: 'pop' })]),
+  soapUsers('get-user-settings-not-hosted', () => [{ kind: 'not-hosted', request: null, domain: 'example.net' }]),
+  soapUsers('get-user-settings-invalid-address', () => [
+    { kind: 'invalid-address', request: null, addressError: 'missing-at' },
+  ]),
+  soapUsers('get-user-settings-unavailable', () => [
+    {
+      kind: 'unavailable',
+      request: null,
+      domain: 'example.org',
+      retryAfterSeconds: DIRECTORY_UNAVAILABLE_RETRY_SECONDS,
+    },
+  ]),
+  // One UserResponse per user, in request order.
+  soapUsers('get-user-settings-several-users', () => [
+    foundUser(BUSINESS_USER, { accessType: 'business' }),
+    foundUser(POP_USER, { accessType: 'pop' }),
+    { kind: 'not-hosted', request: null, domain: 'example.net' },
+  ]),
+  soapUsers('get-user-settings-idn-domain', () => [foundUser(IDN_USER, { accessType: 'business' })]),
+  soapUsers('other-provider-get-user-settings', () => [
+    foundUser(BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
+  ]),
+  soapDomain('get-domain-settings-business-domain', () => ({
+    kind: 'settings',
+    request: null,
+    settings: domainSettings('example.org', 'business'),
+  })),
+  soapDomain('get-domain-settings-pop-domain', () => ({
+    kind: 'settings',
+    request: null,
+    settings: domainSettings('example.com', 'pop'),
+  })),
+  soapDomain('get-domain-settings-not-hosted', () => ({ kind: 'not-hosted', request: null, domain: 'example.net' })),
+  soapCase('error-invalid-request-get-user-settings', () => ({
+    kind: 'invalid-request',
+    invalid: { kind: 'invalid-soap-request', operation: 'GetUserSettings', reason: 'no user is named' },
+  })),
+  soapCase('error-invalid-request-get-domain-settings', () => ({
+    kind: 'invalid-request',
+    invalid: { kind: 'invalid-soap-request', operation: 'GetDomainSettings', reason: 'no domain is named' },
+  })),
+  soapCase('fault-not-soap', () => ({
+    kind: 'invalid-request',
+    invalid: { kind: 'not-soap', reason: 'the root element is not a SOAP Envelope' },
+  })),
+  soapCase('fault-version-mismatch', () => ({ kind: 'invalid-request', invalid: { kind: 'soap-version-mismatch' } })),
+  soapCase('fault-action-not-supported', () => ({
+    kind: 'invalid-request',
+    invalid: {
+      kind: 'unsupported-operation',
+      action: 'http://schemas.microsoft.com/exchange/2010/Autodiscover/Autodiscover/GetFederationInformation',
+    },
+  })),
+  soapCase('fault-not-a-post', () => ({ kind: 'invalid-request', invalid: { kind: 'not-a-post' } })),
+  soapCase('fault-body-refused', () => ({
+    kind: 'invalid-request',
+    invalid: { kind: 'body-refused', refusedStatus: 413 },
+  })),
+  soapCase('fault-rate-limited', () => ({ kind: 'rate-limited', retryAfterSeconds: 60 })),
 ];
 
 // ---- Thunderbird autoconfig --------------------------------------------------------------------
@@ -536,6 +676,7 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   ...OUTLOOK_CASES,
   ...MOBILESYNC_CASES,
   ...JSON_CASES,
+  ...SOAP_CASES,
   ...AUTOCONFIG_CASES,
   ...MOBILECONFIG_CASES,
   ...MOBILECONFIG_SIGNED_CASES,

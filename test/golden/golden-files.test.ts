@@ -16,6 +16,13 @@ import {
   RESPONSE_NAMESPACE,
 } from '../../src/protocols/autodiscover/paths';
 import {
+  AUTODISCOVER_SOAP_NAMESPACE,
+  SOAP_ENVELOPE_NAMESPACE,
+  WS_ADDRESSING_NAMESPACE,
+  XML_SCHEMA_INSTANCE_NAMESPACE,
+} from '../../src/protocols/autodiscover-soap/paths';
+import { DOMAIN_SETTING_NAMES, USER_SETTING_NAMES } from '../../src/protocols/autodiscover-soap/setting-names';
+import {
   BUSINESS_USER,
   CONFIGS,
   ERROR_SERVER_ID,
@@ -28,6 +35,7 @@ import {
   renderProfileFor,
   SIGNED_PROFILE_CONTENT,
   signedProfileBytes,
+  SOAP_REQUESTED_SETTINGS,
   type GoldenCase,
   type GoldenProtocol,
 } from './cases';
@@ -67,7 +75,19 @@ function stringAt(value: unknown, ...keys: readonly (string | number)[]): string
 }
 
 /** Elements that may repeat are always arrays, so paths do not change shape with the count. */
-const REPEATED_ELEMENTS = new Set(['Protocol', 'incomingServer', 'outgoingServer']);
+const REPEATED_ELEMENTS = new Set([
+  'Protocol',
+  'incomingServer',
+  'outgoingServer',
+  // SOAP Autodiscover
+  'UserResponse',
+  'UserSetting',
+  'UserSettingError',
+  'DomainResponse',
+  'DomainSetting',
+  'DomainSettingError',
+  'WebClientUrl',
+]);
 
 const xmlParser = new XMLParser({
   ignoreAttributes: false,
@@ -467,6 +487,160 @@ describe('autodiscover-json', () => {
     expect(actualStatus).toBe(status);
     expect(at(body, 'ErrorCode')).toBe(errorCode);
     expect(stringAt(body, 'ErrorMessage')).toContain(message);
+  });
+});
+
+// ---- SOAP Autodiscover (docs/protocols.md §11) -------------------------------------------------------
+
+const ENVELOPE = 's:Envelope';
+const soapCases = (prefix: string): GoldenCase[] => casesOf('autodiscover-soap', (c) => c.name.startsWith(prefix));
+
+/** The one response message of a settings answer, and which operation it answers. */
+function soapMessageOf(c: GoldenCase): { operation: 'GetUserSettings' | 'GetDomainSettings'; response: unknown } {
+  const body = at(parseXml(c), ENVELOPE, 's:Body');
+  for (const operation of ['GetUserSettings', 'GetDomainSettings'] as const) {
+    const message = at(body, `${operation}ResponseMessage`);
+    if (message !== undefined) {
+      expect(at(message, '@_xmlns')).toBe(AUTODISCOVER_SOAP_NAMESPACE);
+      expect(at(message, 'Response', '@_xmlns:i')).toBe(XML_SCHEMA_INSTANCE_NAMESPACE);
+      return { operation, response: at(message, 'Response') };
+    }
+  }
+  throw new Error(`${c.name}: no response message`);
+}
+
+/** One subject's settings by name, its setting errors by name; StringSetting values as text. */
+function subjectOf(subjectResponse: unknown, subject: 'User' | 'Domain') {
+  const settings = new Map<string, unknown>();
+  const settingsElement = at(subjectResponse, `${subject}Settings`);
+  if (settingsElement !== '') {
+    for (const setting of listAt(settingsElement, `${subject}Setting`)) {
+      const type = stringAt(setting, '@_i:type');
+      settings.set(stringAt(setting, 'Name'), type.endsWith('StringSetting') ? stringAt(setting, 'Value') : setting);
+    }
+  }
+  const errors = new Map<string, string>();
+  const errorsElement = at(subjectResponse, `${subject}SettingErrors`);
+  if (errorsElement !== '') {
+    for (const error of listAt(errorsElement, `${subject}SettingError`)) {
+      errors.set(stringAt(error, 'SettingName'), stringAt(error, 'ErrorCode'));
+    }
+  }
+  return { errorCode: stringAt(subjectResponse, 'ErrorCode'), settings, errors };
+}
+
+describe('autodiscover-soap', () => {
+  describe.each(named(casesOf('autodiscover-soap')))('%s', (name, c) => {
+    test('a SOAP 1.1 envelope with a WS-Addressing Action header', () => {
+      const document = parseXml(c);
+      expect(at(document, ENVELOPE, '@_xmlns:s')).toBe(SOAP_ENVELOPE_NAMESPACE);
+      expect(at(document, ENVELOPE, '@_xmlns:a')).toBe(WS_ADDRESSING_NAMESPACE);
+      const action = stringAt(document, ENVELOPE, 's:Header', 'a:Action', '#text');
+      if (name.startsWith('fault-')) {
+        expect(action).toBe('http://www.w3.org/2005/08/addressing/soap/fault');
+        const fault = at(document, ENVELOPE, 's:Body', 's:Fault');
+        expect(stringAt(fault, 'faultcode')).toMatch(/^(s:(Client|Server|VersionMismatch)|a:ActionNotSupported)$/);
+        expect(stringAt(fault, 'faultstring', '#text')).not.toBe('');
+        return;
+      }
+      const { operation } = soapMessageOf(c);
+      expect(action).toBe(`${AUTODISCOVER_SOAP_NAMESPACE}/Autodiscover/${operation}Response`);
+      // ews-javascript-api and the EWS Managed API read it; the former fails without it.
+      const versionInfo = at(document, ENVELOPE, 's:Header', 'h:ServerVersionInfo');
+      expect(at(versionInfo, '@_xmlns:h')).toBe(AUTODISCOVER_SOAP_NAMESPACE);
+      expect(stringAt(versionInfo, 'h:Version')).toBe('Exchange2010');
+    });
+  });
+
+  test.each(named(casesOf('autodiscover-soap', (c) => !/^(error|fault)-/.test(c.name))))(
+    "%s: each subject answered in Exchange's element order, every name asked either answered or an error",
+    (_name, c) => {
+      const { operation, response } = soapMessageOf(c);
+      expect(stringAt(response, 'ErrorCode')).toBe('NoError');
+      const subject = operation === 'GetUserSettings' ? 'User' : 'Domain';
+      const order = ['ErrorCode', 'ErrorMessage', 'RedirectTarget', `${subject}SettingErrors`, `${subject}Settings`];
+      for (const children of childOrderOf(c, `${subject}Response`)) expect(children).toEqual(order);
+      const known = subject === 'User' ? USER_SETTING_NAMES : DOMAIN_SETTING_NAMES;
+      for (const subjectResponse of listAt(response, `${subject}Responses`, `${subject}Response`)) {
+        expect(at(subjectResponse, 'RedirectTarget', '@_i:nil')).toBe('true');
+        const { errorCode, settings, errors } = subjectOf(subjectResponse, subject);
+        if (errorCode !== 'NoError') {
+          expect(settings.size + errors.size).toBe(0);
+          continue;
+        }
+        const asked = subject === 'User' ? SOAP_REQUESTED_SETTINGS : ['ExternalEwsUrl', 'ExternalEwsVersion'];
+        expect([...settings.keys(), ...errors.keys()].sort()).toEqual([...asked].sort());
+        for (const [settingName, code] of errors)
+          expect(code).toBe(known.has(settingName) ? 'SettingIsNotAvailable' : 'InvalidSetting');
+      }
+    },
+  );
+
+  test('get-user-settings-business-mail: EWS URLs, mailbox server, OWA; no display name unless revealed', () => {
+    const { response } = soapMessageOf(goldenCase('autodiscover-soap', 'get-user-settings-business-mail'));
+    const user = subjectOf(at(response, 'UserResponses', 'UserResponse', 0), 'User');
+    expect(user.errorCode).toBe('NoError');
+    expect(user.settings.get('ExternalEwsUrl')).toBe('https://mamutmail.com/EWS/Exchange.asmx');
+    expect(user.settings.get('InternalEwsUrl')).toBe('https://mamutmail.com/EWS/Exchange.asmx');
+    expect(user.settings.get('ExternalMailboxServer')).toBe('mamutmail.com');
+    expect(user.settings.get('AutoDiscoverSMTPAddress')).toBe(BUSINESS_USER);
+    const owa = listAt(user.settings.get('ExternalWebClientUrls'), 'WebClientUrls', 'WebClientUrl');
+    expect(owa.map((url) => [stringAt(url, 'Url'), stringAt(url, 'AuthenticationMethods')])).toEqual([
+      ['https://mamutmail.com', 'Basic, Fba'],
+    ]);
+    expect(user.errors.get('UserDisplayName')).toBe('SettingIsNotAvailable');
+    expect(user.errors.get('ActiveDirectoryServer')).toBe('SettingIsNotAvailable');
+    expect(user.errors.get('NoSuchSetting')).toBe('InvalidSetting');
+  });
+
+  test('get-user-settings-business-mail-display-name-escaped: the name and the ActiveDirectoryServer survive', () => {
+    const { response } = soapMessageOf(
+      goldenCase('autodiscover-soap', 'get-user-settings-business-mail-display-name-escaped'),
+    );
+    const user = subjectOf(at(response, 'UserResponses', 'UserResponse', 0), 'User');
+    expect(user.settings.get('UserDisplayName')).toBe(HOSTILE_DISPLAY_NAME);
+    expect(user.settings.get('ActiveDirectoryServer')).toBe('gc.mamutmail.com');
+  });
+
+  test.each([
+    ['get-user-settings-pop-access', ['InvalidUser']],
+    ['get-user-settings-not-hosted', ['InvalidUser']],
+    ['get-user-settings-invalid-address', ['InvalidUser']],
+    ['get-user-settings-unavailable', ['ServerBusy']],
+    ['get-user-settings-several-users', ['NoError', 'InvalidUser', 'InvalidUser']],
+    ['get-domain-settings-not-hosted', ['InvalidDomain']],
+    ['get-domain-settings-pop-domain', ['NoError']],
+  ])('%s: %j per subject, in request order, inside a NoError response', (name, codes) => {
+    const { operation, response } = soapMessageOf(goldenCase('autodiscover-soap', name));
+    const subject = operation === 'GetUserSettings' ? 'User' : 'Domain';
+    expect(listAt(response, `${subject}Responses`, `${subject}Response`).map((r) => stringAt(r, 'ErrorCode'))).toEqual(
+      codes,
+    );
+  });
+
+  test('get-domain-settings: the EWS URL for a Business Mail domain only', () => {
+    const domainOf = (name: string) =>
+      subjectOf(
+        at(soapMessageOf(goldenCase('autodiscover-soap', name)).response, 'DomainResponses', 'DomainResponse', 0),
+        'Domain',
+      );
+    expect(domainOf('get-domain-settings-business-domain').settings.get('ExternalEwsUrl')).toBe(
+      'https://mamutmail.com/EWS/Exchange.asmx',
+    );
+    expect(domainOf('get-domain-settings-pop-domain').errors.get('ExternalEwsUrl')).toBe('SettingIsNotAvailable');
+  });
+
+  test.each(named(soapCases('error-')))('%s: InvalidRequest for the whole request, no subject answered', (_name, c) => {
+    const { operation, response } = soapMessageOf(c);
+    expect(stringAt(response, 'ErrorCode')).toBe('InvalidRequest');
+    expect(stringAt(response, 'ErrorMessage')).toMatch(/^Invalid request: /);
+    expect(at(response, operation === 'GetUserSettings' ? 'UserResponses' : 'DomainResponses')).toBe('');
+  });
+
+  test('get-user-settings-idn-domain: the punycode address', () => {
+    const text = goldenText(goldenCase('autodiscover-soap', 'get-user-settings-idn-domain'));
+    expect(text).toContain('user@xn--bcher-kva.example');
+    expect(text).not.toContain('bücher');
   });
 });
 

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { createLogger } from '../../src/http/logger';
 import type { AppConfig } from '../../src/config/schema';
 import { exampleApp } from '../support/app';
+import { requestFixture } from '../support/documents';
 import { autodiscoverRequestBody } from '../support/hostile';
 import { failingDirectory } from '../support/http';
 import { exchangeAll, WIRE_REQUESTS, wireRequest, type WireRequest } from '../support/wire';
@@ -38,6 +39,21 @@ const REQUESTS: readonly WireRequest[] = [
     'Content-Encoding: gzip',
   ]),
   wireRequest('POX DTD', 'POST', '/autodiscover/autodiscover.xml', '<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'),
+  wireRequest(
+    'SOAP GetUserSettings',
+    'POST',
+    '/Autodiscover/Autodiscover.svc',
+    requestFixture('soap-ews-javascript-api-get-user-settings.xml').toString('utf8'),
+    ['Content-Type: text/xml'],
+  ),
+  wireRequest(
+    'SOAP WS-Security path',
+    'POST',
+    '/autodiscover/autodiscover.svc/wssecurity',
+    requestFixture('soap-exchangelib-dummy-probe.xml').toString('utf8'),
+  ),
+  wireRequest('SOAP not an envelope', 'POST', '/autodiscover/autodiscover.svc', '<x/>'),
+  wireRequest('SOAP GET', 'GET', '/autodiscover/autodiscover.svc'),
   wireRequest('POX trailing slash', 'POST', '/autodiscover/autodiscover.xml/', pox('pop.user@example.com')),
   wireRequest('POX under a longer path', 'POST', '/autodiscover/autodiscover.xml/more', pox('pop.user@example.com')),
   wireRequest(

@@ -14,8 +14,9 @@ import {
   type AutodiscoverErrorCode,
 } from '../../src/protocols/autodiscover/render-error';
 import { renderAppleProfile } from '../../src/protocols/mobileconfig/render';
+import { renderGetUserSettingsResponse } from '../../src/protocols/autodiscover-soap/render';
 import { exampleConfig } from '../support/app';
-import { hasNode, nodeAt } from '../support/documents';
+import { hasNode, listAt, nodeAt } from '../support/documents';
 import { asXmlCarriesIt, readPlist, readXml, xmlText } from '../support/hostile';
 import { anyString, displayName, RUNS, validAddress } from './arbitraries';
 
@@ -110,6 +111,53 @@ describe('renderers › every answer parses back to the address and display name
         expect(xmlText(document, 'clientConfig/emailProvider/outgoingServer[0]/username')).toBe(address.address);
         expect(xmlText(document, 'clientConfig/emailProvider/domain')).toBe(address.domain);
       }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('SOAP GetUserSettings: well-formed; the address, display name and every requested name, escaped, once each', () => {
+    fc.assert(
+      fc.property(
+        validAddress,
+        maybeDisplayName,
+        fc.array(fc.oneof(anyString, fc.constantFrom('UserDisplayName', 'AutoDiscoverSMTPAddress')), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (address, name, asked) => {
+          const settings = settingsFor(address, name, 'business');
+          if (settings.accessType !== 'business') throw new Error('expected Business Mail settings');
+          // As the parser hands them over: trimmed, non-empty, each once.
+          const requested = [...new Set(asked.map((text) => text.trim()).filter((text) => text !== ''))];
+          if (requested.length === 0) return;
+          const document = readXml(
+            renderGetUserSettingsResponse([{ kind: 'settings', settings }], requested, {
+              activeDirectoryServer: null,
+            }),
+          );
+          const user = 's:Envelope/s:Body/GetUserSettingsResponseMessage/Response/UserResponses/UserResponse';
+          const named = (list: string, item: string, field: string): string[] =>
+            hasNode(document, `${user}/${list}/${item}`)
+              ? listAt(document, `${user}/${list}/${item}`).map((node) => xmlText(node, field))
+              : [];
+          const answered = named('UserSettings', 'UserSetting', 'Name');
+          const refused = named('UserSettingErrors', 'UserSettingError', 'SettingName');
+          // A parser reads a raw CR in text as LF (XML 1.0 §2.11): a name with one comes back so changed.
+          const readBack = (text: string): string => asXmlCarriesIt(text).replace(/\r\n?/g, '\n');
+          expect([...answered, ...refused].sort()).toEqual(requested.map(readBack).sort());
+          const values = hasNode(document, `${user}/UserSettings/UserSetting`)
+            ? listAt(document, `${user}/UserSettings/UserSetting`)
+            : [];
+          const valueOf = (settingName: string): string | undefined => {
+            const setting = values.find((node) => xmlText(node, 'Name') === settingName);
+            return setting === undefined ? undefined : xmlText(setting, 'Value');
+          };
+          if (requested.includes('AutoDiscoverSMTPAddress'))
+            expect(valueOf('AutoDiscoverSMTPAddress')).toBe(address.address);
+          if (requested.includes('UserDisplayName'))
+            expect(valueOf('UserDisplayName')).toBe(name === null ? undefined : asXmlCarriesIt(name));
+        },
+      ),
       { numRuns: RUNS },
     );
   });

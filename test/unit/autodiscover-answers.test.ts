@@ -105,8 +105,11 @@ const CASES: Readonly<
   ],
 };
 
+/** Every POX answer tells the EWS libraries that SOAP Autodiscover is here too (docs/protocols.md §11.1). */
+const SOAP_ENDPOINT_HEADERS = ['X-SOAP-Enabled', 'True', 'X-WSSecurity-Enabled', 'True'];
+
 describe('Autodiscover POX answer table › every outcome', () => {
   test.each(Object.values(CASES).flat())('%s', (_label, outcome, expected) => {
-    expect(answer(outcome)).toEqual(expected);
+    expect(answer(outcome)).toEqual({ ...expected, protocolHeaders: SOAP_ENDPOINT_HEADERS });
   });
 });

@@ -120,6 +120,15 @@ describe('loadConfig › defaults that depend on other settings, resolved when l
     expect(loaded('config.json').config.server.redirectPlainHttpAutodiscover).toBe(expected);
   });
 
+  test('businessMail.activeDirectoryServer › null by default; a host name is kept; anything else named and refused', () => {
+    writeConfig('default.json', {});
+    expect(loaded('default.json').config.businessMail.activeDirectoryServer).toBeNull();
+    writeConfig('gc.json', { businessMail: { activeDirectoryServer: 'gc.mamutmail.com' } });
+    expect(loaded('gc.json').config.businessMail.activeDirectoryServer).toBe('gc.mamutmail.com');
+    writeConfig('bad.json', { businessMail: { activeDirectoryServer: 'ldap://gc' } });
+    expect(problems('bad.json').join('\n')).toMatch(/businessMail\.activeDirectoryServer must be a host name/);
+  });
+
   test('businessMail.smtp not set › the POP access servers, as configured', () => {
     const smtp = [{ host: 'smtp.example.net', port: 465, socket: 'tls' }];
     writeConfig('config.json', { popAccess: { smtp } });

@@ -30,6 +30,13 @@ const renderMobileSyncResponseOnce = memoizeRendering(renderMobileSyncResponse);
 export type AutodiscoverOutcome = ProtocolOutcome<AutodiscoverClient, AutodiscoverInvalidRequest>;
 
 /**
+ * On every POX answer, as Exchange sends them: the EWS Managed API and ews-javascript-api GET this
+ * path before they use SOAP Autodiscover, and go on to /autodiscover/autodiscover.svc (or
+ * …/wssecurity) only when these headers say it is there (docs/protocols.md §11.1).
+ */
+const SOAP_ENDPOINT_HEADERS: readonly string[] = ['X-SOAP-Enabled', 'True', 'X-WSSecurity-Enabled', 'True'];
+
+/**
  * Every Autodiscover POX outcome's answer. Each one, errors included, is an Autodiscover document with
  * HTTP 200 (as Exchange sends), except the refusals that happen before the body is read (the body
  * parser's 4xx, the rate limit's 429). Never 401: this service checks no credentials.
@@ -39,6 +46,7 @@ export function answerAutodiscover(outcome: AutodiscoverOutcome, context: ErrorR
     status,
     contentType: AUTODISCOVER_CONTENT_TYPE,
     body: renderAutodiscoverError(code, schema, context),
+    protocolHeaders: SOAP_ENDPOINT_HEADERS,
   });
   switch (outcome.kind) {
     case 'invalid-request': {
@@ -61,11 +69,16 @@ export function answerAutodiscover(outcome: AutodiscoverOutcome, context: ErrorR
           settings,
           request.clientFollowsRedirectUrl ? FOLLOWS_REDIRECT_URL : IGNORES_REDIRECT_URL,
         );
-        return { status: 200, contentType: AUTODISCOVER_CONTENT_TYPE, body };
+        return { status: 200, contentType: AUTODISCOVER_CONTENT_TYPE, body, protocolHeaders: SOAP_ENDPOINT_HEADERS };
       }
       // A POP access mailbox has no ActiveSync; 501 is read promptly by every EAS client (Action/Error is not).
       if (settings.accessType !== 'business') return error(501, request.schema);
-      return { status: 200, contentType: AUTODISCOVER_CONTENT_TYPE, body: renderMobileSyncResponseOnce(settings) };
+      return {
+        status: 200,
+        contentType: AUTODISCOVER_CONTENT_TYPE,
+        body: renderMobileSyncResponseOnce(settings),
+        protocolHeaders: SOAP_ENDPOINT_HEADERS,
+      };
     }
   }
 }

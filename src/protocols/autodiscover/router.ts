@@ -1,19 +1,18 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { ServerResponse } from 'node:http';
+import express, { type Router } from 'express';
 import type { ExpressBridge } from '../../http/express-bridge';
-import type { NodeHandler, ProtocolRoutes } from '../../http/fast-lane';
+import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RequestLimiter } from '../../http/rate-limit';
 import type { Discover } from '../../discovery/discover';
-import { clientErrorStatusOf } from '../../http/client-error-status';
-import { recordOutcome } from '../../http/request-outcome';
 import { discoverAddress, loggedOutcomeOf } from '../protocol-outcome';
-import { createReply, limitRate } from '../reply';
+import { answerRefusals, createReply, limitRate } from '../reply';
 import { answerAutodiscover, type AutodiscoverOutcome } from './answers';
 import { RecentlyUsed, RECENT_ANSWERS_KEPT } from '../../model/remember';
 import { parseAutodiscoverRequest, type AutodiscoverRequest, type AutodiscoverRequestProblem } from './parse-request';
 import type { Result } from '../../model/result';
 import { AUTODISCOVER_XML_PATH } from './paths';
-import { closeIfBodyUnread, readBodyWithin, type RequestWithBody } from '../../http/read-body';
+import { readBodyWithin, type RequestWithBody } from '../../http/read-body';
+import { redirectPlainHttp } from '../plain-http-redirect';
 
 export interface AutodiscoverRouterDeps {
   readonly discover: Discover;
@@ -45,45 +44,23 @@ export function createAutodiscoverRoutes(deps: AutodiscoverRouterDeps): Protocol
   // Any Content-Type: clients send text/xml, application/xml, or nothing. Compressed bodies are refused.
   const readBody = readBodyWithin(deps.maxBodyBytes);
 
-  // Outlook's port-80 probe expects a redirect; never 302 a POST (clients turn it into a body-less GET).
-  // Transport, not an answer: Express writes the redirect as it always does.
-  const plainHttpRedirectUrl = deps.plainHttpRedirectUrl;
-  const redirect: NodeHandler[] = [];
-  if (plainHttpRedirectUrl !== null) {
-    const redirectPlainHttp = (plainReq: IncomingMessage, plainRes: ServerResponse, next: NextFunction): void => {
-      if (deps.express.secure(plainReq, plainRes)) {
-        next();
-        return;
-      }
-      const { req, res } = deps.express.expressObjects(plainReq, plainRes);
-      recordOutcome(res, { protocol: 'autodiscover', outcome: 'redirect-to-https' });
-      closeIfBodyUnread(req, res);
-      res.redirect(req.method === 'GET' || req.method === 'HEAD' ? 302 : 307, plainHttpRedirectUrl);
-    };
-    router.all(AUTODISCOVER_XML_PATH, redirectPlainHttp);
-    redirect.push(redirectPlainHttp);
-  }
+  // Outlook's port-80 probe expects a redirect (docs/protocols.md §3.6).
+  const redirect = redirectPlainHttp(
+    router,
+    [AUTODISCOVER_XML_PATH],
+    deps.plainHttpRedirectUrl,
+    'autodiscover',
+    deps.express,
+  );
 
   const answer = async (req: RequestWithBody, res: ServerResponse): Promise<void> => {
     reply(res, await autodiscoverOutcome(req, deps.discover));
   };
   router.post(AUTODISCOVER_XML_PATH, readBody, answer);
 
-  // GET probes (Remote Connectivity Analyzer, phones) and other methods: Exchange answers 600.
-  router.all(AUTODISCOVER_XML_PATH, (_req: Request, res: Response) => {
-    reply(res, { kind: 'invalid-request', invalid: { kind: 'not-a-post' } });
-  });
-
-  // Body too large, aborted upload, compressed body: still an Autodiscover document, with the 4xx status.
-  const answerRefusedBody = (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    const refusedStatus = clientErrorStatusOf(error);
-    if (refusedStatus === null) {
-      next(error);
-      return;
-    }
-    reply(res, { kind: 'invalid-request', invalid: { kind: 'body-refused', refusedStatus } });
-  };
-  router.use(AUTODISCOVER_XML_PATH, answerRefusedBody);
+  // GET probes (Remote Connectivity Analyzer, phones) and other methods: Exchange answers 600. A body
+  // too large, aborted or compressed: still an Autodiscover document, with the 4xx status.
+  const answerRefusedBody = answerRefusals(router, [AUTODISCOVER_XML_PATH], reply);
 
   return {
     router,
