@@ -12,6 +12,7 @@ import { createHealthRoutes } from './http/health-router';
 import { createRequestLogger } from './http/logger';
 import { installAnswerPreamble } from './http/preamble';
 import { createSecurityHeaders } from './http/security-headers';
+import { createTlsAskRoutes } from './http/tls-ask-router';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createAutoconfigRoutes } from './protocols/autoconfig/router';
 import { createAutodiscoverJsonRoutes } from './protocols/autodiscover-json/router';
@@ -55,6 +56,15 @@ export function buildApp(deps: AppDeps): Express {
   app.use(securityHeaders);
   const health = createHealthRoutes();
   app.use(health.router);
+  // Caddy's on-demand TLS ask; Caddy is its one caller, so it spends no per-IP budget (tls-ask-router.ts).
+  const tlsAsk = createTlsAskRoutes({
+    discover,
+    providerHostNames: [
+      ...config.server.onDemandTls.providerHostNames,
+      new URL(config.autodiscover.publicUrl).hostname,
+    ],
+  });
+  app.use(tlsAsk.router);
   // The admin API exists only with a token; otherwise its paths 404 like any unknown path.
   if (config.admin.token !== null) {
     app.use(createAdminRouter({ token: config.admin.token, directory: deps.directory, logger }));
@@ -88,7 +98,7 @@ export function buildApp(deps: AppDeps): Express {
   if (deps.fastLane ?? true) {
     installFastLane(
       app,
-      [health, ...protocols].flatMap(({ fastRoutes }) => fastRoutes),
+      [health, tlsAsk, ...protocols].flatMap(({ fastRoutes }) => fastRoutes),
       { before: [logRequest, securityHeaders], errorHandlers: [errorHandler], notFound },
     );
   }

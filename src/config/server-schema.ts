@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { err, ok, type Result } from '../model/result';
 import type { EnvironmentBinding } from './environment-binding';
-import { milliseconds, tcpPort } from './fields';
+import { hostName, milliseconds, tcpPort } from './fields';
 import { trustProxySchema } from './trust-proxy';
 
 const listenerTimeout = (fallback: number) => milliseconds(100, 600_000).default(fallback);
@@ -59,6 +59,16 @@ export const serverSchema = z
       })
       .nullable()
       .default(null),
+    /** Caddy's on-demand TLS ask endpoint, GET /tls/allowed (tls-ask-router.ts). */
+    onDemandTls: z
+      .strictObject({
+        /**
+         * The provider's own names Caddy may obtain certificates for, besides autodiscover./autoconfig./
+         * ua-auto-config. names of hosted domains; the host of autodiscover.publicUrl always may.
+         */
+        providerHostNames: z.array(hostName).max(1000).default([]),
+      })
+      .prefault({}),
     /**
      * Answer plain-HTTP Autodiscover with a redirect to autodiscover.publicUrl (GET 302, POST 307), as
      * Outlook's port-80 probe expects. null (the default): on when `https` is set. Behind a proxy, set
