@@ -53,9 +53,31 @@ export const serverSchema = z
     https: z
       .strictObject({
         port: tcpPort.default(8443),
-        /** PEM certificate chain and key, relative to the config file. */
-        certFile: z.string().min(1, { error: 'must name the PEM certificate (chain) file' }),
-        keyFile: z.string().min(1, { error: 'must name the PEM private key file' }),
+        /** PEM certificate chain and key, relative to the config file: the pair for names the directory has none for. */
+        certFile: z.string().min(1, { error: 'must name the PEM certificate (chain) file' }).optional(),
+        keyFile: z.string().min(1, { error: 'must name the PEM private key file' }).optional(),
+        /**
+         * A folder of pairs chosen by SNI, as certbot (`live/<name>/fullchain.pem` + `privkey.pem`) or
+         * cert-manager (`<secret>/tls.crt` + `tls.key`) write them; reread when files change
+         * (certificate-directory.ts).
+         */
+        certificateDirectory: z.string().min(1, { error: 'must name a folder of certificates' }).optional(),
+        /** Seconds between re-scans of certificateDirectory, for changes no file event reported. */
+        rescanSeconds: z.int().min(1).max(86_400).default(60),
+      })
+      .superRefine((https, context) => {
+        if ((https.certFile === undefined) !== (https.keyFile === undefined))
+          context.addIssue({
+            code: 'custom',
+            path: [https.certFile === undefined ? 'certFile' : 'keyFile'],
+            message: 'certFile and keyFile go together: name both, or neither and use certificateDirectory',
+          });
+        if (https.certFile === undefined && https.certificateDirectory === undefined)
+          context.addIssue({
+            code: 'custom',
+            path: ['certificateDirectory'],
+            message: 'name certFile and keyFile, certificateDirectory, or both (or remove server.https)',
+          });
       })
       .nullable()
       .default(null),
