@@ -15,7 +15,7 @@ export async function writeSelfSignedTlsFiles(): Promise<string> {
   return folder;
 }
 
-/** A self-signed pair (EC, fast to make) for these DNS names, valid one day unless told. */
+/** A self-signed pair (EC, fast to make) for these DNS names (or IPv4 addresses), valid one day unless told. */
 export async function selfSignedPairFor(
   names: readonly string[],
   notAfterDate = new Date(Date.now() + 86_400_000),
@@ -24,7 +24,14 @@ export async function selfSignedPairFor(
     keyType: 'ec',
     algorithm: 'sha256',
     notAfterDate,
-    extensions: [{ name: 'subjectAltName', altNames: names.map((value) => ({ type: 2 as const, value })) }],
+    extensions: [
+      {
+        name: 'subjectAltName',
+        altNames: names.map((name) =>
+          /^[\d.]+$/.test(name) ? { type: 7 as const, ip: name } : { type: 2 as const, value: name },
+        ),
+      },
+    ],
   });
   return { cert: pems.cert, key: pems.private };
 }
