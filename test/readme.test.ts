@@ -99,6 +99,7 @@ test('README has a curl example for every endpoint', () => {
     '/.well-known/autoconfig/mail/config-v1.1.xml',
     '/mobileconfig',
     '/healthz',
+    '/tls/allowed',
   ]) {
     expect(paths.some((p) => p.startsWith(endpoint))).toBe(true);
   }

@@ -146,7 +146,7 @@ export function pairFor<Pair>(byName: ReadonlyMap<string, Pair>, serverName: str
 /**
  * server.https.certificateDirectory at run time: the pairs by name for the HTTPS listener's SNI
  * callback, reread when files change (fs.watch, and a re-scan every `rescanSeconds` for changes the
- * watch misses: network file systems, a watch that failed) without a restart (docs/protocols.md §8.2).
+ * watch misses: network file systems, a watch that failed) without a restart (docs/protocols.md §10.2).
  */
 export class CertificateDirectory {
   private byName: Map<string, LoadedPair>;

@@ -60,7 +60,7 @@ export function readTlsFiles(config: AppConfig, configDir: string): TlsCredentia
 
 /**
  * The HTTPS server's TLS options: the default pair as its own, and an SNI callback choosing from
- * the certificate directory (docs/protocols.md §8.2). A name the directory lacks gets the default
+ * the certificate directory (docs/protocols.md §10.2). A name the directory lacks gets the default
  * pair; without one, the handshake fails, as no certificate would be right.
  */
 function tlsOptionsOf({ defaultPair, certificateDirectory }: TlsCredentials): https.ServerOptions {

@@ -8,7 +8,7 @@ import type { ProtocolRoutes } from './fast-lane';
 import { queryParam } from './query-param';
 import { recordOutcome, type RequestOutcome } from './request-outcome';
 
-/** Caddy's on-demand TLS `ask` endpoint (docs/protocols.md §8.1). */
+/** Caddy's on-demand TLS `ask` endpoint (docs/protocols.md §10.1). */
 export const TLS_ASK_PATH = '/tls/allowed';
 
 /** The names a client looks up for a customer domain, and so the names that need its certificate. */
@@ -93,7 +93,7 @@ export interface TlsAskDeps {
  * GET /tls/allowed?domain=<name>: 200 when Caddy may obtain a certificate for the name, 404 when
  * not, 400 for a name that is not a host name, 503 while the directory cannot say (Caddy refuses
  * that handshake and asks again on the next). Not rate-limited: the caller is Caddy, one address
- * for every customer, and names of no discovery form never reach the directory (§8.1).
+ * for every customer, and names of no discovery form never reach the directory (§10.1).
  */
 export function createTlsAskRoutes(deps: TlsAskDeps): ProtocolRoutes {
   const providerHostNames = new Set(

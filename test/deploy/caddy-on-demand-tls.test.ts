@@ -1,5 +1,5 @@
 /**
- * deploy/caddy/Caddyfile end to end, on loopback (docs/protocols.md §8.1): the real Caddy obtains a
+ * deploy/caddy/Caddyfile end to end, on loopback (docs/protocols.md §10.1): the real Caddy obtains a
  * certificate from a local ACME server (pebble, with pebble-challtestsrv as its DNS) for a hosted
  * domain's autodiscover. name after asking GET /tls/allowed, refuses a foreign one, and answers
  * through the service. Ports are high and unprivileged: pebble validates on Caddy's http_port and

@@ -1,5 +1,5 @@
 /**
- * Direct HTTPS with server.https.certificateDirectory (docs/protocols.md §8.2): a pair per name or
+ * Direct HTTPS with server.https.certificateDirectory (docs/protocols.md §10.2): a pair per name or
  * wildcard, laid out as certbot or a Kubernetes TLS secret (cert-manager) writes them, chosen by SNI
  * (exact, then wildcard, then the default pair), and reread when the files change, without a restart.
  */

@@ -1,5 +1,5 @@
 /**
- * GET /tls/allowed?domain=…: Caddy's on-demand TLS ask (docs/protocols.md §8.1). 200 only for the
+ * GET /tls/allowed?domain=…: Caddy's on-demand TLS ask (docs/protocols.md §10.1). 200 only for the
  * discovery names of hosted domains and the provider's own names; 404 for the rest, 400 for a
  * malformed name, 503 while the directory is away; never a 5xx beyond that, never rate-limited.
  */
