@@ -7,7 +7,6 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import tls from 'node:tls';
 import pino from 'pino';
 import { configSchema, type AppConfig } from '../../src/config/schema';
 import {
@@ -18,37 +17,9 @@ import {
 } from '../../src/http/certificate-directory';
 import { createListeners, readTlsFiles, type Listener } from '../../src/http/listeners';
 import { exampleApp, exampleConfig } from '../support/app';
-import { selfSignedPairFor } from '../support/tls';
+import { selfSignedPairFor, servedNames, writePair } from '../support/tls';
 
 const silent = pino({ level: 'silent' });
-
-/** Writes a pair in the layout's file names; returns nothing, the folder is made as needed. */
-function writePair(folder: string, pair: { cert: string; key: string }, layout: 'certbot' | 'secret'): void {
-  mkdirSync(folder, { recursive: true });
-  const [certName, keyName] = layout === 'certbot' ? ['fullchain.pem', 'privkey.pem'] : ['tls.crt', 'tls.key'];
-  writeFileSync(path.join(folder, certName), pair.cert);
-  writeFileSync(path.join(folder, keyName), pair.key);
-}
-
-/** The subjectAltName of the certificate a handshake naming `serverName` (or none) gets. */
-function servedNames(port: number, serverName: string | null): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect(
-      {
-        host: '127.0.0.1',
-        port,
-        rejectUnauthorized: false,
-        ...(serverName === null ? {} : { servername: serverName }),
-      },
-      () => {
-        const names = socket.getPeerX509Certificate()?.subjectAltName ?? '';
-        socket.end();
-        resolve(names);
-      },
-    );
-    socket.on('error', reject);
-  });
-}
 
 /** A new temporary folder before each test (handed to `use`), removed after it. */
 function freshFolderForEachTest(use: (folder: string) => void): void {

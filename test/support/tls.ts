@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
@@ -34,4 +35,32 @@ export async function selfSignedPairFor(
     ],
   });
   return { cert: pems.cert, key: pems.private };
+}
+
+/** Writes a pair with the file names of certbot (`fullchain.pem`, `privkey.pem`) or a Kubernetes TLS secret; makes the folder. */
+export function writePair(folder: string, pair: { cert: string; key: string }, layout: 'certbot' | 'secret'): void {
+  mkdirSync(folder, { recursive: true });
+  const [certName, keyName] = layout === 'certbot' ? ['fullchain.pem', 'privkey.pem'] : ['tls.crt', 'tls.key'];
+  writeFileSync(path.join(folder, certName), pair.cert);
+  writeFileSync(path.join(folder, keyName), pair.key);
+}
+
+/** The subjectAltName of the certificate a handshake naming `serverName` (or none) gets. */
+export function servedNames(port: number, serverName: string | null): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect(
+      {
+        host: '127.0.0.1',
+        port,
+        rejectUnauthorized: false,
+        ...(serverName === null ? {} : { servername: serverName }),
+      },
+      () => {
+        const names = socket.getPeerX509Certificate()?.subjectAltName ?? '';
+        socket.end();
+        resolve(names);
+      },
+    );
+    socket.on('error', reject);
+  });
 }
