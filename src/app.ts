@@ -15,6 +15,7 @@ import { createMetricsRouter, type MetricsSource } from './http/metrics-router';
 import { installAnswerPreamble } from './http/preamble';
 import { createSecurityHeaders } from './http/security-headers';
 import type { RequestLimiter } from './http/rate-limit';
+import { createTlsAskRoutes } from './http/tls-ask-router';
 import { createAutoconfigRoutes } from './protocols/autoconfig/router';
 import { createAutodiscoverJsonRoutes } from './protocols/autodiscover-json/router';
 import { soapUrlBeside } from './protocols/autodiscover-soap/paths';
@@ -69,6 +70,15 @@ export function buildApp(deps: AppDeps): Express {
   app.use(health.router);
   const metricsSource = deps.metrics?.source ?? null;
   if (metricsSource !== null) app.use(createMetricsRouter(metricsSource, config.metrics.token));
+  // Caddy's on-demand TLS ask; Caddy is its one caller, so it spends no per-IP budget (tls-ask-router.ts).
+  const tlsAsk = createTlsAskRoutes({
+    discover,
+    providerHostNames: [
+      ...config.server.onDemandTls.providerHostNames,
+      new URL(config.autodiscover.publicUrl).hostname,
+    ],
+  });
+  app.use(tlsAsk.router);
   // The admin API exists only with a token; otherwise its paths 404 like any unknown path.
   if (config.admin.token !== null) {
     app.use(createAdminRouter({ token: config.admin.token, directory: deps.directory, logger }));
@@ -119,7 +129,7 @@ export function buildApp(deps: AppDeps): Express {
   if (deps.fastLane ?? true) {
     installFastLane(
       app,
-      [health, ...protocols].flatMap(({ fastRoutes }) => fastRoutes),
+      [health, tlsAsk, ...protocols].flatMap(({ fastRoutes }) => fastRoutes),
       { before: [logRequest, securityHeaders], errorHandlers: [errorHandler], notFound },
     );
   }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { composeService, type Service, type WorkerSharing } from './compose';
 import type { LoadedConfig } from './config/load';
 import { SHUTDOWN_SIGNALS, type ShutdownSignal } from './cluster/messages';
-import { createListeners, type Listener } from './http/listeners';
+import { createListeners, type Listener, type TlsCredentials } from './http/listeners';
 import { createMetricsServer } from './http/metrics-router';
 import { exitAfterLogFlush } from './http/stdout-destination';
 
@@ -30,7 +30,7 @@ export interface ShutdownControl {
  */
 export async function serve(
   loaded: LoadedConfig,
-  tls: { cert: Buffer; key: Buffer } | null,
+  tls: TlsCredentials | null,
   logger: Logger,
   hooks: ServeHooks = {},
 ): Promise<string[] | null> {
@@ -48,6 +48,9 @@ export async function serve(
       scheme: 'http',
     });
   }
+  // Certificates renewed on disk are served on the next handshake, without a restart.
+  if (tls?.certificateDirectory != null && config.server.https !== null)
+    tls.certificateDirectory.watch(logger, config.server.https.rescanSeconds);
   let listening = 0;
   for (const { server, port, scheme } of listeners) {
     server.on('error', (error) => {

@@ -101,6 +101,7 @@ test('README has a curl example for every endpoint', () => {
     '/mobileconfig',
     '/healthz',
     '/readyz',
+    '/tls/allowed',
   ]) {
     expect(paths.some((p) => p.startsWith(endpoint))).toBe(true);
   }

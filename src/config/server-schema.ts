@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { err, ok, type Result } from '../model/result';
 import type { EnvironmentBinding } from './environment-binding';
-import { milliseconds, tcpPort } from './fields';
+import { hostName, milliseconds, tcpPort } from './fields';
 import { trustProxySchema } from './trust-proxy';
 
 const listenerTimeout = (fallback: number) => milliseconds(100, 600_000).default(fallback);
@@ -53,12 +53,44 @@ export const serverSchema = z
     https: z
       .strictObject({
         port: tcpPort.default(8443),
-        /** PEM certificate chain and key, relative to the config file. */
-        certFile: z.string().min(1, { error: 'must name the PEM certificate (chain) file' }),
-        keyFile: z.string().min(1, { error: 'must name the PEM private key file' }),
+        /** PEM certificate chain and key, relative to the config file: the pair for names the directory has none for. */
+        certFile: z.string().min(1, { error: 'must name the PEM certificate (chain) file' }).optional(),
+        keyFile: z.string().min(1, { error: 'must name the PEM private key file' }).optional(),
+        /**
+         * A folder of pairs chosen by SNI, as certbot (`live/<name>/fullchain.pem` + `privkey.pem`) or
+         * cert-manager (`<secret>/tls.crt` + `tls.key`) write them; reread when files change
+         * (certificate-directory.ts).
+         */
+        certificateDirectory: z.string().min(1, { error: 'must name a folder of certificates' }).optional(),
+        /** Seconds between re-scans of certificateDirectory, for changes no file event reported. */
+        rescanSeconds: z.int().min(1).max(86_400).default(60),
+      })
+      .superRefine((https, context) => {
+        if ((https.certFile === undefined) !== (https.keyFile === undefined))
+          context.addIssue({
+            code: 'custom',
+            path: [https.certFile === undefined ? 'certFile' : 'keyFile'],
+            message: 'certFile and keyFile go together: name both, or neither and use certificateDirectory',
+          });
+        if (https.certFile === undefined && https.certificateDirectory === undefined)
+          context.addIssue({
+            code: 'custom',
+            path: ['certificateDirectory'],
+            message: 'name certFile and keyFile, certificateDirectory, or both (or remove server.https)',
+          });
       })
       .nullable()
       .default(null),
+    /** Caddy's on-demand TLS ask endpoint, GET /tls/allowed (tls-ask-router.ts). */
+    onDemandTls: z
+      .strictObject({
+        /**
+         * The provider's own names Caddy may obtain certificates for, besides autodiscover./autoconfig./
+         * ua-auto-config. names of hosted domains; the host of autodiscover.publicUrl always may.
+         */
+        providerHostNames: z.array(hostName).max(1000).default([]),
+      })
+      .prefault({}),
     /**
      * Answer plain-HTTP Autodiscover with a redirect to autodiscover.publicUrl (GET 302, POST 307), as
      * Outlook's port-80 probe expects. null (the default): on when `https` is set. Behind a proxy, set

@@ -4,6 +4,7 @@ import https from 'node:https';
 import { resolve } from 'node:path';
 import type { Express } from 'express';
 import type { AppConfig } from '../config/schema';
+import { CertificateDirectory } from './certificate-directory';
 import { declaresMoreThan } from './read-body';
 
 export interface Listener {
@@ -12,13 +13,29 @@ export interface Listener {
   readonly scheme: 'http' | 'https';
 }
 
-/** Reads the TLS certificate and key named in config; problems name the key and the fix. */
-export function readTlsFiles(config: AppConfig, configDir: string): { cert: Buffer; key: Buffer } | string[] | null {
+/** A PEM certificate (chain) and its private key. */
+export interface KeyPair {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
+/** What the HTTPS listener serves: the configured pair, the certificate directory by SNI, or both. */
+export interface TlsCredentials {
+  /** server.https.certFile/keyFile: for names the directory has no pair for (and clients sending no SNI). */
+  readonly defaultPair: KeyPair | null;
+  readonly certificateDirectory: CertificateDirectory | null;
+}
+
+/**
+ * Reads the TLS certificate and key, and the certificate directory, named in config; problems name
+ * the key and the fix. Null without server.https.
+ */
+export function readTlsFiles(config: AppConfig, configDir: string): TlsCredentials | string[] | null {
   const tls = config.server.https;
   if (tls === null) return null;
   const problems: string[] = [];
-  const read = (key: 'certFile' | 'keyFile'): Buffer => {
-    const path = resolve(configDir, tls[key]);
+  const read = (key: 'certFile' | 'keyFile', file: string): Buffer => {
+    const path = resolve(configDir, file);
     try {
       return readFileSync(path);
     } catch (error) {
@@ -28,8 +45,35 @@ export function readTlsFiles(config: AppConfig, configDir: string): { cert: Buff
       return Buffer.alloc(0);
     }
   };
-  const files = { cert: read('certFile'), key: read('keyFile') };
-  return problems.length > 0 ? problems : files;
+  const defaultPair =
+    tls.certFile === undefined || tls.keyFile === undefined
+      ? null
+      : { cert: read('certFile', tls.certFile), key: read('keyFile', tls.keyFile) };
+  let certificateDirectory: CertificateDirectory | null = null;
+  if (tls.certificateDirectory !== undefined) {
+    const loaded = CertificateDirectory.load(resolve(configDir, tls.certificateDirectory), defaultPair !== null);
+    if (Array.isArray(loaded)) problems.push(...loaded);
+    else certificateDirectory = loaded;
+  }
+  return problems.length > 0 ? problems : { defaultPair, certificateDirectory };
+}
+
+/**
+ * The HTTPS server's TLS options: the default pair as its own, and an SNI callback choosing from
+ * the certificate directory (docs/protocols.md §12.2). A name the directory lacks gets the default
+ * pair; without one, the handshake fails, as no certificate would be right.
+ */
+function tlsOptionsOf({ defaultPair, certificateDirectory }: TlsCredentials): https.ServerOptions {
+  const own = defaultPair === null ? {} : { cert: defaultPair.cert, key: defaultPair.key };
+  if (certificateDirectory === null) return own;
+  return {
+    ...own,
+    SNICallback: (serverName, done) => {
+      const context = certificateDirectory.contextFor(serverName);
+      if (context !== null || defaultPair !== null) done(null, context ?? undefined);
+      else done(new Error(`no certificate for ${serverName}`));
+    },
+  };
 }
 
 /** What a bench may switch on to compare; production passes none. */
@@ -51,7 +95,7 @@ export interface ListenerOptions {
 export function createListeners(
   app: Express,
   config: AppConfig,
-  tls: { cert: Buffer; key: Buffer } | null,
+  tls: TlsCredentials | null,
   { expressPrototypesAtBirth = false }: ListenerOptions = {},
 ): Listener[] {
   // Node enforces headers/request timeouts on a sweep, every 30 s by default: too slow to matter
@@ -63,7 +107,7 @@ export function createListeners(
   };
   const listeners: Listener[] = [{ server: http.createServer(options, app), port: config.server.port, scheme: 'http' }];
   if (tls !== null && config.server.https !== null) {
-    const server = https.createServer({ ...options, cert: tls.cert, key: tls.key }, app);
+    const server = https.createServer({ ...options, ...tlsOptionsOf(tls) }, app);
     listeners.push({ server, port: config.server.https.port, scheme: 'https' });
   }
   for (const { server } of listeners) {

@@ -41,7 +41,7 @@ function httpsConfig(): AppConfig {
   return {
     ...base,
     rateLimit: { ...base.rateLimit, enabled: false },
-    server: { ...base.server, https: { port: 8443, certFile: 'cert.pem', keyFile: 'key.pem' } },
+    server: { ...base.server, https: { port: 8443, rescanSeconds: 60, certFile: 'cert.pem', keyFile: 'key.pem' } },
   };
 }
 

@@ -24,7 +24,7 @@ describe('createListeners: Express prototypes at birth', () => {
     const base = exampleConfig().config;
     const config: AppConfig = {
       ...base,
-      server: { ...base.server, https: { port: 0, certFile: 'cert.pem', keyFile: 'key.pem' } },
+      server: { ...base.server, https: { port: 0, certFile: 'cert.pem', keyFile: 'key.pem', rescanSeconds: 60 } },
     };
     const tls = readTlsFiles(config, folder);
     if (tls === null || Array.isArray(tls)) throw new Error(`TLS files not read: ${String(tls)}`);

@@ -75,7 +75,7 @@ describe('direct HTTPS (server.https)', () => {
     return {
       ...base,
       rateLimit: { ...base.rateLimit, enabled: false },
-      server: { ...base.server, https: { port: 8443, certFile, keyFile: 'key.pem' } },
+      server: { ...base.server, https: { port: 8443, certFile, keyFile: 'key.pem', rescanSeconds: 60 } },
     };
   };
 
