@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { exampleApp, exampleConfig } from '../support/app';
-import { expectTexts, listAt, nodeAt, parseXmlDocument, textAt } from '../support/documents';
+import { expectTexts, hasNode, listAt, nodeAt, parseXmlDocument, textAt } from '../support/documents';
 import type { TestResponse } from '../support/http';
 
 const app = exampleApp();
@@ -58,19 +58,23 @@ describe.each(PATHS)('GET %s?emailaddress=', (path) => {
     expect([...incoming, ...outgoing].map((server) => textAt(server, 'socketType'))).not.toContain('plain');
   });
 
-  test('Business user › success: one exchange incomingServer with OWA/EWS/EAS URLs, plus an outgoingServer', async () => {
+  test('Business user › success: ews (native EWS) first, then exchange with OWA/EWS/EAS URLs, plus an outgoingServer', async () => {
     const document = clientConfigOf(await get(path, 'business.user@example.com'));
     const incoming = listAt(document, 'clientConfig/emailProvider/incomingServer');
-    expect(incoming).toHaveLength(1);
+    expect(incoming.map((server) => textAt(server, '@type'))).toEqual(['ews', 'exchange']);
     expectTexts(nodeAt(document, 'clientConfig/emailProvider/incomingServer[0]'), {
-      '@type': 'exchange',
+      url: config.businessMail.ewsUrl,
+      username: 'business.user@example.com',
+      authentication: 'password-cleartext',
+    });
+    expectTexts(nodeAt(document, 'clientConfig/emailProvider/incomingServer[1]'), {
       hostname: config.businessMail.host,
       username: 'business.user@example.com',
       owaURL: config.businessMail.owaUrl,
       ewsURL: config.businessMail.ewsUrl,
-      exchangeURL: config.businessMail.ewsUrl,
       easURL: config.businessMail.activeSyncUrl,
     });
+    expect(hasNode(document, 'clientConfig/emailProvider/incomingServer[1]/exchangeURL')).toBe(false);
     expectTexts(nodeAt(document, 'clientConfig/emailProvider/outgoingServer[0]'), {
       '@type': 'smtp',
       username: 'business.user@example.com',
@@ -80,7 +84,7 @@ describe.each(PATHS)('GET %s?emailaddress=', (path) => {
   test('unknown mailbox at a hosted domain › success: the domain default (example.org is Business Mail)', async () => {
     const document = clientConfigOf(await get(path, 'nobody@example.org'));
     expect(textAt(document, 'clientConfig/emailProvider/domain')).toBe('example.org');
-    expect(textAt(document, 'clientConfig/emailProvider/incomingServer/@type')).toBe('exchange');
+    expect(textAt(document, 'clientConfig/emailProvider/incomingServer[0]/@type')).toBe('ews');
   });
 
   test('foreign domain › failure: 404, no document', async () => {
@@ -103,13 +107,14 @@ describe('GET /mail/config-v1.1.xml without emailaddress › the domain from the
     },
   );
 
-  test('Host autoconfig.example.org on the .well-known path › success: exchange placeholder answer', async () => {
+  test('Host autoconfig.example.org on the .well-known path › success: ews + exchange placeholder answer', async () => {
     const res = await request(app)
       .get('/.well-known/autoconfig/mail/config-v1.1.xml')
       .set('Host', 'autoconfig.example.org');
     const document = clientConfigOf(res);
-    expect(textAt(document, 'clientConfig/emailProvider/incomingServer/@type')).toBe('exchange');
-    expect(textAt(document, 'clientConfig/emailProvider/incomingServer/username')).toBe('%EMAILADDRESS%');
+    expect(textAt(document, 'clientConfig/emailProvider/incomingServer[0]/@type')).toBe('ews');
+    expect(textAt(document, 'clientConfig/emailProvider/incomingServer[1]/@type')).toBe('exchange');
+    expect(textAt(document, 'clientConfig/emailProvider/incomingServer[0]/username')).toBe('%EMAILADDRESS%');
   });
 
   test('empty emailaddress= › success: treated as missing, domain from Host', async () => {
