@@ -4,7 +4,7 @@ import type { ExpressBridge } from '../../http/express-bridge';
 import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { domainTarget, type Discover } from '../../discovery/discover';
-import { queryParam } from '../../http/query-param';
+import { queryAddress } from '../../http/query-param';
 import { parseDomainName } from '../../model/email-address';
 import { discoverDecodedAddress, discoverTarget, loggedOutcomeOf } from '../protocol-outcome';
 import { createReply, limitRate } from '../reply';
@@ -47,7 +47,7 @@ function autoconfigOutcome(
   res: ServerResponse,
   { discover, express: bridge }: AutoconfigRouterDeps,
 ): Promise<AutoconfigOutcome> {
-  const addressText = queryParam(req, 'emailaddress');
+  const addressText = queryAddress(req, 'emailaddress');
   if (addressText !== undefined && (!addressText.ok || addressText.value.trim() !== ''))
     return discoverDecodedAddress(discover, null, addressText);
   // Express's req.hostname: the Host, or X-Forwarded-Host from a trusted proxy. Express types it as

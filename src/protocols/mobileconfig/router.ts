@@ -4,7 +4,7 @@ import type { ExpressBridge } from '../../http/express-bridge';
 import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Discover } from '../../discovery/discover';
-import { queryParam } from '../../http/query-param';
+import { queryAddress } from '../../http/query-param';
 import { ok } from '../../model/result';
 import { discoverDecodedAddress, loggedOutcomeOf } from '../protocol-outcome';
 import { createReply, limitRate } from '../reply';
@@ -35,7 +35,7 @@ export function createMobileconfigRoutes(deps: MobileconfigRouterDeps): Protocol
   );
   const limit = limitRate(router, [MOBILECONFIG_PATH], deps.rateLimiter, reply, deps.express);
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const addressText = queryParam(req, 'emailaddress') ?? queryParam(req, 'email') ?? ok('');
+    const addressText = queryAddress(req, 'emailaddress') ?? queryAddress(req, 'email') ?? ok('');
     reply(res, await discoverDecodedAddress(deps.discover, null, addressText));
   };
   router.get(MOBILECONFIG_PATH, answer);
