@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
+import { allowPublicCors } from '../../http/cors';
 import type { ExpressBridge } from '../../http/express-bridge';
 import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -21,7 +22,7 @@ export interface AutoconfigRouterDeps {
   readonly express: ExpressBridge;
 }
 
-/** GET /mail/config-v1.1.xml and /.well-known/autoconfig/mail/config-v1.1.xml. */
+/** GET /mail/config-v1.1.xml and /.well-known/autoconfig/mail/config-v1.1.xml (and the CORS preflight). */
 export function createAutoconfigRouter(deps: AutoconfigRouterDeps): Router {
   return createAutoconfigRoutes(deps).router;
 }
@@ -33,12 +34,14 @@ export function createAutoconfigRoutes(deps: AutoconfigRouterDeps): ProtocolRout
     (outcome: AutoconfigOutcome) => answerAutoconfig(outcome, deps.provider),
     (outcome) => loggedOutcomeOf('autoconfig', outcome),
   );
+  // Public and credential-free: readable by browser-based clients (docs/protocols.md §6.8).
+  const cors = allowPublicCors(router, AUTOCONFIG_PATHS);
   const limit = limitRate(router, AUTOCONFIG_PATHS, deps.rateLimiter, reply, deps.express);
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     reply(res, await autoconfigOutcome(req, res, deps));
   };
   router.get([...AUTOCONFIG_PATHS], answer);
-  return { router, fastRoutes: [{ method: 'GET', paths: AUTOCONFIG_PATHS, handlers: [...limit, answer] }] };
+  return { router, fastRoutes: [{ method: 'GET', paths: AUTOCONFIG_PATHS, handlers: [...cors, ...limit, answer] }] };
 }
 
 /** The address if given; otherwise the domain the client asked (autoconfig.<domain> or <domain>). */
