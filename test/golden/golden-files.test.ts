@@ -499,6 +499,7 @@ describe('autoconfig', () => {
     ['business-mail', ['ews', 'exchange'], 'example.com', BUSINESS_USER],
     ['unknown-mailbox-business-domain', ['ews', 'exchange'], 'example.org', 'nobody@example.org'],
     ['placeholders-business-domain', ['ews', 'exchange'], 'example.org', '%EMAILADDRESS%'],
+    ['provider-wide', ['imap', 'pop3'], 'mamutmail.com', '%EMAILADDRESS%'],
   ])('%s: incoming %j for %s, username %s', (name, types, domain, username) => {
     const document = parseXml(goldenCase('autoconfig', name));
     expect(serversOf(document, 'incomingServer').map((server) => at(server, '@_type'))).toEqual(types);
@@ -544,6 +545,18 @@ describe('autoconfig', () => {
       'exchange.other-provider.example',
       'https://exchange.other-provider.example/EWS/Exchange.asmx',
     ]);
+  });
+
+  test('provider-wide: what Thunderbird for Android keeps is an imap and an smtp server it can fill in', () => {
+    const document = parseXml(goldenCase('autoconfig', 'provider-wide'));
+    // RealAutoconfigParser keeps the first imap and the first smtp; placeholders only (docs/protocols.md §6.7).
+    const imap = serversOf(document, 'incomingServer').find((server) => at(server, '@_type') === 'imap');
+    const smtp = serversOf(document, 'outgoingServer')[0];
+    for (const server of [imap, smtp]) {
+      expect(at(server, 'username')).toBe('%EMAILADDRESS%');
+      expect(['SSL', 'STARTTLS']).toContain(at(server, 'socketType'));
+    }
+    expect(goldenText(goldenCase('autoconfig', 'provider-wide'))).not.toMatch(/example\.(com|org)/);
   });
 
   test('pop-access-display-name-revealed: display names never reach autoconfig', () => {
@@ -736,6 +749,7 @@ describe('another provider: every value from config', () => {
     for (const [protocol, name] of [
       ['autoconfig', 'other-provider-pop-access'],
       ['autoconfig', 'other-provider-business-mail'],
+      ['autoconfig', 'other-provider-provider-wide'],
       ['autodiscover', 'other-provider-pop-access'],
       ['autodiscover', 'other-provider-business-mail'],
       ['mobilesync', 'other-provider-business-mail'],
