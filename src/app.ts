@@ -48,7 +48,8 @@ export interface AppDeps {
 /** The whole HTTP service, without listening: main.ts listens (through compose.ts), supertest imports this. */
 export function buildApp(deps: AppDeps): Express {
   const { config, logger } = deps;
-  const discover = createDiscover(deps.directory, buildProviderProfile(config), {
+  const profile = buildProviderProfile(config);
+  const discover = createDiscover(deps.directory, profile, {
     revealDisplayNames: config.privacy.revealDisplayNames,
     onUnexpectedError: (error) =>
       logger.error({ err: error }, 'account lookup failed unexpectedly; answered with a temporary error'),
@@ -111,7 +112,14 @@ export function buildApp(deps: AppDeps): Express {
       rateLimiter,
       express: bridge,
     }),
-    createAutoconfigRoutes({ discover, provider: config.provider, rateLimiter, express: bridge }),
+    createAutoconfigRoutes({
+      discover,
+      provider: config.provider,
+      rateLimiter,
+      express: bridge,
+      providerDomains: config.provider.autoconfigDomains,
+      profile,
+    }),
     createMobileconfigRoutes({
       discover,
       issuer: config.provider,

@@ -4,6 +4,7 @@
  * `UPDATE_README=1 npx jest test/readme` rewrites the shown answers (review the diff).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import request from 'supertest';
 import { z } from 'zod';
@@ -19,6 +20,10 @@ interface CurlExample {
   readonly url: string;
   readonly headers: ReadonlyArray<readonly [string, string]>;
   readonly body: string | undefined;
+  /** `curl -i`: the status line and headers come before the body, as curl prints them. */
+  readonly includeHeaders: boolean;
+  /** `… | grep -iE 'pattern'`: only the lines that match are shown. */
+  readonly grep: RegExp | undefined;
   /** Line range of the shown answer in README.md (start inclusive, end exclusive). */
   readonly answerLines: readonly [number, number];
 }
@@ -29,8 +34,14 @@ function shellWords(line: string): string[] {
 }
 
 function parseCurl(command: string, answerLines: readonly [number, number]): CurlExample | null {
-  const words = shellWords(command.replace(/^\$ /, ''));
+  const [curl = '', filter] = command.replace(/^\$ /, '').split(' | ');
+  const words = shellWords(curl);
   if (words[0] !== 'curl') return null;
+  const grepWords = filter === undefined ? [] : shellWords(filter);
+  if (filter !== undefined && (grepWords[0] !== 'grep' || grepWords[1] !== '-iE' || grepWords.length !== 3))
+    throw new Error(`README: only "| grep -iE 'pattern'" is replayed, not ${JSON.stringify(filter)}`);
+  const grep = grepWords[2] === undefined ? undefined : new RegExp(grepWords[2], 'i');
+  let includeHeaders = false;
   let method = 'GET';
   let url = '';
   let body: string | undefined;
@@ -38,6 +49,7 @@ function parseCurl(command: string, answerLines: readonly [number, number]): Cur
   for (let i = 1; i < words.length; i++) {
     const word = words[i] ?? '';
     if (word === '-X') method = words[++i] ?? method;
+    else if (word === '-si' || word === '-i') includeHeaders = true;
     else if (word === '-H') {
       const header = words[++i] ?? '';
       const colon = header.indexOf(':');
@@ -48,7 +60,7 @@ function parseCurl(command: string, answerLines: readonly [number, number]): Cur
     } else if (word.startsWith('http')) url = word;
   }
   return url.startsWith(SERVICE)
-    ? { command, method, url: url.slice(SERVICE.length), headers, body, answerLines }
+    ? { command, method, url: url.slice(SERVICE.length), headers, body, includeHeaders, grep, answerLines }
     : null;
 }
 
@@ -72,7 +84,14 @@ function examplesIn(lines: readonly string[]): CurlExample[] {
 
 async function answerOf(example: CurlExample): Promise<string> {
   const agent = request(exampleApp());
-  let pending = example.method === 'POST' ? agent.post(example.url) : agent.get(example.url);
+  const methods: Readonly<Record<string, (url: string) => request.Test>> = {
+    GET: (url) => agent.get(url),
+    POST: (url) => agent.post(url),
+    OPTIONS: (url) => agent.options(url),
+  };
+  const send = methods[example.method];
+  if (send === undefined) throw new Error(`README: no replay for method ${example.method}`);
+  let pending = send(example.url);
   for (const [name, value] of example.headers) pending = pending.set(name, value);
   if (example.body !== undefined)
     pending = pending
@@ -84,7 +103,14 @@ async function answerOf(example: CurlExample): Promise<string> {
     response.on('data', (chunk: Buffer) => chunks.push(chunk));
     response.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
   });
-  return String(res.body).replace(/\n$/, '');
+  const body = String(res.body).replace(/\n$/, '');
+  // superagent's Node response keeps Node's own message (its typings leave it out): the headers as sent.
+  const { rawHeaders, statusMessage } = (res as unknown as { res: IncomingMessage }).res;
+  const head = [`HTTP/1.1 ${res.status} ${statusMessage ?? ''}`];
+  for (let at = 0; at < rawHeaders.length; at += 2) head.push(`${rawHeaders[at] ?? ''}: ${rawHeaders[at + 1] ?? ''}`);
+  const shown = example.includeHeaders ? [...head, '', ...(body === '' ? [] : body.split('\n'))] : body.split('\n');
+  const { grep } = example;
+  return (grep === undefined ? shown : shown.filter((line) => grep.test(line))).join('\n');
 }
 
 const lines = readFileSync(README, 'utf8').split('\n');

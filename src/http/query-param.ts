@@ -32,7 +32,7 @@ export function decodeStrictly(asSent: string, plusIsSpace: boolean): DecodedTex
  * in any letter case is ambiguous and reads as absent-but-present: the empty string. A name that
  * cannot be decoded could be any parameter, so it makes every lookup undecodable.
  */
-export function queryParam(req: IncomingMessage, name: string): DecodedText | undefined {
+export function queryParam(req: IncomingMessage, name: string, valuePlusIsSpace = true): DecodedText | undefined {
   const target = req.url ?? '';
   const queryAt = target.indexOf('?');
   if (queryAt === -1) return undefined;
@@ -46,9 +46,20 @@ export function queryParam(req: IncomingMessage, name: string): DecodedText | un
     const key = decodeStrictly(equalsAt === -1 ? pair : pair.slice(0, equalsAt), true);
     if (!key.ok) return key;
     if (key.value.toLowerCase() !== wanted) continue;
-    found = found === undefined ? decodeStrictly(equalsAt === -1 ? '' : pair.slice(equalsAt + 1), true) : ok('');
+    found =
+      found === undefined ? decodeStrictly(equalsAt === -1 ? '' : pair.slice(equalsAt + 1), valuePlusIsSpace) : ok('');
   }
   return found;
+}
+
+/**
+ * An e-mail address in the query: queryParam, except that a `+` in the value is a `+`, not a space.
+ * FairEmail appends the address unencoded, so `john+tag@example.com` arrives with a raw `+`; a space
+ * can never be part of an address we accept, so reading it as one could only turn a valid address
+ * into an invalid one (docs/protocols.md §1). `%20` still decodes to a space, which the parser refuses.
+ */
+export function queryAddress(req: IncomingMessage, name: string): DecodedText | undefined {
+  return queryParam(req, name, false);
 }
 
 /** The path's last segment (a trailing slash ignored), strictly decoded; "+" is itself in a path. */

@@ -214,7 +214,7 @@ function judge(ask: Ask, answer: HttpAnswer): { verdict: Verdict; why: string } 
         if (answer.status !== 200) return fail(`HTTP ${answer.status}`);
         const incoming = listAt(parseXmlDocument(answer.body), 'clientConfig/emailProvider/incomingServer')[0];
         const type = textAt(incoming, '@type');
-        if (type !== (business ? 'exchange' : 'imap')) return fail(`first incomingServer is ${type}`);
+        if (type !== (business ? 'ews' : 'imap')) return fail(`first incomingServer is ${type}`);
         if (textAt(incoming, 'username') !== address) return fail(`username ${textAt(incoming, 'username')}`);
         return { verdict: 'correct', why: '' };
       }

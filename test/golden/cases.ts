@@ -16,6 +16,7 @@ import type { AccessType } from '../../src/model/access-type';
 import { parseDomainName, parseEmailAddress, type EmailAddress } from '../../src/model/email-address';
 import type { AddressedMailSettings, BusinessMailSettings, MailSettings } from '../../src/model/mail-settings';
 import { resolveSettings } from '../../src/model/resolve-settings';
+import { providerWideSettingsOf } from '../../src/protocols/autoconfig/provider-wide';
 import { renderAutoconfig } from '../../src/protocols/autoconfig/render';
 import type { Answer } from '../../src/http/answer';
 import { answerAutodiscoverJson, type AutodiscoverJsonOutcome } from '../../src/protocols/autodiscover-json/answers';
@@ -119,6 +120,7 @@ export const CONFIGS = {
       shortName: 'Other',
       payloadIdentifierPrefix: 'example.other-provider.autoconfig',
       webmailUrl: 'https://webmail.other-provider.example',
+      autoconfigDomains: ['other-provider.example'],
     },
     popAccess: {
       ...config.popAccess,
@@ -526,7 +528,19 @@ const AUTOCONFIG_CASES: readonly GoldenCase[] = [
     () => mailboxSettings(BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
     CONFIGS.otherProvider,
   ),
+  // autoconfig.<provider domain> without emailaddress (Thunderbird for Android's MX step): POP access.
+  autoconfig('provider-wide', () => providerWideSettings(BASE_CONFIG)),
+  autoconfig('other-provider-provider-wide', () => providerWideSettings(CONFIGS.otherProvider), CONFIGS.otherProvider),
 ];
+
+/** The answer for the first of the provider's own domains, as the autoconfig router resolves it. */
+function providerWideSettings(config: AppConfig): MailSettings {
+  const [domain] = config.provider.autoconfigDomains;
+  const settings =
+    domain === undefined ? undefined : providerWideSettingsOf(buildProviderProfile(config), [domain]).get(domain);
+  if (settings === undefined) throw new Error('golden case config lists no provider domain');
+  return settings;
+}
 
 // ---- Apple configuration profiles --------------------------------------------------------------
 

@@ -664,7 +664,7 @@ describe('autoconfig', () => {
       expect(incoming.length).toBeGreaterThan(0);
       expect(outgoing.length).toBeGreaterThan(0);
       for (const server of [...incoming, ...outgoing]) {
-        expect(['imap', 'pop3', 'exchange', 'smtp']).toContain(at(server, '@_type'));
+        expect(['imap', 'pop3', 'ews', 'exchange', 'smtp']).toContain(at(server, '@_type'));
         expect(stringAt(server, 'hostname')).toBe('mamutmail.com');
         expect(Number(stringAt(server, 'port'))).toBeGreaterThanOrEqual(1);
         // K-9 aborts the whole document on any socketType other than SSL/STARTTLS (docs/protocols.md §6.6).
@@ -685,9 +685,10 @@ describe('autoconfig', () => {
     ['pop3-preferred', ['pop3', 'imap'], 'example.com', POP_USER],
     ['placeholders-pop-domain', ['imap', 'pop3'], 'example.com', '%EMAILADDRESS%'],
     ['idn-domain', ['imap', 'pop3'], 'xn--bcher-kva.example', 'user@xn--bcher-kva.example'],
-    ['business-mail', ['exchange'], 'example.com', BUSINESS_USER],
-    ['unknown-mailbox-business-domain', ['exchange'], 'example.org', 'nobody@example.org'],
-    ['placeholders-business-domain', ['exchange'], 'example.org', '%EMAILADDRESS%'],
+    ['business-mail', ['ews', 'exchange'], 'example.com', BUSINESS_USER],
+    ['unknown-mailbox-business-domain', ['ews', 'exchange'], 'example.org', 'nobody@example.org'],
+    ['placeholders-business-domain', ['ews', 'exchange'], 'example.org', '%EMAILADDRESS%'],
+    ['provider-wide', ['imap', 'pop3'], 'mamutmail.com', '%EMAILADDRESS%'],
   ])('%s: incoming %j for %s, username %s', (name, types, domain, username) => {
     const document = parseXml(goldenCase('autoconfig', name));
     expect(serversOf(document, 'incomingServer').map((server) => at(server, '@_type'))).toEqual(types);
@@ -709,13 +710,42 @@ describe('autoconfig', () => {
     ]);
   });
 
-  test('business-mail: an exchange server with OWA, both EWS element names and EAS', () => {
-    const exchange = serversOf(parseXml(goldenCase('autoconfig', 'business-mail')), 'incomingServer')[0];
+  test('business-mail: ews first (its url the EWS URL), then exchange with OWA, ewsURL and EAS, no exchangeURL', () => {
+    const [ews, exchange] = serversOf(parseXml(goldenCase('autoconfig', 'business-mail')), 'incomingServer');
+    // Thunderbird 150+ preselects the first incoming server's type (docs/protocols.md §6.4).
+    expect(at(ews, '@_type')).toBe('ews');
+    expect(at(ews, 'url')).toBe('https://mamutmail.com/EWS/Exchange.asmx');
+    expect([at(ews, 'hostname'), at(ews, 'port'), at(ews, 'socketType')]).toEqual(['mamutmail.com', '443', 'SSL']);
+    // Native EWS sends mail itself: no global outgoing server for it.
+    expect(at(ews, 'useGlobalPreferredServer')).toBeUndefined();
+    expect(at(exchange, '@_type')).toBe('exchange');
     expect([at(exchange, 'port'), at(exchange, 'socketType')]).toEqual(['443', 'SSL']);
     expect(at(exchange, 'owaURL')).toBe('https://mamutmail.com');
     expect(at(exchange, 'ewsURL')).toBe('https://mamutmail.com/EWS/Exchange.asmx');
-    expect(at(exchange, 'exchangeURL')).toBe(at(exchange, 'ewsURL'));
+    expect(at(exchange, 'exchangeURL')).toBeUndefined();
     expect(at(exchange, 'easURL')).toBe('https://mamutmail.com/Microsoft-Server-ActiveSync');
+    expect(at(exchange, 'useGlobalPreferredServer')).toBe('true');
+  });
+
+  test('other-provider-business-mail: the ews server takes host and URL from businessMail.ewsUrl', () => {
+    const [ews] = serversOf(parseXml(goldenCase('autoconfig', 'other-provider-business-mail')), 'incomingServer');
+    expect([at(ews, '@_type'), at(ews, 'hostname'), at(ews, 'url')]).toEqual([
+      'ews',
+      'exchange.other-provider.example',
+      'https://exchange.other-provider.example/EWS/Exchange.asmx',
+    ]);
+  });
+
+  test('provider-wide: what Thunderbird for Android keeps is an imap and an smtp server it can fill in', () => {
+    const document = parseXml(goldenCase('autoconfig', 'provider-wide'));
+    // RealAutoconfigParser keeps the first imap and the first smtp; placeholders only (docs/protocols.md §6.7).
+    const imap = serversOf(document, 'incomingServer').find((server) => at(server, '@_type') === 'imap');
+    const smtp = serversOf(document, 'outgoingServer')[0];
+    for (const server of [imap, smtp]) {
+      expect(at(server, 'username')).toBe('%EMAILADDRESS%');
+      expect(['SSL', 'STARTTLS']).toContain(at(server, 'socketType'));
+    }
+    expect(goldenText(goldenCase('autoconfig', 'provider-wide'))).not.toMatch(/example\.(com|org)/);
   });
 
   test('pop-access-display-name-revealed: display names never reach autoconfig', () => {
@@ -977,6 +1007,7 @@ describe('another provider: every value from config', () => {
     for (const [protocol, name] of [
       ['autoconfig', 'other-provider-pop-access'],
       ['autoconfig', 'other-provider-business-mail'],
+      ['autoconfig', 'other-provider-provider-wide'],
       ['autodiscover', 'other-provider-pop-access'],
       ['autodiscover', 'other-provider-business-mail'],
       ['mobilesync', 'other-provider-business-mail'],

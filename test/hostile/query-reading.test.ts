@@ -75,7 +75,7 @@ describe('query reading › an address that is not UTF-8 once decoded is a 400 i
 
 describe('query reading › valid escapes still read as before', () => {
   test.each([
-    ['"+" as a space, trimmed', '/mobileconfig?emailaddress=+pop.user%40example.com+'],
+    ['"%20" as a space, trimmed', '/mobileconfig?emailaddress=%20pop.user%40example.com%20'],
     ['an escaped parameter name', '/mobileconfig?%65mailaddress=pop.user%40example.com'],
     [
       'a four-byte character elsewhere in the query',
@@ -83,6 +83,10 @@ describe('query reading › valid escapes still read as before', () => {
     ],
   ])('%s › 200', async (_name, target) => {
     expect((await get(target)).status).toBe(200);
+  });
+
+  test('an address parameter keeps a literal "+" (FairEmail sends it unencoded), so "+" around it is no space', async () => {
+    expect((await get('/mobileconfig?emailaddress=+pop.user%40example.com+')).status).toBe(400);
   });
 
   test('v2 path with a literal "+" keeps it (paths do not read "+" as a space)', async () => {

@@ -1,7 +1,9 @@
+import type { Express } from 'express';
 import request from 'supertest';
+import { DirectoryUnavailableError } from '../../src/directory/account-directory';
 import { exampleApp, exampleConfig } from '../support/app';
-import { expectTexts, listAt, nodeAt, parseXmlDocument, textAt } from '../support/documents';
-import type { TestResponse } from '../support/http';
+import { expectTexts, hasNode, listAt, nodeAt, parseXmlDocument, textAt } from '../support/documents';
+import { failingDirectory, type TestResponse } from '../support/http';
 
 const app = exampleApp();
 const { config } = exampleConfig();
@@ -58,19 +60,23 @@ describe.each(PATHS)('GET %s?emailaddress=', (path) => {
     expect([...incoming, ...outgoing].map((server) => textAt(server, 'socketType'))).not.toContain('plain');
   });
 
-  test('Business user › success: one exchange incomingServer with OWA/EWS/EAS URLs, plus an outgoingServer', async () => {
+  test('Business user › success: ews (native EWS) first, then exchange with OWA/EWS/EAS URLs, plus an outgoingServer', async () => {
     const document = clientConfigOf(await get(path, 'business.user@example.com'));
     const incoming = listAt(document, 'clientConfig/emailProvider/incomingServer');
-    expect(incoming).toHaveLength(1);
+    expect(incoming.map((server) => textAt(server, '@type'))).toEqual(['ews', 'exchange']);
     expectTexts(nodeAt(document, 'clientConfig/emailProvider/incomingServer[0]'), {
-      '@type': 'exchange',
+      url: config.businessMail.ewsUrl,
+      username: 'business.user@example.com',
+      authentication: 'password-cleartext',
+    });
+    expectTexts(nodeAt(document, 'clientConfig/emailProvider/incomingServer[1]'), {
       hostname: config.businessMail.host,
       username: 'business.user@example.com',
       owaURL: config.businessMail.owaUrl,
       ewsURL: config.businessMail.ewsUrl,
-      exchangeURL: config.businessMail.ewsUrl,
       easURL: config.businessMail.activeSyncUrl,
     });
+    expect(hasNode(document, 'clientConfig/emailProvider/incomingServer[1]/exchangeURL')).toBe(false);
     expectTexts(nodeAt(document, 'clientConfig/emailProvider/outgoingServer[0]'), {
       '@type': 'smtp',
       username: 'business.user@example.com',
@@ -80,7 +86,7 @@ describe.each(PATHS)('GET %s?emailaddress=', (path) => {
   test('unknown mailbox at a hosted domain › success: the domain default (example.org is Business Mail)', async () => {
     const document = clientConfigOf(await get(path, 'nobody@example.org'));
     expect(textAt(document, 'clientConfig/emailProvider/domain')).toBe('example.org');
-    expect(textAt(document, 'clientConfig/emailProvider/incomingServer/@type')).toBe('exchange');
+    expect(textAt(document, 'clientConfig/emailProvider/incomingServer[0]/@type')).toBe('ews');
   });
 
   test('foreign domain › failure: 404, no document', async () => {
@@ -103,13 +109,14 @@ describe('GET /mail/config-v1.1.xml without emailaddress › the domain from the
     },
   );
 
-  test('Host autoconfig.example.org on the .well-known path › success: exchange placeholder answer', async () => {
+  test('Host autoconfig.example.org on the .well-known path › success: ews + exchange placeholder answer', async () => {
     const res = await request(app)
       .get('/.well-known/autoconfig/mail/config-v1.1.xml')
       .set('Host', 'autoconfig.example.org');
     const document = clientConfigOf(res);
-    expect(textAt(document, 'clientConfig/emailProvider/incomingServer/@type')).toBe('exchange');
-    expect(textAt(document, 'clientConfig/emailProvider/incomingServer/username')).toBe('%EMAILADDRESS%');
+    expect(textAt(document, 'clientConfig/emailProvider/incomingServer[0]/@type')).toBe('ews');
+    expect(textAt(document, 'clientConfig/emailProvider/incomingServer[1]/@type')).toBe('exchange');
+    expect(textAt(document, 'clientConfig/emailProvider/incomingServer[0]/username')).toBe('%EMAILADDRESS%');
   });
 
   test('empty emailaddress= › success: treated as missing, domain from Host', async () => {
@@ -129,5 +136,68 @@ describe('GET /mail/config-v1.1.xml without emailaddress › the domain from the
 
   test('Host an IP address › failure: 404', async () => {
     expectPlainFailure(await request(app).get('/mail/config-v1.1.xml').set('Host', '127.0.0.1'), 404);
+  });
+});
+
+describe("GET autoconfig without emailaddress on the provider's own domains › the provider-wide POP access answer", () => {
+  /** What Thunderbird for Android sends after its MX lookup: https://autoconfig.<MX base domain>/mail/config-v1.1.xml. */
+  const askHost = (target: Express, host: string, path = '/mail/config-v1.1.xml') =>
+    request(target).get(path).set('Host', host);
+
+  test.each([
+    ['autoconfig.mamutmail.com', '/mail/config-v1.1.xml'],
+    ['mamutmail.com', '/.well-known/autoconfig/mail/config-v1.1.xml'],
+    ['AutoConfig.MamutMail.COM', '/mail/config-v1.1.xml'],
+  ])('Host %s, %s › 200: imap first, placeholders, domain mamutmail.com', async (host, path) => {
+    const document = clientConfigOf(await askHost(app, host, path));
+    expect(textAt(document, 'clientConfig/emailProvider/domain')).toBe('mamutmail.com');
+    const incoming = listAt(document, 'clientConfig/emailProvider/incomingServer');
+    expect(incoming.map((server) => textAt(server, '@type'))).toEqual(['imap', 'pop3']);
+    for (const server of [...incoming, ...listAt(document, 'clientConfig/emailProvider/outgoingServer')]) {
+      expect(textAt(server, 'username')).toBe('%EMAILADDRESS%');
+    }
+  });
+
+  test('with an address (desktop Thunderbird sends one on its MX step) › that mailbox’s own answer', async () => {
+    const res = await askHost(
+      app,
+      'autoconfig.mamutmail.com',
+      '/mail/config-v1.1.xml?emailaddress=business.user%40example.com',
+    );
+    const document = clientConfigOf(res);
+    expect(textAt(document, 'clientConfig/emailProvider/domain')).toBe('example.com');
+    expect(textAt(document, 'clientConfig/emailProvider/incomingServer[0]/@type')).toBe('ews');
+  });
+
+  test('the directory unreachable › still 200: the provider-wide answer needs no lookup', async () => {
+    const down = exampleApp({ directory: failingDirectory(new DirectoryUnavailableError('test outage')) });
+    expect((await askHost(down, 'autoconfig.mamutmail.com')).status).toBe(200);
+    expectPlainFailure(await askHost(down, 'autoconfig.example.com'), 503);
+  });
+
+  test('provider.autoconfigDomains lists another domain › answered there too', async () => {
+    const listed = exampleApp({
+      config: (config) => ({
+        ...config,
+        provider: { ...config.provider, autoconfigDomains: ['mamutmail.com', 'eu.mamutmail.com'] },
+      }),
+    });
+    const document = clientConfigOf(await askHost(listed, 'autoconfig.eu.mamutmail.com'));
+    expect(textAt(document, 'clientConfig/emailProvider/domain')).toBe('eu.mamutmail.com');
+  });
+
+  test('provider.autoconfigDomains [] › 404, as for any domain not hosted', async () => {
+    const off = exampleApp({
+      config: (config) => ({ ...config, provider: { ...config.provider, autoconfigDomains: [] } }),
+    });
+    expectPlainFailure(await askHost(off, 'autoconfig.mamutmail.com'), 404);
+  });
+
+  test('a Business-Mail-default customer domain › still ews + exchange, no imap (docs/protocols.md §6.7)', async () => {
+    const document = clientConfigOf(await askHost(app, 'autoconfig.example.org'));
+    const types = listAt(document, 'clientConfig/emailProvider/incomingServer').map((server) =>
+      textAt(server, '@type'),
+    );
+    expect(types).toEqual(['ews', 'exchange']);
   });
 });

@@ -50,7 +50,16 @@ function appLoggingTo(lines: string[]): Express {
       express: bridge,
     }),
   );
-  app.use(createAutoconfigRouter({ discover, provider: config.provider, rateLimiter, express: bridge }));
+  app.use(
+    createAutoconfigRouter({
+      discover,
+      provider: config.provider,
+      rateLimiter,
+      express: bridge,
+      providerDomains: config.provider.autoconfigDomains,
+      profile: buildProviderProfile(config),
+    }),
+  );
   app.use(createMobileconfigRouter({ discover, issuer: config.provider, rateLimiter, express: bridge }));
   app.use(createPaccRouter({ discover, provider: config.provider, rateLimiter, express: bridge }));
   return app;

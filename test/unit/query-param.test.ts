@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { decodeStrictly, lastPathSegment, queryParam } from '../../src/http/query-param';
+import { decodeStrictly, lastPathSegment, queryAddress, queryParam } from '../../src/http/query-param';
 
 /** Only what the readers use: the raw target, and Express's path getter (the target before "?"). */
 const requestFor = (url: string): Request => ({ url, path: url.split('?')[0] }) as unknown as Request;
@@ -50,6 +50,33 @@ describe('queryParam › one reading of the raw query', () => {
   test('a name that does not decode › every parameter refused', () => {
     expect(queryParam(requestFor('/p?email=a&x%FF=1'), 'email')).toMatchObject({ ok: false });
     expect(queryParam(requestFor('/p?x%FF=1'), 'protocol')).toMatchObject({ ok: false });
+  });
+});
+
+describe('queryAddress › an address in the query: "+" is itself', () => {
+  test.each([
+    // FairEmail's unencoded form, and the correctly encoded one: the same address.
+    ['/p?emailaddress=john+tag@example.com', 'john+tag@example.com'],
+    ['/p?emailaddress=john%2Btag%40example.com', 'john+tag@example.com'],
+    // An encoded space stays a space, which the address parser refuses.
+    ['/p?emailaddress=john%20tag%40example.com', 'john tag@example.com'],
+    // Parameter names still read "+" as a space, as every query does.
+    ['/p?email+address=a+b&emailaddress=c+d', 'c+d'],
+  ])('%s › %s', (url, expected) => {
+    expect(queryAddress(requestFor(url), 'emailaddress')).toEqual({ ok: true, value: expected });
+  });
+
+  test("the rest of the query reading is queryParam's: repeats are ambiguous, bad escapes refused", () => {
+    expect(queryAddress(requestFor('/p?emailaddress=a+b&EmailAddress=a+b'), 'emailaddress')).toEqual({
+      ok: true,
+      value: '',
+    });
+    expect(queryAddress(requestFor('/p?emailaddress=a+%C0%80'), 'emailaddress')).toMatchObject({ ok: false });
+    expect(queryAddress(requestFor('/p'), 'emailaddress')).toBeUndefined();
+  });
+
+  test('other parameters still read "+" as a space', () => {
+    expect(queryParam(requestFor('/p?Protocol=a+b'), 'protocol')).toEqual({ ok: true, value: 'a b' });
   });
 });
 

@@ -1,9 +1,10 @@
-import type { MailServer, MailSettings, SocketType } from '../../model/mail-settings';
+import type { ExchangeEndpoints, MailServer, MailSettings, SocketType } from '../../model/mail-settings';
 import { renderXmlDocument, type XmlElement } from '../../xml/render-xml-document';
 
 const THUNDERBIRD_SOCKET: Readonly<Record<SocketType, string>> = { tls: 'SSL', starttls: 'STARTTLS' };
 /** Thunderbird fills this in with the address the user typed. */
 const ADDRESS_PLACEHOLDER = '%EMAILADDRESS%';
+const HTTPS_PORT = 443;
 
 /** Who Thunderbird shows as the provider: the `emailProvider` element and the webmail link. */
 export interface AutoconfigEmailProvider {
@@ -17,7 +18,8 @@ export interface AutoconfigEmailProvider {
 /**
  * clientConfig 1.1 as Thunderbird's readFromXML and Thunderbird for Android read it. POP access:
  * IMAP and POP3 (preferred first; K-9 takes the first imap), SMTP servers with password login.
- * Business Mail: an `exchange` server plus the outgoing server Thunderbird requires.
+ * Business Mail: an `ews` server for Thunderbird's built-in EWS, then the `exchange` server older
+ * builds read, plus the outgoing server Thunderbird requires (docs/protocols.md §6.4).
  */
 export function renderAutoconfig(settings: MailSettings, provider: AutoconfigEmailProvider): string {
   const username = settings.username ?? ADDRESS_PLACEHOLDER;
@@ -34,23 +36,7 @@ export function renderAutoconfig(settings: MailSettings, provider: AutoconfigEma
                 }
               : undefined,
         }))
-      : [
-          {
-            '@_type': 'exchange',
-            hostname: settings.exchange.host,
-            port: 443,
-            socketType: 'SSL',
-            authentication: 'password-cleartext',
-            username,
-            owaURL: settings.exchange.owaUrl,
-            // Older builds read ewsURL, the newest exchangeURL; unknown elements are ignored, so send both.
-            ewsURL: settings.exchange.ewsUrl,
-            exchangeURL: settings.exchange.ewsUrl,
-            easURL: settings.exchange.activeSyncUrl,
-            // As the ISPDB's Office 365 entry does (docs/protocols.md §6.4).
-            useGlobalPreferredServer: 'true',
-          },
-        ];
+      : [ewsServer(settings.exchange.ewsUrl, username), exchangeServer(settings.exchange, username)];
   const emailProvider: XmlElement = {
     '@_id': provider.id,
     domain: settings.user.domain,
@@ -75,5 +61,41 @@ function serverElements(server: MailServer, username: string): XmlElement {
     socketType: THUNDERBIRD_SOCKET[server.socket],
     authentication: 'password-cleartext',
     username,
+  };
+}
+
+/**
+ * Thunderbird 150+'s native EWS server, first so its setup screen preselects it (older builds skip
+ * the type). Host, port and socket come from the URL, as readFromXML derives them, and are written
+ * as Thunderbird's own ewsifyConfig copies them from an exchange server (docs/protocols.md §6.4).
+ */
+function ewsServer(ewsUrl: string, username: string): XmlElement {
+  const url = new URL(ewsUrl);
+  return {
+    '@_type': 'ews',
+    hostname: url.hostname,
+    port: url.port === '' ? HTTPS_PORT : Number(url.port),
+    socketType: THUNDERBIRD_SOCKET.tls,
+    authentication: 'password-cleartext',
+    username,
+    url: ewsUrl,
+  };
+}
+
+/** The combined Exchange server, for builds before 150 (the OWL add-on) and as an alternative. */
+function exchangeServer(exchange: ExchangeEndpoints, username: string): XmlElement {
+  return {
+    '@_type': 'exchange',
+    hostname: exchange.host,
+    port: HTTPS_PORT,
+    socketType: THUNDERBIRD_SOCKET.tls,
+    authentication: 'password-cleartext',
+    username,
+    owaURL: exchange.owaUrl,
+    // ewsURL is the element every build reads (no release ever read an exchangeURL element).
+    ewsURL: exchange.ewsUrl,
+    easURL: exchange.activeSyncUrl,
+    // As the ISPDB's Office 365 entry does (docs/protocols.md §6.4).
+    useGlobalPreferredServer: 'true',
   };
 }

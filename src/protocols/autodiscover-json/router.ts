@@ -4,7 +4,7 @@ import type { ExpressBridge } from '../../http/express-bridge';
 import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RequestLimiter } from '../../http/rate-limit';
 import type { Discover } from '../../discovery/discover';
-import { lastPathSegment, queryParam, type DecodedText } from '../../http/query-param';
+import { lastPathSegment, queryAddress, queryParam, type DecodedText } from '../../http/query-param';
 import { ok } from '../../model/result';
 import { discoverDecodedAddress, loggedOutcomeOf } from '../protocol-outcome';
 import { createReply, limitRate } from '../reply';
@@ -51,7 +51,7 @@ export function createAutodiscoverJsonRoutes(deps: AutodiscoverJsonRouterDeps): 
   const addressInPath = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
     handle(req, res, lastPathSegment(req));
   const addressInQuery = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
-    handle(req, res, queryParam(req, 'Email'));
+    handle(req, res, queryAddress(req, 'Email'));
   const queryPaths = [AUTODISCOVER_JSON_PATH, AUTODISCOVER_JSON_VERSION_PATH];
   router.get(AUTODISCOVER_JSON_ADDRESS_PATTERN, addressInPath);
   router.get(queryPaths, addressInQuery);

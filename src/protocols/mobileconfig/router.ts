@@ -4,7 +4,7 @@ import type { ExpressBridge } from '../../http/express-bridge';
 import type { ProtocolRoutes } from '../../http/fast-lane';
 import type { RequestLimiter } from '../../http/rate-limit';
 import type { Discover } from '../../discovery/discover';
-import { queryParam } from '../../http/query-param';
+import { queryAddress, queryParam } from '../../http/query-param';
 import { ok } from '../../model/result';
 import { discoverDecodedAddress, loggedOutcomeOf } from '../protocol-outcome';
 import { createReply, limitRate } from '../reply';
@@ -47,7 +47,7 @@ export function createMobileconfigRoutes(deps: MobileconfigRouterDeps): Protocol
       reply(res, { kind: 'invalid-request', invalid: platform.error });
       return;
     }
-    const addressText = queryParam(req, 'emailaddress') ?? queryParam(req, 'email') ?? ok('');
+    const addressText = queryAddress(req, 'emailaddress') ?? queryAddress(req, 'email') ?? ok('');
     reply(res, await discoverDecodedAddress(deps.discover, platform.value, addressText));
   };
   router.get(MOBILECONFIG_PATH, answer);
