@@ -94,6 +94,34 @@ describe('CORS preflight: OPTIONS on the autoconfig paths', () => {
   });
 });
 
+describe.each([
+  ['fast lane', true],
+  ['Express router', false],
+])('CORS on PACC (%s): the document and its refusals are public too', (_lane, fastLane) => {
+  const app = exampleApp({ fastLane });
+  const PACC = '/.well-known/user-agent-configuration.json';
+
+  test.each([
+    ['a POP access domain › 200', 'ua-auto-config.example.com', 200],
+    ['a Business Mail domain › 404', 'ua-auto-config.example.org', 404],
+  ] as const)('%s, readable by any origin', async (_name, host, status) => {
+    const res = await request(app).get(PACC).set('Host', host).set('Origin', ORIGIN);
+    expect(res.status).toBe(status);
+    expectReadableByAnyOrigin(res);
+  });
+
+  test('OPTIONS › 204 preflight', async () => {
+    const res = await request(app)
+      .options(PACC)
+      .set('Host', 'ua-auto-config.example.com')
+      .set('Origin', ORIGIN)
+      .set('Access-Control-Request-Method', 'GET');
+    expect(res.status).toBe(204);
+    expectReadableByAnyOrigin(res);
+    expect(res.headers['access-control-allow-methods']).toBe('GET, HEAD');
+  });
+});
+
 describe('no CORS anywhere else', () => {
   const app = exampleApp({ config: withAdmin });
 

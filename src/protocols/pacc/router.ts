@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
+import { allowPublicCors } from '../../http/cors';
 import type { RequestLimiter } from '../../http/rate-limit';
 import { domainTarget, type Discover } from '../../discovery/discover';
 import type { ExpressBridge } from '../../http/express-bridge';
@@ -32,12 +33,14 @@ export function createPaccRoutes(deps: PaccRouterDeps): ProtocolRoutes {
     (outcome: PaccOutcome) => answerPacc(outcome, deps.provider),
     (outcome) => loggedOutcomeOf('pacc', outcome),
   );
+  // The document is public and credential-free: browser-based clients may read it (docs/protocols.md §6.8).
+  const cors = allowPublicCors(router, [PACC_PATH]);
   const limit = limitRate(router, [PACC_PATH], deps.rateLimiter, reply, deps.express);
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     reply(res, await paccOutcome(req, res, deps));
   };
   router.get(PACC_PATH, answer);
-  return { router, fastRoutes: [{ method: 'GET', paths: [PACC_PATH], handlers: [...limit, answer] }] };
+  return { router, fastRoutes: [{ method: 'GET', paths: [PACC_PATH], handlers: [...cors, ...limit, answer] }] };
 }
 
 /** The domain comes from the host asked, never from the query: the document is per domain, not per user. */
