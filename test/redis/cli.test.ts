@@ -6,16 +6,15 @@ import pino from 'pino';
 import type { InvalidationTarget } from '../../src/cache/invalidation-target';
 import { RedisLookupCache } from '../../src/cache/redis-cache';
 import { REPO_ROOT } from '../support/app';
-import { runCli, type CliRun } from '../support/cli';
+import { runTool, type CliRun } from '../support/cli';
 import { describeWithRedis, TEST_REDIS_URL, uniqueTestNamespace } from '../support/backends';
 import { deleteKeysWithPrefix, inspector, testRedisConfig, waitFor } from './support';
 
 const prefix = uniqueTestNamespace('cli');
-const CLI = path.join(REPO_ROOT, 'src/cli/invalidate-cache.ts');
 
-/** Runs `npm run cache:invalidate -- <args>` the way npm does (tsx), with only the given environment. */
+/** Runs `mail-autodiscover cache invalidate <args>` (what `npm run cache:invalidate -- <args>` runs) the way npm does (tsx), with only the given environment. */
 function cli(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
-  return runCli(CLI, args, { LOG_LEVEL: 'silent', ...env });
+  return runTool(['cache', 'invalidate', ...args], { LOG_LEVEL: 'silent', ...env });
 }
 
 let folder: string;
