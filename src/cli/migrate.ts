@@ -10,7 +10,8 @@ import { createPool, describePostgresError } from '../directory/postgres-directo
 import { schemaSql } from '../directory/postgres-schema';
 import { isOutcome, parseCommandLine, usageError, type CliCommand } from './command-line';
 
-const USAGE = `Usage:
+const USAGE = `Usage: mail-autodiscover migrate [--print] [--schema NAME]
+       mail-autodiscover seed [FILE] [--replace] [--schema NAME]
   mail-autodiscover migrate                      create the schema and tables if missing (idempotent)
   mail-autodiscover migrate --print              print the SQL (schema "public" or --schema) instead of running it
   mail-autodiscover seed [FILE] [--replace]      load a JSON/YAML account file (default: the config's directory.file)

@@ -86,3 +86,27 @@ describeWithRedis('npm run cache:invalidate › Redis', () => {
     expect(run.stderr).toContain('Redis (redis://127.0.0.1:1)');
   });
 });
+
+describeWithRedis('mail-autodiscover check › where the answer came from, with Redis', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = inspector();
+  });
+  afterAll(async () => {
+    await deleteKeysWithPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  test('a first check misses the shared cache and fills it; the next one (another process) hits it', async () => {
+    const env = { CONFIG_FILE: path.join(folder, 'config.json'), REDIS_URL: TEST_REDIS_URL ?? '' };
+    const check = async () => {
+      const run = await runTool(['check', 'pop.user@example.com', '--json'], env);
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      return (JSON.parse(run.stdout) as { cache: { kind: string; result: string } }).cache;
+    };
+    expect(await check()).toEqual({ kind: `Redis ${TEST_REDIS_URL ?? ''}`, result: 'miss' });
+    expect(await check()).toEqual({ kind: `Redis ${TEST_REDIS_URL ?? ''}`, result: 'hit' });
+    const text = await runTool(['check', 'pop.user@example.com'], env);
+    expect(text.stdout).toContain(`directory, Redis ${TEST_REDIS_URL ?? ''} cache (hit)`);
+  });
+});
