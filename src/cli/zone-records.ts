@@ -17,7 +17,7 @@ export interface ZoneInput {
   readonly pacc: { readonly ok: true; readonly record: string } | { readonly ok: false; readonly reason: string };
 }
 
-/** RFC 2782: a target of "." with port 0 says the service is not offered (RFC 6186 §4). */
+/** A target of "." says the service is not offered (RFC 2782; docs/protocols.md §2.4). */
 const NOT_OFFERED = '0 0 0 .';
 
 const srv = (name: string, domain: string, rdata: string): string => `${name}.${domain}. IN SRV ${rdata}`;
@@ -32,7 +32,7 @@ export function serviceEndpoint(config: AppConfig): { readonly host: string; rea
 /**
  * RFC 6186 / RFC 8314 records for submission: implicit TLS servers under `_submissions._tcp`
  * (preferred, RFC 8314 §5.1), STARTTLS ones under `_submission._tcp`, each in the configured order;
- * a kind with no server is "not offered".
+ * a kind with no server is "not offered" (docs/protocols.md §2.4).
  */
 function submissionRecords(domain: string, servers: readonly MailServer[]): string[] {
   const tls = servers.filter((server) => server.socket === 'tls');
@@ -50,7 +50,7 @@ function submissionRecords(domain: string, servers: readonly MailServer[]): stri
 /**
  * RFC 6186 records for IMAP and POP3: `_imaps`/`_pop3s` for implicit TLS, `_imap`/`_pop3` for
  * STARTTLS (and then `_imaps`/`_pop3s` not offered). The preferred protocol gets priority 0, the
- * other 10: RFC 6186 §3.4 lets priorities order IMAP against POP3.
+ * other 10: SRV priorities may order IMAP against POP3 (docs/protocols.md §2.4).
  */
 function incomingRecords(domain: string, config: AppConfig['popAccess']): string[] {
   return (['imap', 'pop3'] as const).flatMap((protocol) => {

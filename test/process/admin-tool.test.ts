@@ -429,3 +429,25 @@ describe('the built bin (package.json "bin": dist/cli/main.js)', () => {
     expect((await run(['frobnicate'])).code).toBe(2);
   }, 30_000);
 });
+
+describe('README "Administer"', () => {
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(
+    readme.indexOf('\n## Administer\n'),
+    readme.indexOf('\n## ', readme.indexOf('\n## Administer\n') + 1),
+  );
+  /** Each `$ npm run --silent cli -- …` line of the section's console blocks, and the lines shown after it. */
+  const examples = [...section.matchAll(/^\$ npm run --silent cli -- (.+)\n((?:(?!\$ |```).*\n)*)/gm)].map(
+    (match) => [match[1] ?? '', match[2] ?? ''] as const,
+  );
+
+  test('has the check and dns examples', () => {
+    expect(examples.map(([args]) => args.split(' ')[0])).toEqual(['check', 'check', 'dns', 'dns']);
+  });
+
+  test.each(examples)('`npm run --silent cli -- %s` prints what the README shows', async (args, shown) => {
+    const run = await cli(args.split(' '));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(shown);
+  });
+});
