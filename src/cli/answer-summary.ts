@@ -76,13 +76,20 @@ export function summarizeAutoconfig(answer: WireAnswer): string {
   return `${incoming.join(', ')}; sending: ${outgoing.join(', ')}`;
 }
 
+/** The bytes of the OCTET STRINGs under an ASN.1 node, joined (a BER signer may split them into pieces). */
+function octets(node: forge.asn1.Asn1): string {
+  if (typeof node.value === 'string') return node.type === forge.asn1.Type.OCTETSTRING ? node.value : '';
+  return node.value.map(octets).join('');
+}
+
 /** An Apple profile's plist: as sent, or the content a CMS signature wraps (docs/protocols.md §7.6). */
 export function profilePlist(body: Buffer): { readonly signed: boolean; readonly plist: string } {
   if (body.subarray(0, 5).toString('latin1') === '<?xml') return { signed: false, plist: body.toString('utf8') };
   const message = forge.pkcs7.messageFromAsn1(forge.asn1.fromDer(forge.util.createBuffer(body.toString('binary'))));
-  const content = (message as { content?: forge.util.ByteStringBuffer | string }).content;
-  const bytes = typeof content === 'string' ? content : (content?.bytes() ?? '');
-  return { signed: true, plist: Buffer.from(bytes, 'binary').toString('utf8') };
+  // SignedData's encapsulated content ([0] EXPLICIT OCTET STRING), which node-forge captures but does not expose.
+  const captured = (message as { rawCapture?: { content?: forge.asn1.Asn1 } }).rawCapture?.content;
+  if (captured === undefined) throw new Error('the signed profile carries no content');
+  return { signed: true, plist: Buffer.from(octets(captured), 'binary').toString('utf8') };
 }
 
 /** Apple: the payload types the profile installs, and whether it is signed. */

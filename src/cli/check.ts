@@ -46,12 +46,29 @@ const FAMILY_LABELS: Readonly<Record<ClientFamily, string>> = {
   pacc: 'PACC',
 };
 
-function summarize(family: ClientFamily, answer: WireAnswer): string {
+function summarizeAs(family: ClientFamily, answer: WireAnswer): string {
   if (family === 'outlook-pox') return summarizePox(answer);
   if (family === 'autoconfig') return summarizeAutoconfig(answer);
   if (family === 'pacc') return summarizePacc(answer);
   if (family.startsWith('apple-')) return summarizeAppleProfile(answer);
   return summarizeJson(answer);
+}
+
+/** An answer that does not read as its family's format is itself the finding, not a failure of check. */
+function summarize(family: ClientFamily, answer: WireAnswer): string {
+  try {
+    return summarizeAs(family, answer);
+  } catch (error) {
+    return `HTTP ${answer.status} ${answer.contentType}, not readable: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+function readableProfile(body: Buffer): ReturnType<typeof profilePlist> | null {
+  try {
+    return profilePlist(body);
+  } catch {
+    return null;
+  }
 }
 
 interface FamilyReport {
@@ -150,7 +167,7 @@ export const checkCommand: CliCommand = {
       const answers: FamilyReport[] = [];
       for (const [family, request] of discoveryRequests(address.value.address, address.value.domain)) {
         const answer = await ask(baseUrl, request);
-        const raw = family.startsWith('apple-') && answer.status === 200 ? profilePlist(answer.body) : null;
+        const raw = family.startsWith('apple-') && answer.status === 200 ? readableProfile(answer.body) : null;
         answers.push({
           family,
           status: answer.status,

@@ -139,5 +139,8 @@ function databaseCommand(name: 'migrate' | 'seed', summary: string): CliCommand 
   };
 }
 
-export const migrateCommand = databaseCommand('migrate', 'create or upgrade the PostgreSQL schema (--print: the SQL)');
+export const migrateCommand = databaseCommand(
+  'migrate',
+  'create the PostgreSQL schema and tables if missing (--print: the SQL)',
+);
 export const seedCommand = databaseCommand('seed', 'load an account file into PostgreSQL');

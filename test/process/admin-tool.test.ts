@@ -15,6 +15,7 @@ import { discoveryRequests } from '../../src/cli/discovery-requests';
 import { COMMANDS, runTool as runInProcess } from '../../src/cli/main';
 import { exampleApp, REPO_ROOT } from '../support/app';
 import { runTool } from '../support/cli';
+import { makeTestPki } from '../support/signing';
 
 const cli = runTool;
 
@@ -268,6 +269,18 @@ describe('check <address> against the example configuration', () => {
     const configFile = configWith('https', { server: { redirectPlainHttpAutodiscover: true } });
     const report = await checkJson('pop.user@example.com', { CONFIG_FILE: configFile });
     expect(report.answers.find((a) => a.family === 'outlook-pox')).toMatchObject({ status: 200 });
+  });
+
+  test('signed Apple profiles (appleProfileSigning) › "signed", and --full shows the plist the signature wraps', async () => {
+    const pki = makeTestPki();
+    const configFile = configWith('signed', {
+      appleProfileSigning: { certFile: pki.fullchainFile, keyFile: pki.keyFile },
+    });
+    const report = await checkJson('business.user@example.com', { CONFIG_FILE: configFile });
+    const ios = report.answers.find((a) => a.family === 'apple-ios');
+    expect(ios).toMatchObject({ summary: 'com.apple.eas.account (signed)', signed: true });
+    const unsigned = await servedBodies(exampleApp(), 'business.user@example.com', 'example.com');
+    expect(ios?.body).toBe(unsigned['apple-ios']);
   });
 
   test('an invalid configuration › exit 1 with the problems start-up lists', async () => {
