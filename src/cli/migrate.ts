@@ -8,15 +8,19 @@ import { readDirectoryFile } from '../directory/file-directory';
 import { migrate, seed } from '../directory/postgres-admin';
 import { createPool, describePostgresError } from '../directory/postgres-directory';
 import { schemaSql } from '../directory/postgres-schema';
+import { isOutcome, parseCommandLine, usageError, type CliCommand } from './command-line';
 
-const USAGE = `Usage:
-  npm run db:migrate                      create the schema and tables if missing (idempotent)
-  npm run db:migrate -- --print           print the SQL (schema "public" or --schema) instead of running it
-  npm run db:seed -- [FILE] [--replace]   load a JSON/YAML account file (default: the config's directory.file)
-                                          into the tables; --replace deletes rows not in the file
+const USAGE = `Usage: mail-autodiscover migrate [--print] [--schema NAME]
+       mail-autodiscover seed [FILE] [--replace] [--schema NAME]
+  mail-autodiscover migrate                      create the schema and tables if missing (idempotent)
+  mail-autodiscover migrate --print              print the SQL (schema "public" or --schema) instead of running it
+  mail-autodiscover seed [FILE] [--replace]      load a JSON/YAML account file (default: the config's directory.file)
+                                                 into the tables; --replace deletes rows not in the file
+  (from a checkout: npm run db:migrate, npm run db:seed -- [FILE] [--replace])
 Options: --schema NAME (or --schema=NAME) overrides directory.schema; -h, --help prints this.
 The database is the config's directory (CONFIG_FILE, directory.type "postgres"); DATABASE_URL overrides
-its url, and names the database when the config uses another directory type.`;
+its url, and names the database when the config uses another directory type.
+Exit codes: 0 done, 1 failed, 2 usage.`;
 
 interface Command {
   readonly name: 'migrate' | 'seed';
@@ -26,12 +30,12 @@ interface Command {
   readonly file: string | undefined;
 }
 
-const OPTIONS = {
+const OPTIONS_WITHOUT_HELP = {
   print: { type: 'boolean' },
   replace: { type: 'boolean' },
   schema: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
+const OPTIONS = { ...OPTIONS_WITHOUT_HELP, help: { type: 'boolean', short: 'h' } } as const;
 
 /** `--help` is answered before anything else; every other problem comes back with the usage. */
 function parseArguments(args: string[]): Result<Command | 'help', string> {
@@ -45,8 +49,8 @@ function parseArguments(args: string[]): Result<Command | 'help', string> {
   if (values.help === true) return ok('help');
   const [name, ...rest] = positionals;
   if (name !== 'migrate' && name !== 'seed') return err(`unknown command ${JSON.stringify(name ?? '')}`);
-  if (name === 'migrate' && values.replace === true) return err('--replace belongs to db:seed');
-  if (name === 'seed' && values.print === true) return err('--print belongs to db:migrate');
+  if (name === 'migrate' && values.replace === true) return err('--replace belongs to seed');
+  if (name === 'seed' && values.print === true) return err('--print belongs to migrate');
   const allowedPositionals = name === 'seed' ? 1 : 0;
   if (rest.length > allowedPositionals) return err(`unexpected argument ${JSON.stringify(rest[allowedPositionals])}`);
   return ok({
@@ -99,7 +103,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Result<strin
       return ok(`schema "${settings.schema}": tables mail_domains and mail_accounts are in place`);
     }
     const file = command.value.file === undefined ? accountsFile : resolve(command.value.file);
-    if (file === null) return err(['db:seed: name the account file, e.g. npm run db:seed -- config/accounts.json']);
+    if (file === null) return err(['seed: name the account file, e.g. mail-autodiscover seed config/accounts.json']);
     const data = readDirectoryFile(file);
     if (!data.ok) return data;
     const counts = await seed(pool, settings.schema, data.value, { replace: command.value.replace });
@@ -113,11 +117,30 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Result<strin
   }
 }
 
-void run(process.argv.slice(2), process.env).then((result) => {
-  if (result.ok) {
-    process.stdout.write(`${result.value}\n`);
-  } else {
-    process.stderr.write(result.error.map((line) => `${line}\n`).join(''));
-    process.exitCode = 1;
-  }
-});
+/** `migrate` and `seed` under the tool (src/cli/main.ts), through the same parser and exit codes as every command. */
+function databaseCommand(name: 'migrate' | 'seed', summary: string): CliCommand {
+  return {
+    name,
+    summary,
+    usage: USAGE,
+    async run(args, env) {
+      // Options are checked by the tool's one parser first, so usage errors read as everywhere else.
+      const parsed = parseCommandLine(this, args, OPTIONS_WITHOUT_HELP, {
+        min: 0,
+        max: name === 'seed' ? 1 : 0,
+        what: name === 'seed' ? 'at most one account file' : 'no arguments',
+      });
+      if (isOutcome(parsed)) return parsed;
+      const command = parseArguments([name, ...args]);
+      if (!command.ok) return usageError(this, command.error);
+      const result = await run([name, ...args], env);
+      return result.ok ? { code: 0, message: result.value } : { code: 1, message: result.error.join('\n') };
+    },
+  };
+}
+
+export const migrateCommand = databaseCommand(
+  'migrate',
+  'create the PostgreSQL schema and tables if missing (--print: the SQL)',
+);
+export const seedCommand = databaseCommand('seed', 'load an account file into PostgreSQL');

@@ -125,8 +125,8 @@ describe('compose.yaml', () => {
     const migrate = serviceNamed('migrate');
     expect(migrate.profiles).toEqual(['postgres']);
     expect(migrate.image).toBe(serviceNamed(SERVICE).image);
-    expect(migrate.command).toEqual(['node', 'dist/cli/migrate.js', 'migrate']);
-    expect(existsSync(path.join(REPO_ROOT, 'src/cli/migrate.ts'))).toBe(true);
+    expect(migrate.command).toEqual(['node', 'dist/cli/main.js', 'migrate']);
+    expect(existsSync(path.join(REPO_ROOT, 'src/cli/main.ts'))).toBe(true);
     expect(serviceNamed(SERVICE).depends_on?.['migrate']).toEqual({
       condition: 'service_completed_successfully',
       required: false,

@@ -14,10 +14,10 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { PACC_PATH } from '../../src/protocols/pacc/paths';
 import { exampleApp, REPO_ROOT } from '../support/app';
-import { runCli } from '../support/cli';
+import { runTool } from '../support/cli';
 
-const CLI = path.join(REPO_ROOT, 'src/cli/pacc-digest.ts');
-const cli = (args: readonly string[], env: Record<string, string> = {}) => runCli(CLI, args, env);
+/** `mail-autodiscover pacc digest <args>`, which `npm run pacc:digest -- <args>` runs. */
+const cli = (args: readonly string[], env: Record<string, string> = {}) => runTool(['pacc', 'digest', ...args], env);
 
 /** The record's line for the SHA-256 of the bytes the app serves on ua-auto-config.<domain>. */
 async function recordForServedBytes(app: Express, domain: string): Promise<string> {
@@ -33,7 +33,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-describe('npm run pacc:digest', () => {
+describe('mail-autodiscover pacc digest (npm run pacc:digest)', () => {
   test('a POP access domain of the example config › exit 0, the TXT record of the bytes served', async () => {
     const run = await cli(['example.com']);
     expect(run).toEqual({ code: 0, stdout: await recordForServedBytes(exampleApp(), 'example.com'), stderr: '' });

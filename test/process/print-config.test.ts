@@ -7,12 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load';
 import { redactConfig } from '../../src/config/redact-config';
-import { REPO_ROOT } from '../support/app';
-import { runCli } from '../support/cli';
+import { runTool } from '../support/cli';
 
-const CLI = path.join(REPO_ROOT, 'src/cli/print-config.ts');
-
-const cli = (args: readonly string[], env: Record<string, string>) => runCli(CLI, args, env);
+/** `mail-autodiscover config print <args>`, which `npm run config:print` runs. */
+const cli = (args: readonly string[], env: Record<string, string>) => runTool(['config', 'print', ...args], env);
 
 const SECRETS = {
   ADMIN_TOKEN: 'admin-token-0123456789abcdef',
@@ -37,7 +35,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-describe('npm run config:print', () => {
+describe('mail-autodiscover config print (npm run config:print)', () => {
   test('valid › exit 0, the loaded configuration with every secret redacted', async () => {
     const env = { CONFIG_FILE: configFile, PORT: '8081', WORKERS: '3', ...SECRETS };
     const run = await cli([], env);

@@ -9,7 +9,7 @@ import type { AppConfig } from '../../src/config/schema';
 import type { AccountDirectory } from '../../src/directory/account-directory';
 import type { AccountsInput } from '../support/mutable-directory';
 import { REPO_ROOT, FIXED_NOW } from '../support/app';
-import { runCli, type CliRun } from '../support/cli';
+import { runCli, TOOL, type CliRun } from '../support/cli';
 import { offeredAccessType, TEST_ADMIN_TOKEN } from '../redis/support';
 
 export { TEST_ADMIN_TOKEN };
@@ -120,9 +120,9 @@ export function invalidateThrough(instance: Service, body: object): request.Test
     .send(body);
 }
 
-/** `npm run cache:invalidate -- <args>` with the folder's config, the way npm runs it (tsx). */
+/** `npm run cli -- cache invalidate <args>` with the folder's config, the way npm runs it (tsx). */
 export function cacheCli(folder: HaConfigFolder, args: readonly string[]): Promise<CliRun> {
-  return runCli(path.join(REPO_ROOT, 'src/cli/invalidate-cache.ts'), args, {
+  return runCli(TOOL, ['cache', 'invalidate', ...args], {
     CONFIG_FILE: folder.file,
     LOG_LEVEL: 'silent',
   });

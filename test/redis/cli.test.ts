@@ -6,16 +6,15 @@ import pino from 'pino';
 import type { InvalidationTarget } from '../../src/cache/invalidation-target';
 import { RedisLookupCache } from '../../src/cache/redis-cache';
 import { REPO_ROOT } from '../support/app';
-import { runCli, type CliRun } from '../support/cli';
+import { runTool, type CliRun } from '../support/cli';
 import { describeWithRedis, TEST_REDIS_URL, uniqueTestNamespace } from '../support/backends';
 import { deleteKeysWithPrefix, inspector, testRedisConfig, waitFor } from './support';
 
 const prefix = uniqueTestNamespace('cli');
-const CLI = path.join(REPO_ROOT, 'src/cli/invalidate-cache.ts');
 
-/** Runs `npm run cache:invalidate -- <args>` the way npm does (tsx), with only the given environment. */
+/** Runs `mail-autodiscover cache invalidate <args>` (what `npm run cache:invalidate -- <args>` runs) the way npm does (tsx), with only the given environment. */
 function cli(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
-  return runCli(CLI, args, { LOG_LEVEL: 'silent', ...env });
+  return runTool(['cache', 'invalidate', ...args], { LOG_LEVEL: 'silent', ...env });
 }
 
 let folder: string;
@@ -85,5 +84,29 @@ describeWithRedis('npm run cache:invalidate › Redis', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Redis (redis://127.0.0.1:1)');
+  });
+});
+
+describeWithRedis('mail-autodiscover check › where the answer came from, with Redis', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = inspector();
+  });
+  afterAll(async () => {
+    await deleteKeysWithPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  test('a first check misses the shared cache and fills it; the next one (another process) hits it', async () => {
+    const env = { CONFIG_FILE: path.join(folder, 'config.json'), REDIS_URL: TEST_REDIS_URL ?? '' };
+    const check = async () => {
+      const run = await runTool(['check', 'pop.user@example.com', '--json'], env);
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      return (JSON.parse(run.stdout) as { cache: { kind: string; result: string } }).cache;
+    };
+    expect(await check()).toEqual({ kind: `Redis ${TEST_REDIS_URL ?? ''}`, result: 'miss' });
+    expect(await check()).toEqual({ kind: `Redis ${TEST_REDIS_URL ?? ''}`, result: 'hit' });
+    const text = await runTool(['check', 'pop.user@example.com'], env);
+    expect(text.stdout).toContain(`directory, Redis ${TEST_REDIS_URL ?? ''} cache (hit)`);
   });
 });

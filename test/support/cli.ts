@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { REPO_ROOT } from './app';
 
 export interface CliRun {
@@ -19,3 +20,10 @@ export function runCli(script: string, args: readonly string[], env: Record<stri
     );
   });
 }
+
+/** The admin tool's entry, as `npm run cli` runs it. */
+export const TOOL = path.join(REPO_ROOT, 'src/cli/main.ts');
+
+/** Runs `npm run cli -- <args>` the way npm does (tsx), with only PATH and the given environment. */
+export const runTool = (args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> =>
+  runCli(TOOL, args, env);
