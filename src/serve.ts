@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { composeService, type Service, type WorkerSharing } from './compose';
 import type { LoadedConfig } from './config/load';
 import { SHUTDOWN_SIGNALS, type ShutdownSignal } from './cluster/messages';
+import { describeListenFailure, PORT_SETTINGS, type PortSetting } from './http/listen-failure';
 import { createListeners, type Listener } from './http/listeners';
 import { createMetricsServer } from './http/metrics-router';
 import { exitAfterLogFlush } from './http/stdout-destination';
@@ -50,8 +51,19 @@ export async function serve(
   }
   let listening = 0;
   for (const { server, port, scheme } of listeners) {
+    const setting: PortSetting =
+      port === config.metrics.port
+        ? PORT_SETTINGS.metrics
+        : scheme === 'https'
+          ? PORT_SETTINGS.https
+          : PORT_SETTINGS.http;
     server.on('error', (error) => {
-      logger.fatal({ err: error, port }, 'cannot listen');
+      // One line naming the setting and the fix; no stack: a taken port is not a bug.
+      const code = (error as NodeJS.ErrnoException).code;
+      logger.fatal(
+        { host: config.server.host, port, code },
+        describeListenFailure(error, config.server.host, port, setting),
+      );
       exitAfterLogFlush(logger, 1);
     });
     server.listen(port, config.server.host, () => {
