@@ -124,9 +124,10 @@ describeWithPostgres('PostgreSQL migrations', () => {
     expect(await migrate(pool, schema)).toEqual({ schema, applied: [], adopted: false, version: 1 });
   });
 
-  test('npm run db:migrate › says what it did, each time', async () => {
+  test('db:migrate with config/postgres.json › says what it did, each time', async () => {
     const schema = newSchema('mig_cli');
-    const env = { CONFIG_FILE: 'config/default.json', DATABASE_URL: settingsFor(schema).url };
+    // The example config of a PostgreSQL directory, the database from the environment as it expects.
+    const env = { CONFIG_FILE: 'config/postgres.json', DATABASE_URL: settingsFor(schema).url };
     await pool.query(unversionedSchemaSql(schema));
     const args = ['migrate', '--schema', schema];
     expect(await runCli('src/cli/migrate.ts', args, env)).toEqual({
