@@ -114,7 +114,16 @@ function handleShutdownSignals(
       for (const { server } of listeners) server.closeIdleConnections();
     }, 100);
     idleSweep.unref();
-    const closed = listeners.map(({ server }) => new Promise<void>((done) => server.close(() => done())));
+    // A listener still starting is closed once it listens: closing it earlier makes a cluster worker
+    // crash inside Node when the primary's answer to its listen arrives (a stack instead of a line).
+    const closed = listeners.map(
+      ({ server }) =>
+        new Promise<void>((done) => {
+          const close = (): void => void server.close(() => done());
+          if (server.listening) close();
+          else server.once('listening', close);
+        }),
+    );
     void Promise.all(closed)
       .then(() => service.close())
       .catch((error: unknown) => logger.error({ err: error }, 'error while closing backends'))

@@ -5,13 +5,43 @@ import { freePort, startServiceProcess, writeConfigFolder, type ServiceProcess }
 
 jest.setTimeout(60_000);
 
-/** Something else listening on a free loopback port, as another service would. */
-async function occupiedPort(): Promise<{ port: number; close: () => Promise<void> }> {
+/**
+ * Starts the service with `sections(taken, free)` while another listener holds the port `taken`,
+ * waits for it to exit and hands it to `check`; cleans up whatever happens.
+ */
+async function startWithPortTaken(
+  sections: (taken: number, free: number) => Record<string, unknown>,
+  env: Record<string, string>,
+  check: (started: ServiceProcess, taken: number) => void,
+): Promise<void> {
   const holder = net.createServer();
   await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
   const address = holder.address();
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return { port: address.port, close: () => new Promise((resolve) => holder.close(() => resolve())) };
+  let folder: string | undefined;
+  let started: ServiceProcess | undefined;
+  try {
+    if (typeof address !== 'object' || address === null) throw new Error('no port');
+    const written = writeConfigFolder(sections(address.port, await freePort()));
+    folder = written.folder;
+    started = startServiceProcess({ CONFIG_FILE: written.configFile, ...env });
+    expect(await started.exited).toBe(1);
+    // Nothing but log lines: no stack on stderr, no false report of a log lost at exit.
+    expect(
+      started
+        .output()
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('{')),
+    ).toEqual([]);
+    expect(started.output()).not.toMatch(/"stack"/);
+    check(started, address.port);
+  } finally {
+    if (started !== undefined) {
+      if (started.child.exitCode === null) started.child.kill('SIGKILL');
+      await started.exited;
+    }
+    await new Promise((resolve) => holder.close(resolve));
+    if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 test.each<[string, (taken: number, free: number) => Record<string, unknown>, string]>([
@@ -21,30 +51,25 @@ test.each<[string, (taken: number, free: number) => Record<string, unknown>, str
     (taken, free) => ({ server: { host: '127.0.0.1', port: free }, metrics: { port: taken } }),
     'metrics.port (env METRICS_PORT)',
   ],
-])('%s taken › one fatal line with the setting and the fix, no stack, exit 1', async (_label, sections, setting) => {
-  const taken = await occupiedPort();
-  let folder: string | undefined;
-  let started: ServiceProcess | undefined;
-  try {
-    const written = writeConfigFolder(sections(taken.port, await freePort()));
-    folder = written.folder;
-    started = startServiceProcess({ CONFIG_FILE: written.configFile });
-    expect(await started.exited).toBe(1);
-    const fatal = started.logLines().filter((line) => line['level'] === 60);
-    expect(fatal).toEqual([
+])('%s taken › one fatal line with the setting and the fix, no stack, exit 1', (_label, sections, setting) =>
+  startWithPortTaken(sections, {}, (started, taken) => {
+    expect(started.logLines().filter((line) => line['level'] === 60)).toEqual([
       expect.objectContaining({
-        msg: `cannot listen on 127.0.0.1:${taken.port}: port ${taken.port} is already in use; stop what listens there, or set another port in ${setting}`,
-        port: taken.port,
+        msg: `cannot listen on 127.0.0.1:${taken}: port ${taken} is already in use; stop what listens there, or set another port in ${setting}`,
+        port: taken,
         code: 'EADDRINUSE',
       }),
     ]);
-    expect(started.output()).not.toMatch(/"stack"|\n\s+at /);
-  } finally {
-    if (started !== undefined) {
-      if (started.child.exitCode === null) started.child.kill('SIGKILL');
-      await started.exited;
-    }
-    await taken.close();
-    if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
-  }
-});
+  }),
+);
+
+test('server.port taken with WORKERS=2 › each worker that fails says so in one line, exit 1', () =>
+  startWithPortTaken(
+    (taken) => ({ server: { host: '127.0.0.1', port: taken } }),
+    { WORKERS: '2' },
+    (started) => {
+      const workerLines = started.logLines().filter((line) => line['code'] === 'EADDRINUSE');
+      expect(workerLines.length).toBeGreaterThanOrEqual(1);
+      for (const line of workerLines) expect(line.msg).toMatch(/is already in use; .* server\.port \(env PORT\)$/);
+    },
+  ));
