@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { composeService, type Service, type WorkerSharing } from './compose';
 import type { LoadedConfig } from './config/load';
 import { SHUTDOWN_SIGNALS, type ShutdownSignal } from './cluster/messages';
+import { describeListenFailure, PORT_SETTINGS, type PortSetting } from './http/listen-failure';
 import { createListeners, type Listener, type TlsCredentials } from './http/listeners';
 import { createMetricsServer } from './http/metrics-router';
 import { exitAfterLogFlush } from './http/stdout-destination';
@@ -53,8 +54,19 @@ export async function serve(
     tls.certificateDirectory.watch(logger, config.server.https.rescanSeconds);
   let listening = 0;
   for (const { server, port, scheme } of listeners) {
+    const setting: PortSetting =
+      port === config.metrics.port
+        ? PORT_SETTINGS.metrics
+        : scheme === 'https'
+          ? PORT_SETTINGS.https
+          : PORT_SETTINGS.http;
     server.on('error', (error) => {
-      logger.fatal({ err: error, port }, 'cannot listen');
+      // One line naming the setting and the fix; no stack: a taken port is not a bug.
+      const code = (error as NodeJS.ErrnoException).code;
+      logger.fatal(
+        { host: config.server.host, port, code },
+        describeListenFailure(error, config.server.host, port, setting),
+      );
       exitAfterLogFlush(logger, 1);
     });
     server.listen(port, config.server.host, () => {
@@ -105,7 +117,16 @@ function handleShutdownSignals(
       for (const { server } of listeners) server.closeIdleConnections();
     }, 100);
     idleSweep.unref();
-    const closed = listeners.map(({ server }) => new Promise<void>((done) => server.close(() => done())));
+    // A listener still starting is closed once it listens: closing it earlier makes a cluster worker
+    // crash inside Node when the primary's answer to its listen arrives (a stack instead of a line).
+    const closed = listeners.map(
+      ({ server }) =>
+        new Promise<void>((done) => {
+          const close = (): void => void server.close(() => done());
+          if (server.listening) close();
+          else server.once('listening', close);
+        }),
+    );
     void Promise.all(closed)
       .then(() => service.close())
       .catch((error: unknown) => logger.error({ err: error }, 'error while closing backends'))

@@ -5,15 +5,15 @@ import { formatIssues } from '../config/format-issues';
 import { loadConfig } from '../config/load';
 import { err, ok, type Result } from '../model/result';
 import { readDirectoryFile } from '../directory/file-directory';
-import { migrate, seed } from '../directory/postgres-admin';
+import { migrate, MigrationConflictError, seed, type MigrationReport } from '../directory/postgres-admin';
 import { createPool, describePostgresError } from '../directory/postgres-directory';
-import { schemaSql } from '../directory/postgres-schema';
+import { LATEST_VERSION, schemaSql } from '../directory/postgres-schema';
 import { isOutcome, parseCommandLine, usageError, type CliCommand } from './command-line';
 
 const USAGE = `Usage: mail-autodiscover migrate [--print] [--schema NAME]
        mail-autodiscover seed [FILE] [--replace] [--schema NAME]
-  mail-autodiscover migrate                      create the schema and tables if missing (idempotent)
-  mail-autodiscover migrate --print              print the SQL (schema "public" or --schema) instead of running it
+  mail-autodiscover migrate                      apply the schema versions the database lacks (safe to repeat)
+  mail-autodiscover migrate --print              print every version as one SQL script (schema "public" or --schema)
   mail-autodiscover seed [FILE] [--replace]      load a JSON/YAML account file (default: the config's directory.file)
                                                  into the tables; --replace deletes rows not in the file
   (from a checkout: npm run db:migrate, npm run db:seed -- [FILE] [--replace])
@@ -99,8 +99,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Result<strin
   pool.on('error', () => undefined);
   try {
     if (command.value.name === 'migrate') {
-      await migrate(pool, settings.schema);
-      return ok(`schema "${settings.schema}": tables mail_domains and mail_accounts are in place`);
+      return ok(describeMigration(await migrate(pool, settings.schema)));
     }
     const file = command.value.file === undefined ? accountsFile : resolve(command.value.file);
     if (file === null) return err(['seed: name the account file, e.g. mail-autodiscover seed config/accounts.json']);
@@ -111,10 +110,26 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Result<strin
       `schema "${settings.schema}": ${counts.domains} domain(s) and ${counts.accounts} account(s) loaded from ${file}${command.value.replace ? ' (replacing the previous rows)' : ''}`,
     );
   } catch (error) {
+    if (error instanceof MigrationConflictError) return err([`db:migrate: ${error.message}`]);
     return err([`PostgreSQL: ${describePostgresError(error)}`]);
   } finally {
     await pool.end();
   }
+}
+
+/** One line per thing done, then where the schema stands. */
+function describeMigration({ schema, applied, adopted, version }: MigrationReport): string {
+  const lines = [
+    ...(adopted ? [`schema "${schema}": tables from an unversioned db:migrate recorded as version 1`] : []),
+    ...applied.map((step) => `schema "${schema}": applied version ${step.version} (${step.description})`),
+  ];
+  const state =
+    version > LATEST_VERSION
+      ? `at version ${version}, newer than this release knows (${LATEST_VERSION}); nothing to do`
+      : lines.length === 0
+        ? `at version ${version}, nothing to do`
+        : `now at version ${version}`;
+  return [...lines, `schema "${schema}": ${state}; tables mail_domains and mail_accounts are in place`].join('\n');
 }
 
 /** `migrate` and `seed` under the tool (src/cli/main.ts), through the same parser and exit codes as every command. */

@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import { exitAfterLogFlush } from '../http/stdout-destination';
+import { describeListenFailure, PORT_SETTINGS } from '../http/listen-failure';
 import { createMetricsServer } from '../http/metrics-router';
 import { createClusterMetrics } from './cluster-metrics';
 import { InvalidationFanOut } from './invalidation-fan-out';
@@ -58,7 +59,8 @@ export function runPrimary({ workers, shutdownTimeoutMs, logger, metrics }: Prim
   if (metricsServer !== null && metrics?.port != null) {
     const { host, port } = metrics;
     metricsServer.on('error', (error) => {
-      logger.fatal({ err: error, port }, 'cannot listen for metrics');
+      const code = (error as NodeJS.ErrnoException).code;
+      logger.fatal({ host, port, code }, describeListenFailure(error, host, port, PORT_SETTINGS.metrics));
       exitAfterLogFlush(logger, 1);
     });
     metricsServer.listen(port, host, () => logger.info({ host, port }, 'metrics listening'));

@@ -32,13 +32,22 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Resul
   }
   const problems: string[] = [];
   let withEnv = raw.value as Record<string, unknown>;
+  const setByEnvironment: EnvironmentBinding[] = [];
   for (const binding of environmentBindings) {
     const applied = applyEnvironmentBinding(withEnv, binding, env[binding.variable]);
-    if (applied.ok) withEnv = applied.value;
-    else problems.push(applied.error);
+    if (!applied.ok) problems.push(applied.error);
+    else if (applied.value !== withEnv) {
+      withEnv = applied.value;
+      setByEnvironment.push(binding);
+    }
   }
   const parsed = configSchema.safeParse(withEnv, { reportInput: true });
-  if (!parsed.success) problems.push(...formatIssues(configFile, parsed.error.issues));
+  if (!parsed.success) {
+    // A value from the environment that the schema refuses is the variable's fault, not the file's.
+    const variableThatSet = (path: readonly PropertyKey[]): string | undefined =>
+      setByEnvironment.find((binding) => binding.path.every((key, index) => path[index] === key))?.variable;
+    problems.push(...formatIssues(configFile, parsed.error.issues, variableThatSet));
+  }
   if (problems.length > 0 || !parsed.success) return err(problems);
   return ok({
     config: deepFreeze(parsed.data),

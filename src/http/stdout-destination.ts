@@ -56,16 +56,25 @@ export function stdoutDestination({ maxWrite }: { maxWrite?: number } = {}): Des
     return belowHighWaterMark;
   };
 
-  stream.flushSync = (): void => {
+  // pino calls flushSync after every fatal line as well as at exit: it writes nothing (see above), and
+  // what is lost is said once, when the process exits, not while a fatal line is still on its way.
+  stream.flushSync = (): void => undefined;
+  atExit.add(() => {
     if (droppedLines === 0 && unwrittenBytes === 0) return;
     writeSync(
       2,
       `mail-autodiscover (pid ${process.pid}): stdout stopped taking the log: ${droppedLines} log lines dropped, ` +
         `${unwrittenBytes} bytes of log unwritten at exit\n`,
     );
-  };
+  });
   return stream;
 }
+
+/** Each stdout destination's report of what it lost, run by one 'exit' listener. */
+const atExit = new Set<() => void>();
+process.once('exit', () => {
+  for (const report of atExit) report();
+});
 
 /**
  * A descriptor for stdout whose writes never block: a full pipe answers sonic-boom's writes with

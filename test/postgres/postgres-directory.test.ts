@@ -194,7 +194,7 @@ describeWithPostgres('npm run db:migrate / db:seed', () => {
 
   test('migrate, then seed the example account file › the service answers from the tables', async () => {
     expect((await npm('db:migrate')).stdout).toBe(
-      `schema "${schema}": tables mail_domains and mail_accounts are in place\n`,
+      `schema "${schema}": applied version 1 (tables mail_domains and mail_accounts)\nschema "${schema}": now at version 1; tables mail_domains and mail_accounts are in place\n`,
     );
     expect((await npm('db:seed', '--', 'config/accounts.json')).stdout).toMatch(
       /: 2 domain\(s\) and 2 account\(s\) loaded from .*config\/accounts\.json\n$/,

@@ -74,7 +74,7 @@ describe('cache.redis › accepted', () => {
 describe('cache.redis › refused, with the key and the fix', () => {
   test('REDIS_URL without a scheme › names the key, quotes the value', () => {
     expect(problems({}, { REDIS_URL: 'localhost:6379' })).toEqual([
-      'config.json: cache.redis.url must be a redis:// or rediss:// URL such as "redis://127.0.0.1:6379" (the environment variable REDIS_URL sets it too), got "localhost:6379"',
+      'environment: REDIS_URL (cache.redis.url) must be a redis:// or rediss:// URL such as "redis://127.0.0.1:6379" (the environment variable REDIS_URL sets it too), got "localhost:6379"',
     ]);
   });
 
@@ -144,7 +144,7 @@ describe('admin.token', () => {
   test('too short › refused, without showing the value', () => {
     const found = problems({}, { ADMIN_TOKEN: 'short-secret' });
     expect(found).toEqual([
-      expect.stringContaining('config.json: admin.token must be at least 16 printable ASCII characters'),
+      expect.stringContaining('environment: ADMIN_TOKEN (admin.token) must be at least 16 printable ASCII characters'),
     ]);
     expect(found.join('\n')).not.toContain('short-secret');
   });

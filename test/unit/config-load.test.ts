@@ -285,3 +285,92 @@ describe('loadConfig › failure messages', () => {
     expect(problems('config.json')).toEqual([expect.stringContaining('must hold an object of settings')]);
   });
 });
+
+/** Where the schema has no message of its own, format-issues.ts words zod's generic one in the house style. */
+describe('loadConfig › no raw validator text', () => {
+  const file = () => path.join(dir, 'config.yaml');
+  const ZOD_WORDING = /Invalid input|Invalid option|expected \w+, received|Too (small|big):|Invalid string/;
+
+  test.each<[string, string, string]>([
+    [
+      'a section given as a number (YAML `server: 5`)',
+      'server: 5\n',
+      'server must be a section of settings: an object {…} in JSON, keys indented below "server:" in YAML, got 5',
+    ],
+    [
+      'a list given as text (YAML `popAccess.smtp: "x"`)',
+      'popAccess:\n  smtp: "x"\n',
+      'popAccess.smtp must be a list: [ … ] in JSON, "- " items indented below "smtp:" in YAML, got "x"',
+    ],
+    [
+      'a section given as a list',
+      'cache: []\n',
+      'cache must be a section of settings: an object {…} in JSON, keys indented below "cache:" in YAML, got []',
+    ],
+    [
+      'an unknown log level in the file',
+      'log:\n  level: verbose\n',
+      'log.level must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent", got "verbose"',
+    ],
+    ['text for a number', 'cache:\n  ttlSeconds: soon\n', 'cache.ttlSeconds must be a number, got "soon"'],
+    [
+      'text for a flag',
+      'privacy:\n  revealDisplayNames: "yes"\n',
+      'privacy.revealDisplayNames must be true or false, got "yes"',
+    ],
+    ['a number for text', 'provider:\n  id: 5\n', 'provider.id must be text in quotes, got 5'],
+    ['an empty text', 'server:\n  host: ""\n', 'server.host must not be empty, got ""'],
+    [
+      'a number under its minimum',
+      'server:\n  maxBodyBytes: 100\n',
+      'server.maxBodyBytes must be at least 512, got 100',
+    ],
+  ])('%s › the key, what it must be and the value given', (_label, yaml, message) => {
+    writeConfig('config.yaml', yaml);
+    expect(problems('config.yaml')).toEqual([`${file()}: ${message}`]);
+  });
+
+  test('a required key with no message of its own › "is missing", and what it must be', () => {
+    writeConfig('config.yaml', 'popAccess:\n  imap:\n    port: 993\n    socket: tls\n');
+    const messages = problems('config.yaml');
+    expect(messages).toEqual([`${file()}: popAccess.imap.host is missing; it must be text in quotes`]);
+  });
+
+  test('every wrong type at once › no zod wording left', () => {
+    writeConfig(
+      'config.yaml',
+      [
+        'server: {port: x, workers: many, https: {port: 0}}',
+        'provider: {id: 5, name: ""}',
+        'popAccess: {imap: {host: 5, port: x, socket: ssl}, smtp: []}',
+        'cache: {ttlSeconds: x, redis: {url: 5}}',
+        'metrics: {enabled: x, port: y}',
+        'directory: {type: postgres, poolMax: x}',
+        'appleProfileSigning: 5',
+        'log: debug',
+      ].join('\n'),
+    );
+    const messages = problems('config.yaml');
+    expect(messages.length).toBeGreaterThan(10);
+    for (const message of messages) expect(message).not.toMatch(ZOD_WORDING);
+  });
+
+  test('LOG_LEVEL not a level › blamed on the variable, not on the config file', () => {
+    writeConfig('config.yaml', 'log:\n  level: info\n');
+    expect(problems('config.yaml', { LOG_LEVEL: 'verbose' })).toEqual([
+      'environment: LOG_LEVEL (log.level) must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent", got "verbose"',
+    ]);
+  });
+
+  test('HOST empty in the file, set by the variable › the variable wins and is not blamed for the file', () => {
+    writeConfig('config.yaml', 'server:\n  host: ""\n');
+    expect(loaded('config.yaml', { HOST: '127.0.0.1' }).config.server.host).toBe('127.0.0.1');
+  });
+
+  test('a bad DATABASE_URL › blamed on the variable', () => {
+    writeConfig('config.yaml', 'directory:\n  type: postgres\n  url: postgres://db.example/mail\n');
+    expect(problems('config.yaml', { DATABASE_URL: 'mysql://db.example/mail' })).toEqual([
+      'environment: DATABASE_URL (directory.url) must be a postgres:// or postgresql:// URL such as "postgres://mail@db.example:5432/mail", got "mysql://db.example/mail"',
+    ]);
+  });
+});
