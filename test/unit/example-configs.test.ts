@@ -63,7 +63,9 @@ describe('example config files', () => {
 
   test('every config/… file the README names exists', () => {
     const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-    const named = new Set([...readme.matchAll(/(?<![\w/.-])config\/[\w.-]+\.(?:json|ya?ml)\b/g)].map((match) => match[0]));
+    const named = new Set(
+      [...readme.matchAll(/(?<![\w/.-])config\/[\w.-]+\.(?:json|ya?ml)\b/g)].map((match) => match[0]),
+    );
     expect(named.size).toBeGreaterThan(0);
     for (const file of named) expect([file, existsSync(path.join(REPO_ROOT, file))]).toEqual([file, true]);
   });
