@@ -1,13 +1,11 @@
-import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import { addressEntryProblem } from './trust-proxy';
 
 /** One allowlist entry: an IP or CIDR subnet, as proxy-addr (which matches them) reads it. */
 const allowedClients = z.array(
   z.string().check((ctx) => {
-    try {
-      proxyAddr.compile(ctx.value);
-    } catch (error: unknown) {
-      const reason = error instanceof Error ? error.message : String(error);
+    const reason = addressEntryProblem(ctx.value);
+    if (reason !== null) {
       ctx.issues.push({
         code: 'custom',
         message: `entry ${JSON.stringify(ctx.value)} is not an IP address or CIDR subnet (${reason}); write e.g. "52.96.0.0/12" or "2603:1006::/40"`,

@@ -18,19 +18,25 @@ const proxyList = z
   .transform((value) => (typeof value === 'string' ? value.split(',') : value).map((entry) => entry.trim()))
   .superRefine((entries, context) => {
     for (const entry of entries) {
-      const problem = entryProblem(entry);
-      if (problem !== null) context.addIssue({ code: 'custom', message: `entry ${JSON.stringify(entry)} ${problem}` });
+      const reason = addressEntryProblem(entry);
+      if (reason !== null)
+        context.addIssue({
+          code: 'custom',
+          message: `entry ${JSON.stringify(entry)} is not usable (${reason}); ${ENTRY_FIX}`,
+        });
     }
   });
 
-/** Why Express would refuse `entry` at the first request, checked by the same parser (proxy-addr) at start-up. */
-function entryProblem(entry: string): string | null {
+/**
+ * Why proxy-addr, which matches addresses against these lists at run time (Express's trust proxy, the
+ * rate-limit allowlist), would refuse `entry`: checked by the same parser at start-up. null: usable.
+ */
+export function addressEntryProblem(entry: string): string | null {
   try {
     proxyAddr.compile(entry);
     return null;
   } catch (error: unknown) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return `is not usable (${reason}); ${ENTRY_FIX}`;
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
