@@ -15,6 +15,7 @@ import { certificateFix, evaluate, type EvaluationContext, type Evaluation } fro
 import {
   createNetwork,
   describeDnsError,
+  isNoRecord,
   parseConnectTo,
   parseDnsServer,
   type ConnectTo,
@@ -277,7 +278,7 @@ async function paccDigestRow(
   try {
     found = (await network.resolver.resolveTxt(name)).map((chunks) => chunks.join(''));
   } catch (error) {
-    if (!['ENOTFOUND', 'ENODATA'].includes((error as NodeJS.ErrnoException).code ?? ''))
+    if (!isNoRecord(error))
       return {
         section: 'pacc',
         check,
