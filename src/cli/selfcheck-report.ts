@@ -44,6 +44,13 @@ export function buildReport(
   return { ...head, ok: counts.fail === 0, counts, checks };
 }
 
+/**
+ * Text from the wire (a server's body in a detail) shown on a terminal: control characters written
+ * as escapes, so that no answer can move the cursor or recolour the report. JSON escapes them itself.
+ */
+const printable = (text: string): string =>
+  text.replace(/\p{Cc}/gu, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 const MARKS: Readonly<Record<CheckStatus, string>> = { pass: 'pass', fail: 'FAIL', skip: 'skip' };
 
 export function renderReport(report: SelfcheckReport): string {
@@ -56,8 +63,8 @@ export function renderReport(report: SelfcheckReport): string {
     lines.push('', SECTION_TITLES[section]);
     for (const row of rows) {
       const askedBy = row.askedBy === undefined ? '' : `  [${row.askedBy.join(', ')}]`;
-      lines.push(`  ${MARKS[row.status]}  ${row.check}${askedBy}`, `        ${row.detail}`);
-      if (row.fix !== undefined) lines.push(`        fix: ${row.fix}`);
+      lines.push(`  ${MARKS[row.status]}  ${printable(row.check)}${askedBy}`, `        ${printable(row.detail)}`);
+      if (row.fix !== undefined) lines.push(`        fix: ${printable(row.fix)}`);
     }
   }
   const { pass, fail, skip } = report.counts;

@@ -95,7 +95,7 @@ interface Run {
 }
 
 async function selfcheck(
-  options: { app?: Express; pair?: IssuedPair; records?: TestRecord[]; args?: string[] } = {},
+  options: { app?: Express; pair?: IssuedPair; records?: TestRecord[]; args?: string[]; domain?: string } = {},
 ): Promise<Run> {
   dns.setRecords(options.records ?? correctZone());
   const deployment = await deploy(
@@ -107,7 +107,7 @@ async function selfcheck(
     return await runTool(
       [
         'selfcheck',
-        'example.com',
+        options.domain ?? 'example.com',
         '--dns-server',
         dns.address,
         '--ca',
@@ -236,6 +236,32 @@ describe('a correctly set up domain', () => {
     expect(rowOf(parsed, 'autoconfig.example.com:443')).toMatchObject({ section: 'tls', status: 'pass' });
     expect(rowOf(parsed, 'autoconfig.example.com:443')?.detail).toContain('issued by selfcheck test root');
   });
+});
+
+test('a Business Mail domain › no PACC (skipped with the service’s reason), everything else passes', async () => {
+  const printed = await runInProcess(['dns', 'example.org'], { CONFIG_FILE: configFile });
+  const names = ['autoconfig.example.org', 'autodiscover.example.org', SERVICE_HOST, 'autoconfig.mamutmail.com'];
+  const records: TestRecord[] = [
+    ...recordsFromZoneLines(printed.message.split('\n')),
+    { name: SERVICE_HOST, type: 'A', data: '127.0.0.1' },
+  ];
+  const run = await selfcheck({
+    records,
+    pair: issueServerCertificate(ca, names, new Date(Date.now() + 90 * DAY_MS)),
+    args: ['--json'],
+    domain: 'example.org',
+  });
+  const parsed = report(run);
+  expect(failed(parsed)).toEqual([]);
+  expect(run.code).toBe(0);
+  expect(parsed.checks.find((row) => row.section === 'pacc')).toMatchObject({
+    status: 'skip',
+    detail: expect.stringContaining('no PACC for example.org: HTTP 404') as string,
+  });
+  expect(rowOf(parsed, 'GET https://autoconfig.example.org/mail/config-v1.1.xml')?.detail).toMatch(
+    /^ews mamutmail\.com:443/,
+  );
+  expect(rowOf(parsed, 'example.org MX, for the MX steps')).toMatchObject({ status: 'skip' });
 });
 
 describe('what fails › exit 1, the report on stdout, each failure with its fix', () => {

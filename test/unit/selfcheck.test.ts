@@ -231,3 +231,19 @@ test('the report: counts, ok only without a failure, the fix under a failure', (
   expect(renderReport(report)).toContain('  skip  GET https://example.com/  [X 1]');
   expect(renderReport(report).split('\n').at(-1)).toBe('FAILED: 1 pass, 1 fail, 1 skip');
 });
+
+test('control characters from a server in a detail in a detail are shown escaped, not sent to the terminal', () => {
+  const report = buildReport(
+    { domain: 'example.com', address: 'a@example.com', service: { host: 's.example', port: 443 } },
+    [
+      {
+        section: 'request',
+        check: 'GET https://example.com/',
+        status: 'fail',
+        detail: 'HTTP 500: \u001b[2Jgone\r\n',
+        fix: 'x',
+      },
+    ],
+  );
+  expect(renderReport(report)).toContain('        HTTP 500: \\u001b[2Jgone\\u000d\\u000a\n');
+});
