@@ -19,7 +19,7 @@ export function createHelmet(): RequestHandler {
   });
 }
 
-type HeaderOperation = { readonly set: string; readonly value: number | string } | { readonly remove: string };
+export type HeaderOperation = { readonly set: string; readonly value: number | string } | { readonly remove: string };
 
 /**
  * The headers createHelmet writes, set by one middleware. With these options helmet's eleven
@@ -48,7 +48,8 @@ function sameHeader(operation: HeaderOperation, name: string): boolean {
   return 'set' in operation && operation.set.toLowerCase() === name.toLowerCase();
 }
 
-function recordHeaderOperations(middleware: RequestHandler): readonly HeaderOperation[] {
+/** The headers a helmet middleware sets, found by running it once on a throwaway request (also: the setup page's CSP). */
+export function recordHeaderOperations(middleware: RequestHandler): readonly HeaderOperation[] {
   const req = new http.IncomingMessage(new net.Socket());
   const res = new http.ServerResponse(req);
   const operations: HeaderOperation[] = [];
