@@ -25,7 +25,7 @@ function markupOf(value: HtmlValue): string {
  * escapes `& < > " '`, so a value is safe in text and in a double-quoted attribute alike), and only
  * an Html value passes as it is.
  */
-export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): Html {
+export function safeHtml(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): Html {
   let markup = strings[0] ?? '';
   values.forEach((value, at) => {
     markup += markupOf(value) + (strings[at + 1] ?? '');
