@@ -65,7 +65,7 @@ button, .button {
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0; }
 th, td { text-align: left; padding: 0.375rem 0.5rem; border-bottom: 1px solid var(--line); }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; overflow-wrap: anywhere; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0.5rem 0; }
+dl { display: grid; grid-template-columns: fit-content(16rem) 1fr; gap: 0.25rem 1rem; margin: 0.5rem 0; }
 dt { font-weight: 600; }
 dd { margin: 0; }
 .buttons { display: flex; flex-wrap: wrap; gap: 0.5rem; }
