@@ -151,6 +151,13 @@ describe('GET / › failures', () => {
     expectNoInternals(res.text, 'db.internal');
   });
 
+  test('HEAD / › the headers of the page, no body', async () => {
+    const res = await request(app).head('/?address=pop.user%40example.com');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.text).toBeUndefined();
+  });
+
   test('other methods on / are still unknown: 404 plain text', async () => {
     const res = await request(app).post('/').send('address=x');
     expect(res.status).toBe(404);

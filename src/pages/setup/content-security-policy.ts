@@ -1,5 +1,5 @@
 import { contentSecurityPolicy } from 'helmet';
-import { recordHeaderOperations } from '../../http/security-headers';
+import { recordHeaderOperations } from '../../http/record-header-operations';
 
 /**
  * The setup page's CSP, written by helmet: the service's "nothing at all" policy
