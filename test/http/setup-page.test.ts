@@ -183,10 +183,11 @@ describe('GET / › rate limit shared with the protocols', () => {
 });
 
 describe('GET /setup/setup.css', () => {
-  test('success: the style sheet the page links, as text/css', async () => {
+  test('success: the style sheet the page links, as text/css, cacheable unlike every answer', async () => {
     const res = await request(app).get('/setup/setup.css');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('public, max-age=3600');
     expect(res.text).toContain('.qr svg');
   });
 });

@@ -77,7 +77,13 @@ export function createSetupPageRouter(deps: SetupPageRouterDeps): Router {
     reply(res, { language, typed: typedOf(address), outcome });
   });
   router.get(SETUP_STYLESHEET_PATH, (_req: IncomingMessage, res: ServerResponse) => {
-    sendAnswer(res, { status: 200, contentType: 'text/css; charset=utf-8', body: SETUP_STYLESHEET });
+    sendAnswer(res, {
+      status: 200,
+      contentType: 'text/css; charset=utf-8',
+      body: SETUP_STYLESHEET,
+      // The same for everyone; an hour keeps a deploy's new style sheet from waiting long.
+      cacheControl: 'public, max-age=3600',
+    });
   });
   return router;
 }
