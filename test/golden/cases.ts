@@ -142,6 +142,11 @@ export const CONFIGS = {
       smtp: [{ host: 'smtp.other-provider.example', port: 2525, socket: 'starttls' }],
     },
   })),
+  /** businessMail.activeDirectoryServer configured: SOAP answers name it. */
+  globalCatalog: configWith((config) => ({
+    ...config,
+    businessMail: { ...config.businessMail, activeDirectoryServer: 'gc.mamutmail.com' },
+  })),
   /** Some servers PACC can describe (implicit TLS on the default port), some it cannot. */
   mixedTls: configWith((config) => ({
     ...config,
@@ -382,15 +387,11 @@ export const SOAP_REQUESTED_SETTINGS = [
 ];
 
 /** The answer table's body for an outcome (the status is checked by the route tests). */
-const soapCase = (
-  name: string,
-  outcome: () => SoapOutcome,
-  activeDirectoryServer: string | null = null,
-): GoldenCase => ({
+const soapCase = (name: string, outcome: () => SoapOutcome): GoldenCase => ({
   protocol: 'autodiscover-soap',
   name,
   render: () => {
-    const body = createSoapAnswers({ activeDirectoryServer })(outcome()).body;
+    const body = createSoapAnswers()(outcome()).body;
     if (typeof body !== 'string') throw new Error('a SOAP answer body is text');
     return body;
   },
@@ -402,16 +403,8 @@ const foundUser = (address: string, answer: MailboxAnswer): UserDiscovery => ({
   settings: mailboxSettings(address, answer),
 });
 
-const soapUsers = (
-  name: string,
-  users: () => readonly UserDiscovery[],
-  activeDirectoryServer: string | null = null,
-): GoldenCase =>
-  soapCase(
-    name,
-    () => ({ kind: 'user-settings', requested: SOAP_REQUESTED_SETTINGS, users: users() }),
-    activeDirectoryServer,
-  );
+const soapUsers = (name: string, users: () => readonly UserDiscovery[]): GoldenCase =>
+  soapCase(name, () => ({ kind: 'user-settings', requested: SOAP_REQUESTED_SETTINGS, users: users() }));
 
 const soapDomain = (name: string, domain: () => DomainDiscovery): GoldenCase =>
   soapCase(name, () => ({
@@ -423,11 +416,13 @@ const soapDomain = (name: string, domain: () => DomainDiscovery): GoldenCase =>
 const SOAP_CASES: readonly GoldenCase[] = [
   soapUsers('get-user-settings-business-mail', () => [foundUser(BUSINESS_USER, { accessType: 'business' })]),
   // privacy.revealDisplayNames on, an ActiveDirectoryServer configured: both answered, escaped.
-  soapUsers(
-    'get-user-settings-business-mail-display-name-escaped',
-    () => [foundUser(BUSINESS_USER, { accessType: 'business', displayName: HOSTILE_DISPLAY_NAME })],
-    'gc.mamutmail.com',
-  ),
+  soapUsers('get-user-settings-business-mail-display-name-escaped', () => [
+    foundUser(BUSINESS_USER, {
+      accessType: 'business',
+      displayName: HOSTILE_DISPLAY_NAME,
+      config: CONFIGS.globalCatalog,
+    }),
+  ]),
   soapUsers('get-user-settings-unknown-mailbox-business-domain', () => [
     foundUser(UNKNOWN_AT_BUSINESS_DOMAIN, { accessType: 'business' }),
   ]),
