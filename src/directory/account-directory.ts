@@ -1,4 +1,5 @@
 import type { AccessType } from '../model/access-type';
+import type { DomainPlatform } from '../model/platform';
 
 /** What the directory is asked: a hosted domain, and optionally one address in it. */
 export interface AccountQuery {
@@ -18,6 +19,8 @@ export type DirectoryAnswer =
       readonly accessType: AccessType;
       readonly mailbox: 'known' | 'unknown' | 'not-asked';
       readonly displayName: string | null;
+      /** The domain's own platform, when it has one (validated; docs/protocols.md §14). */
+      readonly platform?: DomainPlatform;
     }
   | { readonly hosted: false };
 

@@ -11,32 +11,32 @@ import type { ProviderProfile } from './resolve-settings';
 export interface DomainPlatform {
   /** A label for logs and `check` ("hosting02"); never sent to clients. */
   readonly name: string;
-  readonly popAccess?: PopAccessOverrides;
-  readonly businessMail?: BusinessMailOverrides;
+  readonly popAccess?: PopAccessOverrides | undefined;
+  readonly businessMail?: BusinessMailOverrides | undefined;
 }
 
 export interface PopAccessOverrides {
-  readonly preferredIncoming?: IncomingProtocol;
-  readonly imap?: MailServer;
-  readonly pop3?: MailServer;
-  readonly smtp?: NonEmptyList<MailServer>;
-  readonly leaveMessagesOnServer?: boolean;
-  readonly daysToLeaveMessagesOnServer?: number;
+  readonly preferredIncoming?: IncomingProtocol | undefined;
+  readonly imap?: MailServer | undefined;
+  readonly pop3?: MailServer | undefined;
+  readonly smtp?: NonEmptyList<MailServer> | undefined;
+  readonly leaveMessagesOnServer?: boolean | undefined;
+  readonly daysToLeaveMessagesOnServer?: number | undefined;
 }
 
 export interface BusinessMailOverrides {
-  readonly host?: string;
-  readonly owaUrl?: string;
-  readonly ewsUrl?: string;
-  readonly activeSyncUrl?: string;
-  readonly windowsDomain?: string;
-  readonly mobileUsername?: 'underscore' | 'address';
+  readonly host?: string | undefined;
+  readonly owaUrl?: string | undefined;
+  readonly ewsUrl?: string | undefined;
+  readonly activeSyncUrl?: string | undefined;
+  readonly windowsDomain?: string | undefined;
+  readonly mobileUsername?: 'underscore' | 'address' | undefined;
   /** With "redirect", outlookRedirectUrl is required (the schema checks it). */
-  readonly outlookMode?: 'settings' | 'redirect';
-  readonly outlookRedirectUrl?: string;
+  readonly outlookMode?: 'settings' | 'redirect' | undefined;
+  readonly outlookRedirectUrl?: string | undefined;
   /** null: none, even where the provider-wide config names one. */
-  readonly activeDirectoryServer?: string | null;
-  readonly smtp?: NonEmptyList<MailServer>;
+  readonly activeDirectoryServer?: string | null | undefined;
+  readonly smtp?: NonEmptyList<MailServer> | undefined;
 }
 
 /**
