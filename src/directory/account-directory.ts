@@ -20,7 +20,7 @@ export type DirectoryAnswer =
       readonly mailbox: 'known' | 'unknown' | 'not-asked';
       readonly displayName: string | null;
       /** The domain's own platform, when it has one (validated; docs/protocols.md §14). */
-      readonly platform?: DomainPlatform;
+      readonly platform?: DomainPlatform | undefined;
     }
   | { readonly hosted: false };
 
