@@ -32,6 +32,18 @@ export class DirectoryUnavailableError extends Error {
   }
 }
 
+/**
+ * The store answered, but what it holds for the query is refused by the checks (a domain's platform
+ * with a bad value). Clients get the same temporary error as in an outage; it is logged as the data
+ * problem it is, not as an outage (outage-logged-directory.ts).
+ */
+export class DirectoryDataError extends DirectoryUnavailableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DirectoryDataError';
+  }
+}
+
 /** Where each mailbox's access type comes from: a file, a database or an API, optionally behind a cache. */
 export interface AccountDirectory {
   /** Resolves the access type; throws DirectoryUnavailableError when the source cannot answer. */

@@ -4,6 +4,7 @@ import { formatIssues } from '../config/format-issues';
 import { parsePlatform } from '../config/platform-schema';
 import type { DomainPlatform } from '../model/platform';
 import {
+  DirectoryDataError,
   DirectoryUnavailableError,
   type AccountDirectory,
   type AccountQuery,
@@ -109,7 +110,7 @@ export class HttpDirectory implements AccountDirectory {
 /** The answer's platform, checked; one the checks refuse makes the answer unusable (a temporary error). */
 function platformOf(where: string, domain: string, value: unknown): DomainPlatform {
   const platform = parsePlatform(`${where} answered a platform`, domain, value);
-  if (!platform.ok) throw new DirectoryUnavailableError(platform.error.join('; '));
+  if (!platform.ok) throw new DirectoryDataError(platform.error.join('; '));
   return platform.value;
 }
 

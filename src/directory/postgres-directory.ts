@@ -6,6 +6,7 @@ import { ACCESS_TYPES, type AccessType } from '../model/access-type';
 import type { DomainPlatform } from '../model/platform';
 import { err, ok, type Result } from '../model/result';
 import {
+  DirectoryDataError,
   DirectoryUnavailableError,
   type AccountDirectory,
   type AccountQuery,
@@ -146,9 +147,7 @@ function accessTypeOf(value: string): AccessType {
 function platformOf(domain: string, value: unknown): DomainPlatform {
   const platform = parsePlatform('PostgreSQL directory: mail_domains.platform', domain, value);
   if (!platform.ok)
-    throw new DirectoryUnavailableError(
-      `${platform.error.join('; ')}; fix the row (docs/protocols.md §14 lists the keys)`,
-    );
+    throw new DirectoryDataError(`${platform.error.join('; ')}; fix the row (docs/protocols.md §14 lists the keys)`);
   return platform.value;
 }
 
