@@ -24,6 +24,7 @@ import { createAutodiscoverRoutes } from './protocols/autodiscover/router';
 import type { ProfileSigner } from './protocols/mobileconfig/profile-signer';
 import { createMobileconfigRoutes } from './protocols/mobileconfig/router';
 import { createPaccRoutes } from './protocols/pacc/router';
+import { createSetupPageRouter } from './pages/setup/router';
 
 /** What the app is built from; compose.ts builds each from the config (tests through it too). */
 export interface AppDeps {
@@ -129,6 +130,19 @@ export function buildApp(deps: AppDeps): Express {
     createPaccRoutes({ discover, provider: config.provider, rateLimiter, express: bridge }),
   ];
   for (const { router } of protocols) app.use(router);
+  // The setup page for people (docs/protocols.md §13): settings through discover() like the protocols, same budget.
+  app.use(
+    createSetupPageRouter({
+      discover,
+      site: {
+        providerName: config.provider.name,
+        webmailUrl: config.provider.webmailUrl,
+        publicUrl: config.autodiscover.publicUrl,
+      },
+      rateLimiter,
+      express: bridge,
+    }),
+  );
   const errorHandler = createErrorHandler(logger);
   app.use(notFound);
   app.use(errorHandler);

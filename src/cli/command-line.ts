@@ -20,12 +20,18 @@ export interface ParsedCommandLine<Values> {
   readonly positionals: string[];
 }
 
-/** The options a command takes besides --help: strings and flags, as node:util parseArgs reads them. */
-export type OptionSpec = Readonly<Record<string, { readonly type: 'string' } | { readonly type: 'boolean' }>>;
+/** The options a command takes besides --help: strings (repeatable with `multiple`) and flags, as node:util parseArgs reads them. */
+export type OptionSpec = Readonly<
+  Record<string, { readonly type: 'string'; readonly multiple?: true } | { readonly type: 'boolean' }>
+>;
 
-/** What parseArgs returns for an OptionSpec: each option absent or of its type. */
+/** What parseArgs returns for an OptionSpec: each option absent or of its type (a repeatable one, every value given). */
 export type OptionValues<Options extends OptionSpec> = {
-  readonly [Name in keyof Options]?: Options[Name]['type'] extends 'string' ? string : boolean;
+  readonly [Name in keyof Options]?: Options[Name] extends { readonly multiple: true }
+    ? string[]
+    : Options[Name]['type'] extends 'string'
+      ? string
+      : boolean;
 };
 
 /**

@@ -27,7 +27,7 @@ export type ClientFamily =
   | 'pacc';
 
 /** A POX request for `address`, written by the project's one XML writer, which escapes it. */
-function poxRequestBody(address: string): string {
+export function poxRequestBody(address: string): string {
   return renderXmlDocument({
     Autodiscover: {
       '@_xmlns': OUTLOOK_REQUEST_SCHEMA,

@@ -7,6 +7,7 @@ import { migrateCommand, seedCommand } from './migrate';
 import type { Outcome } from './outcome';
 import { paccDigestCommand } from './pacc-digest';
 import { printConfigCommand } from './print-config';
+import { selfcheckCommand } from './selfcheck';
 
 /**
  * `mail-autodiscover`, the admin tool (package.json "bin"; `npm run cli -- …` from a checkout):
@@ -15,6 +16,7 @@ import { printConfigCommand } from './print-config';
 export const COMMANDS: readonly CliCommand[] = [
   checkCommand,
   dnsCommand,
+  selfcheckCommand,
   invalidateCacheCommand,
   printConfigCommand,
   paccDigestCommand,
@@ -61,7 +63,7 @@ export function runTool(args: readonly string[], env: NodeJS.ProcessEnv): Promis
 if (require.main === module) {
   void runTool(process.argv.slice(2), process.env).then(
     (outcome) => {
-      (outcome.code === 0 ? process.stdout : process.stderr).write(`${outcome.message}\n`);
+      (outcome.code === 0 || outcome.report === true ? process.stdout : process.stderr).write(`${outcome.message}\n`);
       process.exitCode = outcome.code;
     },
     (error: unknown) => {

@@ -15,6 +15,8 @@ export interface Answer {
   readonly retryAfterSeconds?: number;
   /** Sent as Content-Disposition: attachment with this file name (quoted and encoded by content-disposition). */
   readonly attachmentFilename?: string;
+  /** Cache-Control; `no-store` unless set: only what is the same for everyone (a style sheet) may be kept. */
+  readonly cacheControl?: string;
   /** A protocol's own headers (name, value, name, value, …), sent after the ones above. */
   readonly protocolHeaders?: readonly string[];
 }
@@ -42,7 +44,7 @@ export function sendAnswer(res: ServerResponse, answer: Answer): void {
   if (answer.protocolHeaders !== undefined) headers.push(...answer.protocolHeaders);
   headers.push(
     'Cache-Control',
-    'no-store',
+    answer.cacheControl ?? 'no-store',
     'Content-Type',
     answer.contentType,
     'Content-Length',

@@ -4,7 +4,14 @@ import type { AccessType } from '../model/access-type';
 import type { AddressError } from '../model/email-address';
 
 export type DiscoveryProtocol =
-  'autodiscover' | 'autodiscover-json' | 'autodiscover-soap' | 'autoconfig' | 'mobileconfig' | 'pacc' | 'tls-ask';
+  | 'autodiscover'
+  | 'autodiscover-json'
+  | 'autodiscover-soap'
+  | 'autoconfig'
+  | 'mobileconfig'
+  | 'pacc'
+  | 'tls-ask'
+  | 'setup-page';
 
 /** Why a request was refused before any address was looked at; each protocol has its own. */
 export type InvalidRequestProblem =
@@ -47,6 +54,8 @@ export type RequestOutcome = { readonly protocol: DiscoveryProtocol } & (
   | { readonly outcome: 'invalid-address'; readonly addressError: AddressError }
   | { readonly outcome: 'not-hosted' | 'directory-unavailable'; readonly domain: string; readonly cache?: CacheResult }
   | { readonly outcome: 'rate-limited' | 'redirect-to-https' }
+  // the setup page asked without an address: the empty form
+  | { readonly outcome: 'form' }
   // Caddy may obtain a certificate for this name (tls-ask-router.ts)
   | { readonly outcome: 'tls-allowed'; readonly domain: string }
 );

@@ -1,9 +1,9 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import net from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 import type { NodeHandler } from './fast-lane';
 import { addToPreamble, removeFromPreamble } from './preamble';
+import { recordHeaderOperations, type HeaderOperation } from './record-header-operations';
 
 /**
  * helmet for an API that serves XML, plist and JSON to mail clients: no scripts, frames or
@@ -18,8 +18,6 @@ export function createHelmet(): RequestHandler {
     strictTransportSecurity: false,
   });
 }
-
-type HeaderOperation = { readonly set: string; readonly value: number | string } | { readonly remove: string };
 
 /**
  * The headers createHelmet writes, set by one middleware. With these options helmet's eleven
@@ -46,24 +44,4 @@ export function createSecurityHeaders(): NodeHandler {
 
 function sameHeader(operation: HeaderOperation, name: string): boolean {
   return 'set' in operation && operation.set.toLowerCase() === name.toLowerCase();
-}
-
-function recordHeaderOperations(middleware: RequestHandler): readonly HeaderOperation[] {
-  const req = new http.IncomingMessage(new net.Socket());
-  const res = new http.ServerResponse(req);
-  const operations: HeaderOperation[] = [];
-  res.setHeader = (name, value) => {
-    // A list value would be several lines of one header; helmet sets none.
-    if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`helmet set ${name} to a list`);
-    operations.push({ set: name, value });
-    return res;
-  };
-  res.removeHeader = (name) => void operations.push({ remove: name });
-  const next = { passed: false };
-  // Express's Request/Response types; helmet only uses the Node methods recorded above.
-  middleware(req as Parameters<RequestHandler>[0], res as Parameters<RequestHandler>[1], (error?: unknown) => {
-    next.passed = error === undefined;
-  });
-  if (!next.passed) throw new Error('helmet did not pass its throwaway request on at once at start-up');
-  return operations;
 }

@@ -1,7 +1,8 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CacheObserver } from '../cache/cached-directory';
 import type { DirectoryObserver } from '../directory/timed-directory';
 import type { RequestOutcome } from '../http/request-outcome';
+import { OneLabelHistogram } from './latency-histogram';
 
 /**
  * What the service counts for Prometheus (README "Observe"). Every label takes a value from a fixed
@@ -76,10 +77,10 @@ export function createServiceMetrics(): ServiceMetrics {
       pendingRequests.flushInto(this);
     },
   });
-  const latency = new Histogram({
+  const latency = new OneLabelHistogram({
     name: 'mail_autodiscover_request_duration_seconds',
     help: 'Time from the request to the end of the answer, by protocol ("other" for health, admin and unknown paths).',
-    labelNames: ['protocol'] as const,
+    labelName: 'protocol',
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
@@ -106,42 +107,32 @@ export function createServiceMetrics(): ServiceMetrics {
     help: 'Shared-cache (Redis) commands that failed; each became a miss or a skipped write.',
     registers: [registry],
   });
-  const directoryLatency = new Histogram({
+  const directoryLatency = new OneLabelHistogram({
     name: 'mail_autodiscover_directory_lookup_duration_seconds',
     help: 'Account directory lookups (cache misses), by result: ok, unavailable (outage) or error (unexpected).',
-    labelNames: ['result'] as const,
+    labelName: 'result',
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
   // Created up front so each series reads 0 before its first event (rate() needs a starting point).
   for (const result of ['hit', 'miss', 'stale'] as const) cacheLookups.inc({ result }, 0);
   for (const result of ['ok', 'unavailable', 'error'] as const) directoryLatency.zero({ result });
-  // One label object per protocol, so a request's observation allocates none.
-  const latencyLabels = new Map<string, { protocol: string }>();
-  const latencyLabelsOf = (protocol: string): { protocol: string } => {
-    let labels = latencyLabels.get(protocol);
-    if (labels === undefined) {
-      labels = { protocol };
-      latencyLabels.set(protocol, labels);
-    }
-    return labels;
-  };
 
   return {
     registry,
     requestDone(outcome, seconds) {
       if (outcome === undefined) {
-        latency.observe(latencyLabelsOf('other'), seconds);
+        latency.record('other', seconds);
         return;
       }
       const { protocol } = outcome;
       const accessType = outcome.outcome === 'settings' ? outcome.accessType : 'none';
       pendingRequests.add(protocol, outcome.outcome, accessType);
-      latency.observe(latencyLabelsOf(protocol), seconds);
+      latency.record(protocol, seconds);
       if (outcome.outcome === 'rate-limited') pendingRateLimited.add(protocol);
     },
     cacheLookup: (result) => pendingCacheLookups.add(result),
     cacheError: () => cacheErrors.inc(),
-    directoryLookup: (result, seconds) => directoryLatency.observe({ result }, seconds),
+    directoryLookup: (result, seconds) => directoryLatency.record(result, seconds),
   };
 }

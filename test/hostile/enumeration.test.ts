@@ -168,3 +168,62 @@ describe('enumeration › foreign domains always get the not-found answer, the s
     expect(foreign.status).toBe(404);
   });
 });
+
+describe('enumeration › the setup page (GET /?address=) tells no more than the protocols', () => {
+  const page = (app: Express, address: string): Promise<TestResponse> =>
+    request(app)
+      .get(`/?address=${encodeURIComponent(address)}`)
+      .then((res) => res);
+  /** comparable(), with the address in links (percent-encoded) and the QR code (it encodes one) set aside too. */
+  const pageComparable = (res: TestResponse, address: string): Comparable => {
+    const seen = comparable(res, address);
+    const body = seen.body
+      .replaceAll(encodeURIComponent(address), '{address}')
+      .replace(/<svg[^]*?<\/svg>/g, '{qr code}');
+    return { ...seen, body };
+  };
+
+  test.each([
+    ['pop.user@example.com (listed, POP access)', exampleAccounts, 'pop.user@example.com', 'nobody@example.com'],
+    ['known.user@example.org (listed, Business Mail)', businessListed, 'known.user@example.org', 'nobody@example.org'],
+  ])('%s = an unlisted mailbox of the domain, address aside', async (_name, app, listed, unlisted) => {
+    const [a, b] = await Promise.all([page(app, listed), page(app, unlisted)]);
+    expect(a.status).toBe(200);
+    expect(pageComparable(a, listed)).toEqual(pageComparable(b, unlisted));
+  });
+
+  test('pop.user@example.com, listed or not › byte-identical', async () => {
+    const [listed, unlisted] = await Promise.all([
+      page(exampleAccounts, 'pop.user@example.com'),
+      page(nobodyListed, 'pop.user@example.com'),
+    ]);
+    expect(listed.text).toBe(unlisted.text);
+  });
+
+  test('the comparison is not blind: business.user@example.com (Business Mail in a POP domain) differs', async () => {
+    const [listed, unlisted] = await Promise.all([
+      page(exampleAccounts, 'business.user@example.com'),
+      page(exampleAccounts, 'nobody@example.com'),
+    ]);
+    expect(pageComparable(listed, 'business.user@example.com').body).not.toBe(
+      pageComparable(unlisted, 'nobody@example.com').body,
+    );
+  });
+
+  test('display names never appear, even when config reveals them to the protocols', async () => {
+    for (const app of [exampleAccounts, exampleApp({ config: revealDisplayNames })]) {
+      for (const address of ['pop.user@example.com', 'business.user@example.com']) {
+        expect((await page(app, address)).text).not.toMatch(/Pop User|Business User/);
+      }
+    }
+  });
+
+  test('foreign domains › 404, the same page for every mailbox of a domain, address aside', async () => {
+    const [a, b] = await Promise.all([
+      page(exampleAccounts, 'someone@foreign.test'),
+      page(exampleAccounts, 'pop.user@foreign.test'),
+    ]);
+    expect(a.status).toBe(404);
+    expect(pageComparable(a, 'someone@foreign.test')).toEqual(pageComparable(b, 'pop.user@foreign.test'));
+  });
+});

@@ -6,7 +6,7 @@ import { postAutodiscover, type TestResponse } from '../support/http';
 const app = exampleApp();
 
 describe('unknown paths', () => {
-  test.each(['/', '/nope', '/autodiscover/', '/mail/config-v1.0.xml', '/mobileconfig/extra'])(
+  test.each(['/nope', '/index.html', '/setup/', '/autodiscover/', '/mail/config-v1.0.xml', '/mobileconfig/extra'])(
     'GET %s › failure: 404 plain text',
     async (path) => {
       const res = await request(app).get(path);

@@ -17,7 +17,7 @@ import { renderAppleProfile } from '../../src/protocols/mobileconfig/render';
 import { renderGetUserSettingsResponse } from '../../src/protocols/autodiscover-soap/render';
 import { exampleConfig } from '../support/app';
 import { hasNode, listAt, nodeAt } from '../support/documents';
-import { asXmlCarriesIt, readPlist, readXml, xmlText } from '../support/hostile';
+import { asPlistReadsIt, asXmlCarriesIt, readPlist, readXml, xmlText } from '../support/hostile';
 import { anyString, displayName, RUNS, validAddress } from './arbitraries';
 
 const { config } = exampleConfig();
@@ -173,7 +173,7 @@ describe('renderers › every answer parses back to the address and display name
             // The plist package drops whitespace-only text nodes (Apple's parser keeps them): check the bytes.
             expect(text).toMatch(new RegExp(`<key>EmailAccountName</key>\\s*<string>${name}</string>`, 'u'));
           } else if (name !== null) {
-            expect(payload).toMatchObject({ EmailAccountName: asXmlCarriesIt(name) });
+            expect(payload).toMatchObject({ EmailAccountName: asPlistReadsIt(name) });
           }
         } else {
           expect(payload).toMatchObject({ UserName: `${address.localPart}_${address.domain}` });

@@ -64,6 +64,15 @@ export function asXmlCarriesIt(text: string): string {
   return Array.from(text, (char) => (ILLEGAL_XML_CHARACTER.test(char) ? '\ufffd' : char)).join('');
 }
 
+/**
+ * A text as the plist package reads it back from a profile: xmldom (under plist.parse) turns U+0085,
+ * U+2028 and U+2029 into line feeds, XML 1.1's line-end rule, in XML 1.0 documents too. The profile's
+ * bytes keep them, and so does Apple's parser, which follows XML 1.0 here.
+ */
+export function asPlistReadsIt(text: string): string {
+  return asXmlCarriesIt(text).replace(/[\u0085\u2028\u2029]/gu, '\n');
+}
+
 /** The first character XML 1.0 forbids (fast-xml-parser's validator does not look), or null. */
 export function illegalXmlCharacter(text: string): string | null {
   const match = ILLEGAL_XML_CHARACTER.exec(text);
