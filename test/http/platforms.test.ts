@@ -163,3 +163,21 @@ describe('PACC › the domain’s platform', () => {
     expect(bytesOf(res).equals(golden('pacc', 'platform-pop-domain'))).toBe(true);
   });
 });
+
+describe('the setup page (GET /) › the domain’s platform, from MailSettings like every protocol', () => {
+  test('Business Mail on hosting02 › the cluster’s server and OWA, Windows domain hosting02', async () => {
+    const res = await request(app).get(`/?address=${encodeURIComponent(HOSTING02_USER)}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('exchange02.example.net');
+    expect(res.text).toContain('https://exchange02.example.net/owa');
+    expect(res.text).toContain('hosting02');
+    expect(res.text).not.toContain('hosting01');
+  });
+
+  test('POP access on mail2 › the platform’s IMAP and SMTP hosts', async () => {
+    const res = await request(app).get(`/?address=${encodeURIComponent(MAIL2_USER)}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('imap.mail2.example.net');
+    expect(res.text).toContain('smtp.mail2.example.net');
+  });
+});
