@@ -109,7 +109,6 @@ export function buildApp(deps: AppDeps): Express {
       plainHttpRedirectUrl: config.server.redirectPlainHttpAutodiscover
         ? soapUrlBeside(config.autodiscover.publicUrl)
         : null,
-      render: { activeDirectoryServer: config.businessMail.activeDirectoryServer },
       rateLimiter,
       express: bridge,
     }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { platformSchema } from '../config/platform-schema';
 import { ACCESS_TYPES } from '../model/access-type';
 import { NOT_HOSTED, type AccountQuery } from '../directory/account-directory';
 import type { InvalidationTarget } from './invalidation-target';
@@ -10,6 +11,8 @@ import { cacheKeyOf, cacheKeysOf, type CachedAnswer } from './lookup-cache';
  *
  *   key      <prefix>:v1:<domain>|<address lookup key>   (address empty for a domain's own answer)
  *   value    {"v":1,"f":<fresh until, epoch ms>,"a":<directory answer>}
+ *            (the answer's "platform", a domain's own platform, only where the domain has one:
+ *            entries written before platforms existed read as before; docs/protocols.md §14)
  *   channel  <prefix>:v1:invalidate   message {"v":1,"mailbox":"<address>"} or {"v":1,"domain":"..."}
  *   limiter  <prefix>:v1:rl:<client IP>   (rate-limiter-flexible's own value: points used, expiry)
  *
@@ -54,6 +57,8 @@ const answerSchema = z.union([
     accessType: z.enum(ACCESS_TYPES),
     mailbox: z.enum(['known', 'unknown', 'not-asked']),
     displayName: z.string().nullable(),
+    // Checked again on the way out: Redis is shared, and the answer decides which servers clients get.
+    platform: platformSchema.optional(),
   }),
   z.strictObject({ hosted: z.literal(false) }),
 ]);

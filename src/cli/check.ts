@@ -6,6 +6,7 @@ import { describeRedisTarget } from '../cache/redis-client';
 import type { CacheResult } from '../cache/cached-directory';
 import type { DirectoryAnswer } from '../directory/account-directory';
 import { ADDRESS_ERROR_MESSAGES, parseEmailAddress } from '../model/email-address';
+import { overriddenValues } from '../model/platform';
 import {
   profilePlist,
   summarizeAppleProfile,
@@ -87,6 +88,8 @@ interface CheckReport {
   readonly accessType: 'pop' | 'business' | null;
   /** known: the directory has the mailbox; unknown: the domain's default applied. */
   readonly mailbox: 'known' | 'unknown' | null;
+  /** The domain's own platform (docs/protocols.md §14): its name and the values it overrides; null: provider-wide. */
+  readonly platform: { readonly name: string; readonly overrides: Readonly<Record<string, unknown>> } | null;
   readonly directory: string;
   readonly cache: { readonly kind: string; readonly result: CacheResult };
   readonly answers: readonly FamilyReport[];
@@ -121,11 +124,21 @@ function describeAnswer(answer: DirectoryAnswer): string {
   return `${ACCESS_TYPE_NAMES[answer.accessType]}, ${whose}`;
 }
 
+/** Only for a domain on a platform of its own: its name, then each overridden value (JSON). */
+function platformLines(platform: CheckReport['platform']): string[] {
+  if (platform === null) return [];
+  return [
+    `  platform:    ${platform.name}, the domain's own; what it sets instead of the provider-wide values:`,
+    ...Object.entries(platform.overrides).map(([key, value]) => `    ${key} = ${JSON.stringify(value)}`),
+  ];
+}
+
 function renderText(report: CheckReport, answer: DirectoryAnswer, full: boolean): string {
   const width = Math.max(...report.answers.map((a) => FAMILY_LABELS[a.family].length));
   const lines = [
     report.address,
     `  access type: ${describeAnswer(answer)}`,
+    ...platformLines(report.platform),
     `  answered by: ${report.directory} directory, ${report.cache.kind} cache (${report.cache.result})`,
     ...report.answers.map((a) => `  ${FAMILY_LABELS[a.family].padEnd(width)}  ${a.summary}`),
   ];
@@ -187,6 +200,13 @@ export const checkCommand: CliCommand = {
       hosted: directoryAnswer.hosted,
       accessType: directoryAnswer.hosted ? directoryAnswer.accessType : null,
       mailbox: directoryAnswer.hosted ? (directoryAnswer.mailbox === 'known' ? 'known' : 'unknown') : null,
+      platform:
+        directoryAnswer.hosted && directoryAnswer.platform !== undefined
+          ? {
+              name: directoryAnswer.platform.name,
+              overrides: Object.fromEntries(overriddenValues(directoryAnswer.platform)),
+            }
+          : null,
       directory: describeDirectory(loaded.value),
       cache: { kind: describeCache(loaded.value), result: reported.cache },
       answers,

@@ -4,6 +4,7 @@ import { isOutcome, parseCommandLine, usageError, type CliCommand } from './comm
 import { withServiceOnLoopback } from './loopback';
 import { listProblems, type Outcome } from './outcome';
 import { paccRecordFrom } from './pacc-digest';
+import { configOnPlatform } from './platform-config';
 import { zoneRecords } from './zone-records';
 
 const NAME = 'dns';
@@ -44,10 +45,14 @@ export const dnsCommand: CliCommand = {
           message: `${NAME}: ${ascii} is not hosted by this service (no such domain in the account directory); add it there first`,
         };
       const pacc = await paccRecordFrom(baseUrl, ascii);
-      return {
-        code: 0,
-        message: zoneRecords(config, { domain: ascii, defaultAccessType: answer.accessType, pacc }).join('\n'),
-      };
+      // A domain on a platform of its own publishes that platform's mail hosts (docs/protocols.md §14).
+      const lines = zoneRecords(configOnPlatform(config, answer.platform), {
+        domain: ascii,
+        defaultAccessType: answer.accessType,
+        pacc,
+      });
+      if (answer.platform !== undefined) lines.splice(1, 0, `; mail servers of platform ${answer.platform.name}`);
+      return { code: 0, message: lines.join('\n') };
     });
     return printed.ok ? printed.value : { code: 1, message: `${NAME}: ${printed.error.join('\n')}` };
   },

@@ -25,6 +25,7 @@ import {
 } from './selfcheck-network';
 import { buildReport, renderReport, type CheckRow } from './selfcheck-report';
 import { plannedRequests } from './selfcheck-requests';
+import { configOnPlatform } from './platform-config';
 import { serviceEndpoint, zoneRecords } from './zone-records';
 
 const NAME = 'selfcheck';
@@ -318,7 +319,12 @@ export const selfcheckCommand: CliCommand = {
           message: `${NAME}: ${domain} is not hosted by this service (no such domain in the account directory); add it there first`,
         };
       const pacc = await paccRecordFrom(httpsBaseUrl, domain);
-      const zone = zoneRecords(config, { domain, defaultAccessType: answer.accessType, pacc });
+      // The records dns prints: a domain on a platform of its own publishes its platform's hosts.
+      const zone = zoneRecords(configOnPlatform(config, answer.platform), {
+        domain,
+        defaultAccessType: answer.accessType,
+        pacc,
+      });
       const rows = await withPlainLoopback(built.app, async (plainBaseUrl) => {
         const context: EvaluationContext = { network, httpsBaseUrl, plainBaseUrl, serviceHost: service.host };
         const [dnsRows, srv, mx] = await Promise.all([

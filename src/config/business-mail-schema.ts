@@ -1,6 +1,20 @@
 import { z } from 'zod';
-import { hostName, httpsUrl, mailServer, type MailServer } from './fields';
+import { hostName, httpsUrl, smtpServers, type MailServer } from './fields';
 import { PROVIDER_HOST } from './provider-schema';
+
+/** Windows domain for clients that ask for one (shared with per-domain platforms, platform-schema.ts). */
+export const windowsDomain = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/, { error: 'must be a NetBIOS/DNS domain such as "hosting01"' });
+
+/** Phones log in with `@` replaced by `_` (`jane_example.com`), per the provider's help. */
+export const mobileUsername = z.enum(['underscore', 'address'], { error: 'must be "underscore" or "address"' });
+
+/**
+ * `settings`: answer Outlook with the static EXPR/WEB subset. `redirect`: hand Outlook to the
+ * platform's own Autodiscover at `outlookRedirectUrl` (Thunderbird still gets settings).
+ */
+export const outlookMode = z.enum(['settings', 'redirect'], { error: 'must be "settings" or "redirect"' });
 
 /** The Exchange platform of Business Mail accounts (`businessMail` in the config file). */
 export const businessMailSchema = z
@@ -11,25 +25,14 @@ export const businessMailSchema = z
     owaUrl: httpsUrl.default('https://mamutmail.com'),
     ewsUrl: httpsUrl.default('https://mamutmail.com/EWS/Exchange.asmx'),
     activeSyncUrl: httpsUrl.default('https://mamutmail.com/Microsoft-Server-ActiveSync'),
-    /** Windows domain for clients that ask for one. */
-    windowsDomain: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/, { error: 'must be a NetBIOS/DNS domain such as "hosting01"' })
-      .default('hosting01'),
-    /** Phones log in with `@` replaced by `_` (`jane_example.com`), per the provider's help. */
-    mobileUsername: z
-      .enum(['underscore', 'address'], { error: 'must be "underscore" or "address"' })
-      .default('underscore'),
-    /**
-     * `settings`: answer Outlook with the static EXPR/WEB subset. `redirect`: hand Outlook to the
-     * platform's own Autodiscover at `outlookRedirectUrl` (Thunderbird still gets settings).
-     */
-    outlookMode: z.enum(['settings', 'redirect'], { error: 'must be "settings" or "redirect"' }).default('settings'),
+    windowsDomain: windowsDomain.default('hosting01'),
+    mobileUsername: mobileUsername.default('underscore'),
+    outlookMode: outlookMode.default('settings'),
     outlookRedirectUrl: httpsUrl.default('https://mamutmail.com/Autodiscover/Autodiscover.xml'),
     /** SOAP Autodiscover `ActiveDirectoryServer` (a global catalog host); left out of answers when null. */
     activeDirectoryServer: hostName.nullable().default(null),
     /** Outgoing servers offered with Exchange accounts (Thunderbird requires one); defaults to popAccess.smtp. */
-    smtp: z.array(mailServer).min(1, { error: 'must list at least one SMTP server' }).optional(),
+    smtp: smtpServers.optional(),
   })
   .transform((businessMail) => ({
     ...businessMail,

@@ -58,3 +58,6 @@ const socket = z.enum(['tls', 'starttls'], {
 export const mailServer = z.strictObject({ host: hostName, port: tcpPort, socket });
 
 export type MailServer = z.infer<typeof mailServer>;
+
+/** Submission servers, preferred first: at least one. */
+export const smtpServers = z.array(mailServer).min(1, { error: 'must list at least one SMTP server' });

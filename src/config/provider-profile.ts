@@ -25,13 +25,14 @@ export function buildProviderProfile(config: AppConfig): ProviderProfile {
       windowsDomain: businessMail.windowsDomain,
       mobileUsername: businessMail.mobileUsername,
       outlookRedirectUrl: businessMail.outlookRedirectUrl,
+      activeDirectoryServer: businessMail.activeDirectoryServer,
       outgoing: nonEmpty(businessMail.smtp, 'businessMail.smtp'),
     },
   };
 }
 
 /** The schema's min(1), carried into the type; only a schema that stopped checking it can throw here. */
-function nonEmpty(servers: readonly MailServer[], key: string): NonEmptyList<MailServer> {
+export function nonEmpty(servers: readonly MailServer[], key: string): NonEmptyList<MailServer> {
   const [first, ...rest] = servers;
   if (first === undefined) throw new Error(`${key} lists no server; the config schema requires at least one`);
   return [first, ...rest];

@@ -1,4 +1,5 @@
 import type { AccessType } from '../model/access-type';
+import type { DomainPlatform } from '../model/platform';
 
 /** What the directory is asked: a hosted domain, and optionally one address in it. */
 export interface AccountQuery {
@@ -18,6 +19,8 @@ export type DirectoryAnswer =
       readonly accessType: AccessType;
       readonly mailbox: 'known' | 'unknown' | 'not-asked';
       readonly displayName: string | null;
+      /** The domain's own platform, when it has one (validated; docs/protocols.md §14). */
+      readonly platform?: DomainPlatform | undefined;
     }
   | { readonly hosted: false };
 
@@ -26,6 +29,18 @@ export class DirectoryUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DirectoryUnavailableError';
+  }
+}
+
+/**
+ * The store answered, but what it holds for the query is refused by the checks (a domain's platform
+ * with a bad value). Clients get the same temporary error as in an outage; it is logged as the data
+ * problem it is, not as an outage (outage-logged-directory.ts).
+ */
+export class DirectoryDataError extends DirectoryUnavailableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DirectoryDataError';
   }
 }
 

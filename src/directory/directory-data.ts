@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { displayText, isDisplayText } from '../config/fields';
 import { formatIssues } from '../config/format-issues';
+import { parsePlatform } from '../config/platform-schema';
 import { ACCESS_TYPES, type AccessType } from '../model/access-type';
 import { parseDomainName, parseEmailAddress, ADDRESS_ERROR_MESSAGES } from '../model/email-address';
+import type { DomainPlatform } from '../model/platform';
 import { err, ok, type Result } from '../model/result';
 import type { AccountQuery } from './account-directory';
 import { NO_RECORDS, type AccountRecords } from './apply-domain-default';
@@ -18,6 +20,8 @@ export interface DirectoryData {
 
 interface HostedDomain {
   readonly defaultAccessType: AccessType;
+  /** The domain's own platform (docs/protocols.md §14); absent: the provider-wide values. */
+  readonly platform?: DomainPlatform;
   readonly accounts: ReadonlyMap<string, { readonly accessType: AccessType; readonly displayName: string | null }>;
 }
 
@@ -27,7 +31,16 @@ const DISPLAY_NAME_MAX_LENGTH = 256;
 export const displayName = displayText(DISPLAY_NAME_MAX_LENGTH);
 
 export const directoryFileSchema = z.strictObject({
-  domains: z.array(z.strictObject({ domain: z.string(), defaultAccessType: accessType })).default([]),
+  domains: z
+    .array(
+      z.strictObject({
+        domain: z.string(),
+        defaultAccessType: accessType,
+        // Checked with the domain's name in every message, once the shape is right (buildDirectoryData).
+        platform: z.unknown().optional(),
+      }),
+    )
+    .default([]),
   accounts: z
     .array(z.strictObject({ address: z.string(), accessType, displayName: displayName.optional() }))
     .default([]),
@@ -86,7 +99,7 @@ export function wellFormedFile(input: unknown): DirectoryFile | null {
 }
 
 const FILE_KEYS = new Set(['domains', 'accounts']);
-const DOMAIN_KEYS = new Set(['domain', 'defaultAccessType']);
+const DOMAIN_KEYS = new Set(['domain', 'defaultAccessType', 'platform']);
 const ACCOUNT_KEYS = new Set(['address', 'accessType', 'displayName']);
 
 /** What zod takes for an object. */
@@ -112,7 +125,10 @@ type AccountEntry = HostedDomain['accounts'] extends ReadonlyMap<string, infer E
  */
 export function buildDirectoryData(source: string, file: DirectoryFile): Result<DirectoryData, string[]> {
   const problems: string[] = [];
-  const domains = new Map<string, { defaultAccessType: AccessType; accounts: Map<string, AccountEntry> }>();
+  const domains = new Map<
+    string,
+    { defaultAccessType: AccessType; platform?: DomainPlatform; accounts: Map<string, AccountEntry> }
+  >();
   file.domains.forEach((entry, index) => {
     const domain = parseDomainName(entry.domain);
     if (!domain.ok) {
@@ -123,8 +139,17 @@ export function buildDirectoryData(source: string, file: DirectoryFile): Result<
       problems.push(
         `${source}: domains.${index}.domain ${JSON.stringify(entry.domain)} is listed twice; keep one entry`,
       );
-    } else {
+    } else if (entry.platform === undefined) {
       domains.set(domain.value.ascii, { defaultAccessType: entry.defaultAccessType, accounts: new Map() });
+    } else {
+      const platform = parsePlatform(`${source}: domains.${index}.platform`, domain.value.ascii, entry.platform);
+      if (!platform.ok) problems.push(...platform.error);
+      else
+        domains.set(domain.value.ascii, {
+          defaultAccessType: entry.defaultAccessType,
+          platform: platform.value,
+          accounts: new Map(),
+        });
     }
   });
   const parseDomainOnce = memoized(parseDomainName);
@@ -178,5 +203,10 @@ export function recordsFromData(data: DirectoryData, query: AccountQuery): Accou
   const domain = data.domains.get(query.domain);
   if (domain === undefined) return NO_RECORDS;
   const account = query.address === null ? undefined : domain.accounts.get(query.address);
-  return { domain: { defaultAccessType: domain.defaultAccessType }, account: account ?? null };
+  const { defaultAccessType, platform } = domain;
+  // The same platform object every time, so discover finds its merged profile by identity.
+  return {
+    domain: platform === undefined ? { defaultAccessType } : { defaultAccessType, platform },
+    account: account ?? null,
+  };
 }

@@ -135,7 +135,7 @@ function fileVersion(path: string): string {
   return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
 }
 
-/** Domains added, removed, or with any different answer (default type, an account, a display name). */
+/** Domains added, removed, or with any different answer (default type, platform, an account, a display name). */
 export function changedDomainsOf(before: DirectoryData, after: DirectoryData): string[] {
   const changed: string[] = [];
   for (const name of new Set([...before.domains.keys(), ...after.domains.keys()])) {
@@ -145,6 +145,7 @@ export function changedDomainsOf(before: DirectoryData, after: DirectoryData): s
       old === undefined ||
       now === undefined ||
       old.defaultAccessType !== now.defaultAccessType ||
+      JSON.stringify(old.platform) !== JSON.stringify(now.platform) ||
       old.accounts.size !== now.accounts.size
     ) {
       changed.push(name);

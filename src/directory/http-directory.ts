@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { HttpDirectoryConfig } from '../config/directory-schema';
 import { formatIssues } from '../config/format-issues';
+import { parsePlatform } from '../config/platform-schema';
+import type { DomainPlatform } from '../model/platform';
 import {
+  DirectoryDataError,
   DirectoryUnavailableError,
   type AccountDirectory,
   type AccountQuery,
@@ -22,9 +25,12 @@ export type HttpDirectorySettings = Omit<HttpDirectoryConfig, 'type'>;
  *   Authorization: Bearer <token>      (when directory.bearerToken / DIRECTORY_HTTP_TOKEN is set)
  *
  *   200 {"hosted": true, "defaultAccessType": "pop" | "business",
- *        "account": {"accessType": "pop" | "business", "displayName": "Jane Doe" | null} | null}
+ *        "account": {"accessType": "pop" | "business", "displayName": "Jane Doe" | null} | null,
+ *        "platform": {"name": "hosting02", "businessMail": {...}, "popAccess": {...}} | null}
  *       `account` is the asked mailbox's own entry; null (or absent) when the mailbox has none, so
- *       it gets the domain's default. It is ignored when no address was asked.
+ *       it gets the domain's default. It is ignored when no address was asked. `platform` is the
+ *       domain's own platform (docs/protocols.md §14), null or absent for the provider-wide values;
+ *       its keys are checked as the account file's are.
  *   200 {"hosted": false}  or  404 (any body): the domain is not hosted here.
  *
  * Anything else is "directory unavailable" (the client gets a temporary error, the cache may
@@ -36,6 +42,8 @@ export const httpDirectoryResponseSchema = z.discriminatedUnion('hosted', [
     hosted: z.literal(true),
     defaultAccessType: accessType,
     account: z.object({ accessType, displayName: displayName.nullable().optional() }).nullable().optional(),
+    // Checked by parsePlatform, whose messages name the domain.
+    platform: z.unknown().optional(),
   }),
   z.object({ hosted: z.literal(false) }),
 ]);
@@ -86,14 +94,24 @@ export class HttpDirectory implements AccountDirectory {
       );
     }
     if (!parsed.data.hosted) return NO_RECORDS;
-    const { defaultAccessType, account } = parsed.data;
+    const { defaultAccessType, account, platform } = parsed.data;
     return {
-      domain: { defaultAccessType },
+      domain:
+        platform === undefined || platform === null
+          ? { defaultAccessType }
+          : { defaultAccessType, platform: platformOf(where, query.domain, platform) },
       account: account == null ? null : { accessType: account.accessType, displayName: account.displayName ?? null },
     };
   }
 
   async close(): Promise<void> {}
+}
+
+/** The answer's platform, checked; one the checks refuse makes the answer unusable (a temporary error). */
+function platformOf(where: string, domain: string, value: unknown): DomainPlatform {
+  const platform = parsePlatform(`${where} answered a platform`, domain, value);
+  if (!platform.ok) throw new DirectoryDataError(platform.error.join('; '));
+  return platform.value;
 }
 
 /** The body as text, refusing it (and dropping the connection) once it passes `maxBytes`. */

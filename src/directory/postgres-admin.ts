@@ -123,10 +123,16 @@ export async function seed(
     await client.query('BEGIN');
     if (options.replace) await client.query(`DELETE FROM ${s}.mail_domains`);
     await client.query(
-      `INSERT INTO ${s}.mail_domains (domain, default_access_type)
-       SELECT * FROM unnest($1::text[], $2::text[])
-       ON CONFLICT (domain) DO UPDATE SET default_access_type = EXCLUDED.default_access_type`,
-      [domains.map(([domain]) => domain), domains.map(([, entry]) => entry.defaultAccessType)],
+      `INSERT INTO ${s}.mail_domains (domain, default_access_type, platform)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+       ON CONFLICT (domain) DO UPDATE
+         SET default_access_type = EXCLUDED.default_access_type, platform = EXCLUDED.platform`,
+      [
+        domains.map(([domain]) => domain),
+        domains.map(([, entry]) => entry.defaultAccessType),
+        // JSON text each (null without a platform), so pg sends jsonb[] rather than guessing an array of objects.
+        domains.map(([, entry]) => (entry.platform === undefined ? null : JSON.stringify(entry.platform))),
+      ],
     );
     await client.query(
       `INSERT INTO ${s}.mail_accounts (address, domain, access_type, display_name)

@@ -1,9 +1,12 @@
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { PostgresDirectoryConfig } from '../config/directory-schema';
+import { parsePlatform } from '../config/platform-schema';
 import { ACCESS_TYPES, type AccessType } from '../model/access-type';
+import type { DomainPlatform } from '../model/platform';
 import { err, ok, type Result } from '../model/result';
 import {
+  DirectoryDataError,
   DirectoryUnavailableError,
   type AccountDirectory,
   type AccountQuery,
@@ -16,12 +19,17 @@ export type PostgresSettings = Omit<PostgresDirectoryConfig, 'type'>;
 
 interface LookupRow {
   readonly default_access_type: string;
+  /** jsonb, parsed by pg; null without a platform of the domain's own. */
+  readonly platform: unknown;
   readonly access_type: string | null;
   readonly display_name: string | null;
 }
 
-/** SQLSTATEs meaning the tables are not there: the database was never migrated, or the schema is wrong. */
-const NOT_MIGRATED = new Set(['42P01', '3F000']);
+/**
+ * SQLSTATEs meaning the tables are not there or not up to date: the database was never migrated (or
+ * not since a version added a column: 42703), or the schema is wrong.
+ */
+const NOT_MIGRATED = new Set(['42P01', '3F000', '42703']);
 /** The server ended this connection (pg_terminate_backend, restart): a fresh connection may well work. */
 const CONNECTION_ENDED = new Set(['57P01', '57P02', 'ECONNRESET', 'EPIPE']);
 
@@ -75,8 +83,12 @@ export class PostgresDirectory implements AccountDirectory {
     const rows = await this.queryRows([query.domain, query.address]);
     const row = rows[0];
     if (row === undefined) return NO_RECORDS;
+    const defaultAccessType = accessTypeOf(row.default_access_type);
     return {
-      domain: { defaultAccessType: accessTypeOf(row.default_access_type) },
+      domain:
+        row.platform === null
+          ? { defaultAccessType }
+          : { defaultAccessType, platform: platformOf(query.domain, row.platform) },
       account:
         row.access_type === null ? null : { accessType: accessTypeOf(row.access_type), displayName: row.display_name },
     };
@@ -128,6 +140,17 @@ function accessTypeOf(value: string): AccessType {
   return found;
 }
 
+/**
+ * A row's platform, checked as the account file's are. A broken one is no answer at all: the
+ * provider-wide hosts would send the domain's users to the wrong servers.
+ */
+function platformOf(domain: string, value: unknown): DomainPlatform {
+  const platform = parsePlatform('PostgreSQL directory: mail_domains.platform', domain, value);
+  if (!platform.ok)
+    throw new DirectoryDataError(`${platform.error.join('; ')}; fix the row (docs/protocols.md §14 lists the keys)`);
+  return platform.value;
+}
+
 function codeOf(error: unknown): string {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : '';
@@ -152,6 +175,6 @@ export function describePostgresError(error: unknown): string {
       : Array.isArray(errors)
         ? errors.map(String).join('; ')
         : String(error);
-  if (NOT_MIGRATED.has(code)) return `${text} (${code}); create the tables with "npm run db:migrate"`;
+  if (NOT_MIGRATED.has(code)) return `${text} (${code}); create or upgrade the tables with "npm run db:migrate"`;
   return code === '' ? text : `${text} (${code})`;
 }

@@ -8,6 +8,8 @@
  * - mail_accounts: mailboxes whose access type (or display name) is set individually. `address` is
  *   the lookup key: the local part lower-cased, "@", the domain as in mail_domains; e.g.
  *   "jane.doe@xn--bcher-kva.example". Deleting a domain deletes its accounts.
+ * - mail_domains.platform (version 2): the domain's own platform, a JSON object as in the account
+ *   file (docs/protocols.md §14), or NULL for the provider-wide values. Checked on every read.
  * - schema_migrations: one row per migration applied, so a later version knows what to add.
  *
  * A migration is never edited once released: a change is a new version. Every statement stays
@@ -49,6 +51,15 @@ CREATE TABLE IF NOT EXISTS ${s}.mail_accounts (
 );
 
 CREATE INDEX IF NOT EXISTS mail_accounts_domain_idx ON ${s}.mail_accounts (domain);
+`,
+  },
+  {
+    version: 2,
+    description: 'column mail_domains.platform',
+    // NULL: the provider-wide values. Its keys are checked where it is read (config/platform-schema.ts);
+    // the database only keeps it an object of bounded size.
+    sql: (s) => `ALTER TABLE ${s}.mail_domains ADD COLUMN IF NOT EXISTS platform jsonb NULL
+  CHECK (platform IS NULL OR (jsonb_typeof(platform) = 'object' AND octet_length(platform::text) <= 16384));
 `,
   },
 ];
@@ -114,12 +125,13 @@ COMMIT;
 }
 
 /**
- * One lookup, one round trip: the domain's default and, when a mailbox is asked ($2 not null), its
- * own row. No row means the domain is not hosted; a null access_type means the mailbox is unknown.
+ * One lookup, one round trip: the domain's default and platform and, when a mailbox is asked ($2 not
+ * null), its own row. No row means the domain is not hosted; a null access_type means the mailbox is
+ * unknown.
  */
 export function lookupSql(schema: string): string {
   const s = quoteIdentifier(schema);
-  return `SELECT d.default_access_type, a.access_type, a.display_name
+  return `SELECT d.default_access_type, d.platform, a.access_type, a.display_name
 FROM ${s}.mail_domains d
 LEFT JOIN ${s}.mail_accounts a ON a.domain = d.domain AND a.address = $2
 WHERE d.domain = $1`;

@@ -9,6 +9,7 @@ import type { AccessType } from '../model/access-type';
 import type { EmailAddress } from '../model/email-address';
 import { RECENT_ANSWERS_KEPT, RecentlyUsed } from '../model/remember';
 import type { MailSettings, UserAddress } from '../model/mail-settings';
+import { applyPlatform, type DomainPlatform } from '../model/platform';
 import { resolveSettings, type ProviderProfile } from '../model/resolve-settings';
 
 /**
@@ -62,7 +63,8 @@ export function createDiscover(
   profile: ProviderProfile,
   options: DiscoveryOptions,
 ): Discover {
-  const rememberedSettings = new RememberedSettings(profile);
+  const providerWide = new RememberedSettings(profile);
+  const platforms = new PlatformProfiles(profile);
   const lookup = reportingLookupOf(directory);
   return async <Address extends UserAddress>(
     target: DiscoveryTarget<Address>,
@@ -77,11 +79,9 @@ export function createDiscover(
     }
     const { answer, cache } = reported;
     if (!answer.hosted) return { status: 'not-hosted', cache };
-    const settings = rememberedSettings.of(
-      target,
-      answer.accessType,
-      options.revealDisplayNames ? answer.displayName : null,
-    );
+    // A domain without a platform of its own costs one property read more than before platforms existed.
+    const remembered = answer.platform === undefined ? providerWide : platforms.of(answer.platform);
+    const settings = remembered.of(target, answer.accessType, options.revealDisplayNames ? answer.displayName : null);
     return { status: 'settings', settings, cache };
   };
 }
@@ -91,6 +91,36 @@ type ReportingLookup = (query: AccountQuery) => Promise<ReportedAnswer | { answe
 function reportingLookupOf(directory: AccountDirectory | CacheReportingDirectory): ReportingLookup {
   if ('lookupReportingCache' in directory) return (query) => directory.lookupReportingCache(query);
   return async (query) => ({ answer: await directory.lookup(query), cache: null });
+}
+
+/** How many distinct platforms keep their merged profile (and the settings and renderings made with it). */
+export const PLATFORM_PROFILES_KEPT = 256;
+
+/**
+ * The provider profile with each domain platform laid over it, made once per distinct platform
+ * (docs/protocols.md §14). Each merged profile has its own RememberedSettings, so settings, and the
+ * renderings remembered per settings object, are never shared between two platforms or with the
+ * provider-wide profile. A platform object is found again by identity (a cached directory answer
+ * hands out the same one); a new object equal to a known platform (the next PostgreSQL or HTTP
+ * answer) by its JSON, among the PLATFORM_PROFILES_KEPT most recently used.
+ */
+class PlatformProfiles {
+  private readonly byObject = new WeakMap<DomainPlatform, RememberedSettings>();
+  private readonly byJson = new RecentlyUsed<RememberedSettings>(PLATFORM_PROFILES_KEPT);
+
+  constructor(private readonly profile: ProviderProfile) {}
+
+  of(platform: DomainPlatform): RememberedSettings {
+    let remembered = this.byObject.get(platform);
+    if (remembered === undefined) {
+      remembered = this.byJson.get(
+        JSON.stringify(platform),
+        () => new RememberedSettings(applyPlatform(this.profile, platform)),
+      );
+      this.byObject.set(platform, remembered);
+    }
+    return remembered;
+  }
 }
 
 /**

@@ -67,6 +67,8 @@ export interface BusinessMailSettings<Address extends UserAddress = UserAddress>
   readonly exchange: ExchangeEndpoints;
   /** Hand Outlook to the Exchange platform's own Autodiscover instead of the static answer. */
   readonly outlookRedirectUrl: string | null;
+  /** SOAP Autodiscover `ActiveDirectoryServer` (a global catalog host), when the platform names one. */
+  readonly activeDirectoryServer: string | null;
   /** Thunderbird insists on an outgoing server even for Exchange accounts. */
   readonly outgoing: NonEmptyList<MailServer>;
 }

@@ -9,7 +9,10 @@ import type {
   UserAddress,
 } from './mail-settings';
 
-/** The provider's fixed facts, computed once from config at start-up. */
+/**
+ * The provider's fixed facts, computed once from config at start-up; a domain on a platform of its
+ * own gets them with its platform laid over (model/platform.ts).
+ */
 export interface ProviderProfile {
   readonly popAccess: {
     /** Preferred protocol first. */
@@ -23,6 +26,7 @@ export interface ProviderProfile {
     readonly windowsDomain: string;
     readonly mobileUsername: 'underscore' | 'address';
     readonly outlookRedirectUrl: string | null;
+    readonly activeDirectoryServer: string | null;
     readonly outgoing: NonEmptyList<MailServer>;
   };
 }
@@ -56,6 +60,7 @@ export function resolveSettings<Address extends UserAddress>(
         windowsDomain: business.windowsDomain,
         exchange: business.exchange,
         outlookRedirectUrl: business.outlookRedirectUrl,
+        activeDirectoryServer: business.activeDirectoryServer,
         outgoing: business.outgoing,
       };
     }

@@ -15,7 +15,8 @@ import type { AppConfig } from '../../src/config/schema';
 import type { AccessType } from '../../src/model/access-type';
 import { parseDomainName, parseEmailAddress, type EmailAddress } from '../../src/model/email-address';
 import type { AddressedMailSettings, BusinessMailSettings, MailSettings } from '../../src/model/mail-settings';
-import { resolveSettings } from '../../src/model/resolve-settings';
+import { applyPlatform, type DomainPlatform } from '../../src/model/platform';
+import { resolveSettings, type ProviderProfile } from '../../src/model/resolve-settings';
 import { providerWideSettingsOf } from '../../src/protocols/autoconfig/provider-wide';
 import { renderAutoconfig } from '../../src/protocols/autoconfig/render';
 import type { Answer } from '../../src/http/answer';
@@ -41,6 +42,7 @@ import {
 } from '../../src/protocols/autodiscover-soap/answers';
 import { DIRECTORY_UNAVAILABLE_RETRY_SECONDS } from '../../src/protocols/protocol-outcome';
 import { exampleConfig, FIXED_NOW } from '../support/app';
+import { examplePlatformOf, HOSTING02_DOMAIN, HOSTING02_USER, MAIL2_DOMAIN, MAIL2_USER } from '../support/platforms';
 
 /** Folder names under test/golden/, one per wire format. */
 export const GOLDEN_PROTOCOLS = [
@@ -88,6 +90,28 @@ export const IDN_USER = 'user@bücher.example';
 export const SYMBOL_USER = 'first.last+news@example.com';
 /** Only revealed with privacy.revealDisplayNames; every markup-significant character at once. */
 export const HOSTILE_DISPLAY_NAME = `Tom & "Jerry" <O'Brien> ]]> Ltd`;
+
+/**
+ * Domains on platforms of their own (config/accounts.json; docs/protocols.md §14): hosting02.example
+ * is Business Mail on a second Exchange cluster (its own hosts and URLs, Windows domain hosting02,
+ * the full address as the phone login), mail2.example POP access on other IMAP/POP3/SMTP hosts.
+ * Their files are named `platform-…`.
+ */
+const ON_HOSTING02: MailboxAnswer = { accessType: 'business', platform: examplePlatformOf(HOSTING02_DOMAIN) };
+const ON_MAIL2: MailboxAnswer = { accessType: 'pop', platform: examplePlatformOf(MAIL2_DOMAIN) };
+/** A third cluster that answers Outlook itself and names a global catalog: the keys the example file leaves out. */
+const ON_HOSTING03: MailboxAnswer = {
+  accessType: 'business',
+  platform: {
+    name: 'hosting03',
+    businessMail: {
+      outlookMode: 'redirect',
+      outlookRedirectUrl: 'https://exchange03.example.net/Autodiscover/Autodiscover.xml',
+      activeDirectoryServer: 'gc.exchange03.example.net',
+    },
+  },
+};
+const HOSTING03_USER = 'jane@hosting03.example';
 
 /** Error `Id`: an unsigned 32-bit server id, as in [MS-OXDSCLI]'s example. */
 export const ERROR_SERVER_ID = 2477272013;
@@ -142,6 +166,11 @@ export const CONFIGS = {
       smtp: [{ host: 'smtp.other-provider.example', port: 2525, socket: 'starttls' }],
     },
   })),
+  /** businessMail.activeDirectoryServer configured: SOAP answers name it. */
+  globalCatalog: configWith((config) => ({
+    ...config,
+    businessMail: { ...config.businessMail, activeDirectoryServer: 'gc.mamutmail.com' },
+  })),
   /** Some servers PACC can describe (implicit TLS on the default port), some it cannot. */
   mixedTls: configWith((config) => ({
     ...config,
@@ -181,12 +210,20 @@ interface MailboxAnswer {
   readonly accessType: AccessType;
   readonly displayName?: string;
   readonly config?: AppConfig;
+  /** The domain's own platform, as the directory answers it (docs/protocols.md §14). */
+  readonly platform?: DomainPlatform;
+}
+
+/** The provider profile of the config, with the domain's platform laid over it as discover() does. */
+function profileOf(config: AppConfig, platform: DomainPlatform | undefined): ProviderProfile {
+  const profile = buildProviderProfile(config);
+  return platform === undefined ? profile : applyPlatform(profile, platform);
 }
 
 /** Settings for one mailbox, as discover() builds them once the directory has answered. */
 export function mailboxSettings(address: string, answer: MailboxAnswer): AddressedMailSettings {
   const parsed = emailAddress(address);
-  return resolveSettings(buildProviderProfile(answer.config ?? BASE_CONFIG), {
+  return resolveSettings(profileOf(answer.config ?? BASE_CONFIG, answer.platform), {
     accessType: answer.accessType,
     domain: parsed.domain,
     address: parsed,
@@ -195,10 +232,15 @@ export function mailboxSettings(address: string, answer: MailboxAnswer): Address
 }
 
 /** Settings for a domain only (autoconfig without `emailaddress`, PACC): usernames become placeholders. */
-function domainSettings(domain: string, accessType: AccessType, config: AppConfig = BASE_CONFIG): MailSettings<null> {
+function domainSettings(
+  domain: string,
+  accessType: AccessType,
+  config: AppConfig = BASE_CONFIG,
+  platform?: DomainPlatform,
+): MailSettings<null> {
   const parsed = parseDomainName(domain);
   if (!parsed.ok) throw new Error(`golden case domain ${JSON.stringify(domain)} is invalid`);
-  return resolveSettings(buildProviderProfile(config), {
+  return resolveSettings(profileOf(config, platform), {
     accessType,
     domain: parsed.value.ascii,
     address: null,
@@ -260,6 +302,9 @@ const OUTLOOK_CASES: readonly GoldenCase[] = [
   outlook('idn-domain', IDN_USER, { accessType: 'pop' }),
   outlook('other-provider-pop-access', POP_USER, { accessType: 'pop', config: CONFIGS.otherProvider }),
   outlook('other-provider-business-mail', BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
+  outlook('platform-business-mail', HOSTING02_USER, ON_HOSTING02),
+  outlook('platform-pop-access', MAIL2_USER, ON_MAIL2),
+  outlook('platform-redirect-outlook', HOSTING03_USER, ON_HOSTING03),
   // Unknown domain, and a LegacyDN-only request: Outlook's schema, Response in the root namespace.
   autodiscoverError('autodiscover', 500, 'outlook'),
   // Empty body, GET, no address: sent before the schema is known.
@@ -285,6 +330,7 @@ const MOBILESYNC_CASES: readonly GoldenCase[] = [
   }),
   mobileSync('idn-domain', IDN_USER, { accessType: 'business' }),
   mobileSync('other-provider-business-mail', BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
+  mobileSync('platform-business-mail', HOSTING02_USER, ON_HOSTING02),
   // POP access has no ActiveSync: 501, "address known, no configuration for it".
   autodiscoverError('mobilesync', 501, 'mobilesync'),
   autodiscoverError('mobilesync', 500, 'mobilesync'),
@@ -313,18 +359,20 @@ function requestedProtocol(protocol: string) {
   return parsed.value.protocol;
 }
 
+const jsonFor = (name: string, address: string, answer: MailboxAnswer, protocol: string): GoldenCase =>
+  jsonCase(name, () => ({
+    kind: 'settings',
+    request: requestedProtocol(protocol),
+    settings: mailboxSettings(address, answer),
+  }));
+
 const json = (
   name: string,
   address: string,
   accessType: AccessType,
   protocol: string,
   config: AppConfig = BASE_CONFIG,
-): GoldenCase =>
-  jsonCase(name, () => ({
-    kind: 'settings',
-    request: requestedProtocol(protocol),
-    settings: mailboxSettings(address, { accessType, config }),
-  }));
+): GoldenCase => jsonFor(name, address, { accessType, config }, protocol);
 
 const JSON_CASES: readonly GoldenCase[] = [
   json('pop-access-autodiscoverv1', POP_USER, 'pop', 'AutodiscoverV1'),
@@ -338,6 +386,9 @@ const JSON_CASES: readonly GoldenCase[] = [
   json('pop-access-redirect-mode-autodiscoverv1', POP_USER, 'pop', 'AutodiscoverV1', CONFIGS.outlookRedirect),
   json('unknown-mailbox-pop-domain-activesync', UNKNOWN_AT_POP_DOMAIN, 'pop', 'ActiveSync'),
   json('unknown-mailbox-business-domain-activesync', UNKNOWN_AT_BUSINESS_DOMAIN, 'business', 'ActiveSync'),
+  jsonFor('platform-business-mail-activesync', HOSTING02_USER, ON_HOSTING02, 'ActiveSync'),
+  jsonFor('platform-business-mail-ews', HOSTING02_USER, ON_HOSTING02, 'Ews'),
+  jsonFor('platform-redirect-autodiscoverv1', HOSTING03_USER, ON_HOSTING03, 'AutodiscoverV1'),
   // Outlook desktop really sends "Autodiscoverv1"; the answer uses Exchange Online's spelling.
   json('protocol-name-case-insensitive', POP_USER, 'pop', 'autodiscoverV1'),
   jsonCase('unknown-protocol', () => ({
@@ -382,15 +433,11 @@ export const SOAP_REQUESTED_SETTINGS = [
 ];
 
 /** The answer table's body for an outcome (the status is checked by the route tests). */
-const soapCase = (
-  name: string,
-  outcome: () => SoapOutcome,
-  activeDirectoryServer: string | null = null,
-): GoldenCase => ({
+const soapCase = (name: string, outcome: () => SoapOutcome): GoldenCase => ({
   protocol: 'autodiscover-soap',
   name,
   render: () => {
-    const body = createSoapAnswers({ activeDirectoryServer })(outcome()).body;
+    const body = createSoapAnswers()(outcome()).body;
     if (typeof body !== 'string') throw new Error('a SOAP answer body is text');
     return body;
   },
@@ -402,16 +449,8 @@ const foundUser = (address: string, answer: MailboxAnswer): UserDiscovery => ({
   settings: mailboxSettings(address, answer),
 });
 
-const soapUsers = (
-  name: string,
-  users: () => readonly UserDiscovery[],
-  activeDirectoryServer: string | null = null,
-): GoldenCase =>
-  soapCase(
-    name,
-    () => ({ kind: 'user-settings', requested: SOAP_REQUESTED_SETTINGS, users: users() }),
-    activeDirectoryServer,
-  );
+const soapUsers = (name: string, users: () => readonly UserDiscovery[]): GoldenCase =>
+  soapCase(name, () => ({ kind: 'user-settings', requested: SOAP_REQUESTED_SETTINGS, users: users() }));
 
 const soapDomain = (name: string, domain: () => DomainDiscovery): GoldenCase =>
   soapCase(name, () => ({
@@ -423,11 +462,13 @@ const soapDomain = (name: string, domain: () => DomainDiscovery): GoldenCase =>
 const SOAP_CASES: readonly GoldenCase[] = [
   soapUsers('get-user-settings-business-mail', () => [foundUser(BUSINESS_USER, { accessType: 'business' })]),
   // privacy.revealDisplayNames on, an ActiveDirectoryServer configured: both answered, escaped.
-  soapUsers(
-    'get-user-settings-business-mail-display-name-escaped',
-    () => [foundUser(BUSINESS_USER, { accessType: 'business', displayName: HOSTILE_DISPLAY_NAME })],
-    'gc.mamutmail.com',
-  ),
+  soapUsers('get-user-settings-business-mail-display-name-escaped', () => [
+    foundUser(BUSINESS_USER, {
+      accessType: 'business',
+      displayName: HOSTILE_DISPLAY_NAME,
+      config: CONFIGS.globalCatalog,
+    }),
+  ]),
   soapUsers('get-user-settings-unknown-mailbox-business-domain', () => [
     foundUser(UNKNOWN_AT_BUSINESS_DOMAIN, { accessType: 'business' }),
   ]),
@@ -455,6 +496,18 @@ const SOAP_CASES: readonly GoldenCase[] = [
   soapUsers('other-provider-get-user-settings', () => [
     foundUser(BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
   ]),
+  soapUsers('platform-get-user-settings', () => [foundUser(HOSTING02_USER, ON_HOSTING02)]),
+  soapUsers('platform-get-user-settings-global-catalog', () => [foundUser(HOSTING03_USER, ON_HOSTING03)]),
+  // Users on different platforms in one request: each answered from its own.
+  soapUsers('platform-get-user-settings-several-platforms', () => [
+    foundUser(HOSTING02_USER, ON_HOSTING02),
+    foundUser(BUSINESS_USER, { accessType: 'business' }),
+  ]),
+  soapDomain('platform-get-domain-settings-business-domain', () => ({
+    kind: 'settings',
+    request: null,
+    settings: domainSettings(HOSTING02_DOMAIN, 'business', BASE_CONFIG, ON_HOSTING02.platform),
+  })),
   soapDomain('get-domain-settings-business-domain', () => ({
     kind: 'settings',
     request: null,
@@ -528,6 +581,14 @@ const AUTOCONFIG_CASES: readonly GoldenCase[] = [
     () => mailboxSettings(BUSINESS_USER, { accessType: 'business', config: CONFIGS.otherProvider }),
     CONFIGS.otherProvider,
   ),
+  autoconfig('platform-business-mail', () => mailboxSettings(HOSTING02_USER, ON_HOSTING02)),
+  autoconfig('platform-pop-access', () => mailboxSettings(MAIL2_USER, ON_MAIL2)),
+  autoconfig('platform-placeholders-pop-domain', () =>
+    domainSettings(MAIL2_DOMAIN, 'pop', BASE_CONFIG, ON_MAIL2.platform),
+  ),
+  autoconfig('platform-placeholders-business-domain', () =>
+    domainSettings(HOSTING02_DOMAIN, 'business', BASE_CONFIG, ON_HOSTING02.platform),
+  ),
   // autoconfig.<provider domain> without emailaddress (Thunderbird for Android's MX step): POP access.
   autoconfig('provider-wide', () => providerWideSettings(BASE_CONFIG)),
   autoconfig('other-provider-provider-wide', () => providerWideSettings(CONFIGS.otherProvider), CONFIGS.otherProvider),
@@ -576,6 +637,9 @@ const MOBILECONFIG_CASES: readonly GoldenCase[] = [
     { accessType: 'business', config: CONFIGS.otherProvider },
     'macos',
   ),
+  profile('platform-business-mail', HOSTING02_USER, ON_HOSTING02),
+  profile('platform-business-mail-macos', HOSTING02_USER, ON_HOSTING02, 'macos'),
+  profile('platform-pop-access', MAIL2_USER, ON_MAIL2),
 ];
 
 // ---- Signed Apple profiles --------------------------------------------------------------------
@@ -604,6 +668,14 @@ export const SIGNED_PROFILE_CONTENT: Readonly<
   'business-mail-macos': {
     profile: 'business-mail-macos',
     render: () => renderProfileFor(BUSINESS_USER, { accessType: 'business' }, 'macos'),
+  },
+  'platform-business-mail': {
+    profile: 'platform-business-mail',
+    render: () => renderProfileFor(HOSTING02_USER, ON_HOSTING02),
+  },
+  'platform-pop-access': {
+    profile: 'platform-pop-access',
+    render: () => renderProfileFor(MAIL2_USER, ON_MAIL2),
   },
 };
 
@@ -667,11 +739,16 @@ const MOBILECONFIG_SIGNED_CASES: readonly GoldenCase[] = Object.keys(SIGNED_PROF
 // ---- PACC --------------------------------------------------------------------------------------
 
 /** The document a POP access domain serves on ua-auto-config.<domain>; refusals are no document. */
-const pacc = (name: string, domain: string, config: AppConfig = BASE_CONFIG): GoldenCase => ({
+const pacc = (
+  name: string,
+  domain: string,
+  config: AppConfig = BASE_CONFIG,
+  platform?: DomainPlatform,
+): GoldenCase => ({
   protocol: 'pacc',
   name,
   render: () => {
-    const rendering = renderPaccDocument(domainSettings(domain, 'pop', config), config.provider);
+    const rendering = renderPaccDocument(domainSettings(domain, 'pop', config, platform), config.provider);
     if (rendering.kind !== 'document') throw new Error(`golden case pacc/${name} renders no document`);
     return rendering.body;
   },
@@ -684,6 +761,7 @@ const PACC_CASES: readonly GoldenCase[] = [
   pacc('pop3-preferred', 'example.com', CONFIGS.pop3Preferred),
   pacc('only-implicit-tls-servers', 'example.com', CONFIGS.mixedTls),
   pacc('long-provider-names', 'example.com', CONFIGS.longProviderNames),
+  pacc('platform-pop-domain', MAIL2_DOMAIN, BASE_CONFIG, ON_MAIL2.platform),
 ];
 
 export const GOLDEN_CASES: readonly GoldenCase[] = [

@@ -135,8 +135,9 @@ function casesOf(protocol: GoldenProtocol, filter: (goldenCase: GoldenCase) => b
 }
 
 /** The structural checks below name the example provider's values; other-provider-* cases have their own. */
+/** Cases with the example provider's own servers: not another provider's, nor a domain's own platform. */
 function withDefaultProvider(goldenCase: GoldenCase): boolean {
-  return !goldenCase.name.startsWith('other-provider-');
+  return !goldenCase.name.startsWith('other-provider-') && !goldenCase.name.startsWith('platform-');
 }
 
 function goldenCase(protocol: GoldenProtocol, name: string): GoldenCase {
@@ -1113,4 +1114,41 @@ describe('pacc', () => {
     expect(stringAt(provider, 'name').endsWith('\u{1F418}')).toBe(true);
     expect(keysOf(provider)).toEqual(['name']);
   });
+});
+
+describe('platform-… files: a domain on its own platform (docs/protocols.md §14)', () => {
+  const platformCases = GOLDEN_CASES.filter(
+    (c) => c.name.startsWith('platform-') && c.protocol !== 'mobileconfig-signed',
+  );
+  const secondCluster = platformCases.filter((c) => /business|get-user-settings$|get-domain/.test(c.name));
+  const otherPopHost = platformCases.filter((c) => /pop/.test(c.name));
+
+  test('every renderer has files for an overridden Business Mail domain and an overridden POP domain', () => {
+    const protocolsOf = (cases: readonly GoldenCase[]) => new Set(cases.map((c) => c.protocol));
+    expect([...protocolsOf(secondCluster)].sort()).toEqual(
+      ['autoconfig', 'autodiscover', 'autodiscover-json', 'autodiscover-soap', 'mobileconfig', 'mobilesync'].sort(),
+    );
+    expect([...protocolsOf(otherPopHost)].sort()).toEqual(
+      ['autoconfig', 'autodiscover', 'mobileconfig', 'pacc'].sort(),
+    );
+  });
+
+  test.each(named(secondCluster))(
+    '%s: the second cluster’s host and URLs, never the provider-wide ones',
+    (_name, c) => {
+      const text = goldenBytes(c).toString('utf8');
+      expect(text).toContain('exchange02.example.net');
+      expect(text).not.toMatch(/mamutmail\.com\/(EWS|Microsoft-Server-ActiveSync|owa)|hosting01/);
+    },
+  );
+
+  test.each(named(otherPopHost))(
+    '%s: the platform’s IMAP, POP3 and SMTP hosts, none of the provider-wide ones',
+    (_name, c) => {
+      const text = goldenBytes(c).toString('utf8');
+      expect(text).toContain('mail2.example.net');
+      // As a server: the provider's id (emailProvider@id) and names stay the provider's.
+      expect(text).not.toMatch(/<(Server|hostname|string)>mamutmail\.com<|"host":"mamutmail\.com"/);
+    },
+  );
 });

@@ -121,6 +121,23 @@ describe('answers', () => {
     expect(await directory().lookup(JANE)).toMatchObject({ hosted: true, mailbox: 'unknown' });
   });
 
+  test('a platform › checked and carried in the answer; null › the provider-wide values', async () => {
+    const platform = {
+      name: 'hosting02',
+      businessMail: { host: 'exchange02.example.net', windowsDomain: 'hosting02' },
+    };
+    respond = (res) => json(res, 200, { hosted: true, defaultAccessType: 'business', account: null, platform });
+    expect(await directory().lookup(JANE)).toEqual({
+      hosted: true,
+      accessType: 'business',
+      mailbox: 'unknown',
+      displayName: null,
+      platform,
+    });
+    respond = (res) => json(res, 200, { hosted: true, defaultAccessType: 'business', account: null, platform: null });
+    expect(await directory().lookup(JANE)).not.toHaveProperty('platform');
+  });
+
   test('a bearer token › sent as Authorization: Bearer', async () => {
     await directory({ bearerToken: 'tok_3f9a.b-c~' }).lookup(JANE);
     expect(received[0]?.headers['authorization']).toBe('Bearer tok_3f9a.b-c~');
@@ -157,6 +174,19 @@ describe('failures › DirectoryUnavailableError naming the host, never the addr
     respond = (res) => res.writeHead(status).end(text);
     expect((await failure()).message).toBe(
       `HTTP directory at 127.0.0.1:${port} answered HTTP ${status}; expected 200 or 404`,
+    );
+  });
+
+  test('a platform the checks refuse › unavailable, naming the domain and the key', async () => {
+    respond = (res) =>
+      json(res, 200, {
+        hosted: true,
+        defaultAccessType: 'business',
+        platform: { name: 'hosting02', businessMail: { windowsDomain: 'hosting 02', owaUrl: 'ftp://x' } },
+      });
+    expect((await failure()).message).toBe(
+      `HTTP directory at 127.0.0.1:${port} answered a platform (domain "example.com"): businessMail.owaUrl must be an absolute https:// URL such as "https://mail.example.com/owa/", got "ftp://x"; ` +
+        `HTTP directory at 127.0.0.1:${port} answered a platform (domain "example.com"): businessMail.windowsDomain must be a NetBIOS/DNS domain such as "hosting01", got "hosting 02"`,
     );
   });
 

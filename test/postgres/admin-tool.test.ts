@@ -33,7 +33,7 @@ describeWithPostgres('mail-autodiscover migrate, seed, check, dns › PostgreSQL
     expect(await runTool(['migrate'], env)).toMatchObject({ code: 0, stderr: '' });
     const seeded = await runTool(['seed', 'config/accounts.json'], env);
     expect(seeded).toMatchObject({ code: 0, stderr: '' });
-    expect(seeded.stdout).toContain('2 domain(s) and 2 account(s)');
+    expect(seeded.stdout).toContain('4 domain(s) and 2 account(s)');
 
     const check = await runTool(['check', 'business.user@example.com', '--json'], env);
     expect(check).toMatchObject({ code: 0, stderr: '' });

@@ -5,12 +5,19 @@ import { createPool, type PostgresSettings } from '../../src/directory/postgres-
 import { quoteIdentifier } from '../../src/directory/postgres-schema';
 import { TEST_POSTGRES_URL, uniqueTestNamespace } from '../support/backends';
 
-/** The account data every PostgreSQL suite seeds: the example accounts plus an IDN domain. */
+/** A second Exchange cluster (docs/protocols.md §14), as the fixture's hosting02.example has it. */
+export const FIXTURE_PLATFORM = {
+  name: 'hosting02',
+  businessMail: { host: 'exchange02.example.net', windowsDomain: 'hosting02', activeDirectoryServer: null },
+};
+
+/** The account data every PostgreSQL suite seeds: the example accounts, an IDN domain, a domain on a platform of its own. */
 export const FIXTURE_DATA: DirectoryData = parsed({
   domains: [
     { domain: 'example.com', defaultAccessType: 'pop' },
     { domain: 'example.org', defaultAccessType: 'business' },
     { domain: 'bücher.example', defaultAccessType: 'business' },
+    { domain: 'hosting02.example', defaultAccessType: 'business', platform: FIXTURE_PLATFORM },
   ],
   accounts: [
     { address: 'pop.user@example.com', accessType: 'pop', displayName: 'Pop User' },

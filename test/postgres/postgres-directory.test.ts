@@ -8,11 +8,11 @@ import type { AccountQuery } from '../../src/directory/account-directory';
 import { recordsFromData } from '../../src/directory/directory-data';
 import { migrate, seed } from '../../src/directory/postgres-admin';
 import { createPool, PostgresDirectory } from '../../src/directory/postgres-directory';
-import { quoteIdentifier } from '../../src/directory/postgres-schema';
+import { MIGRATIONS, quoteIdentifier } from '../../src/directory/postgres-schema';
 import { parseEmailAddress } from '../../src/model/email-address';
 import { REPO_ROOT } from '../support/app';
 import { describeWithPostgres, uniqueTestNamespace } from '../support/backends';
-import { FIXTURE_DATA, parsed, settingsFor, useSeededSchema } from './fixture';
+import { FIXTURE_DATA, FIXTURE_PLATFORM, parsed, settingsFor, useSeededSchema } from './fixture';
 
 const silent = pino({ level: 'silent' });
 
@@ -24,7 +24,8 @@ function queryFor(address: string): AccountQuery {
 }
 
 describeWithPostgres('PostgreSQL directory › lookups', () => {
-  const { schema } = useSeededSchema('pg_lookup');
+  const seeded = useSeededSchema('pg_lookup');
+  const { schema } = seeded;
   let directory: PostgresDirectory;
   beforeAll(() => {
     directory = new PostgresDirectory(settingsFor(schema), silent);
@@ -79,6 +80,11 @@ describeWithPostgres('PostgreSQL directory › lookups', () => {
       queryFor('anna@bücher.example'),
       { hosted: true, accessType: 'business', mailbox: 'unknown', displayName: null },
     ],
+    [
+      'a domain on a platform of its own › the platform, checked',
+      queryFor('jane@hosting02.example'),
+      { hosted: true, accessType: 'business', mailbox: 'unknown', displayName: null, platform: FIXTURE_PLATFORM },
+    ],
   ])('%s', async (_name, query, expected) => {
     const answer = await directory.lookup(query);
     expect(answer).toEqual(expected);
@@ -93,6 +99,26 @@ describeWithPostgres('PostgreSQL directory › lookups', () => {
     expect(new Set(answers.map((answer) => JSON.stringify(answer)))).toEqual(
       new Set([JSON.stringify({ hosted: true, accessType: 'pop', mailbox: 'unknown', displayName: null })]),
     );
+  });
+
+  test('a platform the checks refuse › no answer (a temporary error), naming the domain and the key', async () => {
+    const { admin } = seeded;
+    const s = quoteIdentifier(schema);
+    await admin().query(`UPDATE ${s}.mail_domains SET platform = $1 WHERE domain = 'hosting02.example'`, [
+      JSON.stringify({
+        name: 'hosting02',
+        businessMail: { ewsUrl: 'http://exchange02.example.net/EWS/Exchange.asmx' },
+      }),
+    ]);
+    try {
+      await expect(directory.lookup(queryFor('jane@hosting02.example'))).rejects.toThrow(
+        /^PostgreSQL directory: mail_domains\.platform \(domain "hosting02\.example"\): businessMail\.ewsUrl must be an absolute https:\/\/ URL/,
+      );
+    } finally {
+      await admin().query(`UPDATE ${s}.mail_domains SET platform = $1 WHERE domain = 'hosting02.example'`, [
+        JSON.stringify(FIXTURE_PLATFORM),
+      ]);
+    }
   });
 
   test('check() on migrated tables › ok', async () => {
@@ -158,13 +184,29 @@ describeWithPostgres('PostgreSQL directory › migration and seed', () => {
     ).rejects.toMatchObject({ code: '23503' });
   });
 
+  test('check() on tables still at version 1 › a start-up problem naming npm run db:migrate', async () => {
+    const stale = uniqueTestNamespace('pg_v1');
+    const s = quoteIdentifier(stale);
+    await admin().query(`CREATE SCHEMA ${s}; ${MIGRATIONS[0]?.sql(s) ?? ''}`);
+    const directory = new PostgresDirectory(settingsFor(stale), silent);
+    try {
+      const checked = await directory.check();
+      expect(checked.ok ? '' : checked.error).toMatch(
+        /column d\.platform does not exist \(42703\); create or upgrade the tables with "npm run db:migrate"$/,
+      );
+    } finally {
+      await directory.close();
+      await admin().query(`DROP SCHEMA ${s} CASCADE`);
+    }
+  });
+
   test('check() before migrating › a start-up problem naming npm run db:migrate', async () => {
     const directory = new PostgresDirectory(settingsFor(uniqueTestNamespace('pg_missing')), silent);
     try {
       const checked = await directory.check();
       expect(checked.ok).toBe(false);
       expect(checked.ok ? '' : checked.error).toMatch(
-        /does not exist \(42P01\); create the tables with "npm run db:migrate"$/,
+        /does not exist \(42P01\); create or upgrade the tables with "npm run db:migrate"$/,
       );
     } finally {
       await directory.close();
@@ -194,10 +236,10 @@ describeWithPostgres('npm run db:migrate / db:seed', () => {
 
   test('migrate, then seed the example account file › the service answers from the tables', async () => {
     expect((await npm('db:migrate')).stdout).toBe(
-      `schema "${schema}": applied version 1 (tables mail_domains and mail_accounts)\nschema "${schema}": now at version 1; tables mail_domains and mail_accounts are in place\n`,
+      `schema "${schema}": applied version 1 (tables mail_domains and mail_accounts)\nschema "${schema}": applied version 2 (column mail_domains.platform)\nschema "${schema}": now at version 2; tables mail_domains and mail_accounts are in place\n`,
     );
     expect((await npm('db:seed', '--', 'config/accounts.json')).stdout).toMatch(
-      /: 2 domain\(s\) and 2 account\(s\) loaded from .*config\/accounts\.json\n$/,
+      /: 4 domain\(s\) and 2 account\(s\) loaded from .*config\/accounts\.json\n$/,
     );
     const directory = new PostgresDirectory(settingsFor(schema), silent);
     try {
@@ -215,7 +257,9 @@ describeWithPostgres('npm run db:migrate / db:seed', () => {
       npm('db:seed', '--', 'config/accounts.json', '--schema', uniqueTestNamespace('pg_cli_missing')),
     ).rejects.toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('does not exist (42P01); create the tables with "npm run db:migrate"') as unknown,
+      stderr: expect.stringContaining(
+        'does not exist (42P01); create or upgrade the tables with "npm run db:migrate"',
+      ) as unknown,
     });
   });
 });

@@ -128,6 +128,7 @@ interface CheckReport {
   readonly hosted: boolean;
   readonly accessType: string | null;
   readonly mailbox: string | null;
+  readonly platform: { readonly name: string; readonly overrides: Readonly<Record<string, unknown>> } | null;
   readonly directory: string;
   readonly cache: { readonly kind: string; readonly result: string };
   readonly answers: readonly CheckedAnswer[];
@@ -462,5 +463,83 @@ describe('README "Administer"', () => {
     const run = await cli(args.split(' '));
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(shown);
+  });
+});
+
+describe('domains on platforms of their own (docs/protocols.md §14)', () => {
+  const records = (printed: string) => printed.split('\n').filter((line) => line !== '' && !line.startsWith(';'));
+
+  test('check › the platform named with what it overrides; every family answers from it', async () => {
+    const report = await checkJson('jane@hosting02.example');
+    expect(report).toMatchObject({ accessType: 'business', mailbox: 'unknown' });
+    expect(report.platform).toEqual({
+      name: 'hosting02',
+      overrides: {
+        'businessMail.host': 'exchange02.example.net',
+        'businessMail.owaUrl': 'https://exchange02.example.net/owa',
+        'businessMail.ewsUrl': 'https://exchange02.example.net/EWS/Exchange.asmx',
+        'businessMail.activeSyncUrl': 'https://exchange02.example.net/Microsoft-Server-ActiveSync',
+        'businessMail.windowsDomain': 'hosting02',
+        'businessMail.mobileUsername': 'address',
+      },
+    });
+    const served = await servedBodies(exampleApp(), 'jane@hosting02.example', 'hosting02.example');
+    expect(Object.fromEntries(report.answers.map((a) => [a.family, withoutTime(a.body)]))).toEqual(
+      Object.fromEntries(Object.entries(served).map(([family, body]) => [family, withoutTime(body)])),
+    );
+    expect(report.answers.find((a) => a.family === 'outlook-pox')?.summary).toBe(
+      'EXPR exchange02.example.net (EWS https://exchange02.example.net/EWS/Exchange.asmx), WEB https://exchange02.example.net/owa',
+    );
+  });
+
+  test('check of a provider-wide domain › platform null, no platform line', async () => {
+    expect((await checkJson('pop.user@example.com')).platform).toBeNull();
+    expect((await cli(['check', 'pop.user@example.com'])).stdout).not.toContain('platform:');
+  });
+
+  test('dns › the SRV records point at the platform’s hosts, the PACC record digests its document', async () => {
+    const run = await cli(['dns', 'mail2.example']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('; mail servers of platform mail2\n');
+    const digest = await cli(['pacc', 'digest', 'mail2.example']);
+    expect(records(run.stdout)).toEqual([
+      'autoconfig.mail2.example. IN CNAME autodiscover.mamutmail.com.',
+      'autodiscover.mail2.example. IN CNAME autodiscover.mamutmail.com.',
+      '_autodiscover._tcp.mail2.example. IN SRV 0 0 443 autodiscover.mamutmail.com.',
+      '_imaps._tcp.mail2.example. IN SRV 0 1 993 imap.mail2.example.net.',
+      '_pop3s._tcp.mail2.example. IN SRV 10 1 995 pop.mail2.example.net.',
+      '_submissions._tcp.mail2.example. IN SRV 0 1 465 smtp.mail2.example.net.',
+      '_submission._tcp.mail2.example. IN SRV 5 1 587 smtp.mail2.example.net.',
+      'ua-auto-config.mail2.example. IN CNAME autodiscover.mamutmail.com.',
+      digest.stdout.trimEnd(),
+    ]);
+  });
+
+  withNamedCheckzone('dns mail2.example › every line a zone-file record BIND loads as printed', async () => {
+    const run = await cli(['dns', 'mail2.example']);
+    const printed = records(run.stdout);
+    expect([...checkZone('mail2.example', run.stdout)].sort()).toEqual(
+      printed.map((line) => line.replace(/\s+/g, ' ')).sort(),
+    );
+  });
+
+  describe('README "Per-domain platforms"', () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('\n### Per-domain platforms\n');
+    const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
+    const examples = [...section.matchAll(/^\$ npm run --silent cli -- (.+)\n((?:(?!\$ |```).*\n)*)/gm)].map(
+      (match) => [match[1] ?? '', match[2] ?? ''] as const,
+    );
+
+    test('has a check and a dns example', () => {
+      expect(start).toBeGreaterThan(0);
+      expect(examples.map(([args]) => args.split(' ')[0])).toEqual(['check', 'dns']);
+    });
+
+    test.each(examples)('`npm run --silent cli -- %s` prints what the README shows', async (args, shown) => {
+      const run = await cli(args.split(' '));
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(shown);
+    });
   });
 });

@@ -379,3 +379,36 @@ describe('usage and refusals', () => {
     expect(run.stderr).toContain('not-hosted.example is not hosted by this service');
   });
 });
+
+test('a domain on a platform of its own (mail2.example) › its hosts’ SRV records and PACC digest pass; the provider-wide ones fail', async () => {
+  const printed = await runInProcess(['dns', 'mail2.example'], { CONFIG_FILE: configFile });
+  const names = [
+    'autoconfig.mail2.example',
+    'autodiscover.mail2.example',
+    'ua-auto-config.mail2.example',
+    SERVICE_HOST,
+    'autoconfig.mamutmail.com',
+  ];
+  const pair = issueServerCertificate(ca, names, new Date(Date.now() + 90 * DAY_MS));
+  const published: TestRecord[] = [
+    ...recordsFromZoneLines(printed.message.split('\n')),
+    { name: SERVICE_HOST, type: 'A', data: '127.0.0.1' },
+  ];
+  const run = await selfcheck({ records: published, pair, args: ['--json'], domain: 'mail2.example' });
+  const parsed = report(run);
+  expect(failed(parsed)).toEqual([]);
+  expect(run.code).toBe(0);
+  expect(rowOf(parsed, '_imaps._tcp.mail2.example SRV')).toMatchObject({ status: 'pass' });
+
+  // The provider-wide IMAP host published instead of the platform's: that record fails.
+  const providerWide = published.map((record) =>
+    record.type === 'SRV' && record.name === '_imaps._tcp.mail2.example'
+      ? { ...record, data: { priority: 0, weight: 1, port: 993, target: 'mamutmail.com' } }
+      : record,
+  );
+  const wrong = report(await selfcheck({ records: providerWide, pair, args: ['--json'], domain: 'mail2.example' }));
+  expect(rowOf(wrong, '_imaps._tcp.mail2.example SRV')).toMatchObject({
+    status: 'fail',
+    fix: 'publish exactly _imaps._tcp.mail2.example. IN SRV 0 1 993 imap.mail2.example.net.',
+  });
+});

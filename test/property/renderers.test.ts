@@ -130,11 +130,7 @@ describe('renderers › every answer parses back to the address and display name
           // As the parser hands them over: trimmed, non-empty, each once.
           const requested = [...new Set(asked.map((text) => text.trim()).filter((text) => text !== ''))];
           if (requested.length === 0) return;
-          const document = readXml(
-            renderGetUserSettingsResponse([{ kind: 'settings', settings }], requested, {
-              activeDirectoryServer: null,
-            }),
-          );
+          const document = readXml(renderGetUserSettingsResponse([{ kind: 'settings', settings }], requested));
           const user = 's:Envelope/s:Body/GetUserSettingsResponseMessage/Response/UserResponses/UserResponse';
           const named = (list: string, item: string, field: string): string[] =>
             hasNode(document, `${user}/${list}/${item}`)

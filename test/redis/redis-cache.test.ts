@@ -55,6 +55,23 @@ describeWithRedis('RedisLookupCache › real Redis', () => {
     expect(JSON.parse(raw ?? 'null')).toEqual({ v: 1, f: 1234, a: POP_KNOWN });
   });
 
+  test('an answer with a platform › stored and read back with it; an entry written before platforms › read as before', async () => {
+    const cache = await open();
+    const platform = {
+      name: 'hosting02',
+      businessMail: { host: 'exchange02.example.net', windowsDomain: 'hosting02' },
+    };
+    const onPlatform: DirectoryAnswer = { ...POP_KNOWN, accessType: 'business', platform };
+    const query = { domain: 'hosting02.example', address: 'jane@hosting02.example' };
+    await cache.set(query, { answer: onPlatform, freshUntil: 1234 }, 60);
+    await expect(cache.get(query)).resolves.toEqual({ answer: onPlatform, freshUntil: 1234 });
+    // What the previous release wrote (the same format version, no platform key): still a hit.
+    await redis.set(`${prefix}:v1:example.com|jane@example.com`, JSON.stringify({ v: 1, f: 77, a: POP_KNOWN }));
+    const before = await cache.get(jane);
+    expect(before).toEqual({ answer: POP_KNOWN, freshUntil: 77 });
+    expect(before?.answer).not.toHaveProperty('platform');
+  });
+
   test('get › nothing stored › miss', async () => {
     const cache = await open();
     await expect(cache.get({ domain: 'example.com', address: 'nobody@example.com' })).resolves.toBeUndefined();
@@ -73,6 +90,14 @@ describeWithRedis('RedisLookupCache › real Redis', () => {
     ['not JSON', 'pop'],
     ['an unknown access type', JSON.stringify({ v: 1, f: 1, a: { ...POP_KNOWN, accessType: 'imap' } })],
     ['a missing freshness', JSON.stringify({ v: 1, a: POP_KNOWN })],
+    [
+      'a platform the checks refuse',
+      JSON.stringify({
+        v: 1,
+        f: 1,
+        a: { ...POP_KNOWN, platform: { name: 'x', popAccess: { imap: { host: 'a b' } } } },
+      }),
+    ],
   ])('get › value with %s › miss, not an error', async (_what, value) => {
     const cache = await open();
     await redis.set(`${prefix}:v1:example.com|jane@example.com`, value);

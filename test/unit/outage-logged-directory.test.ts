@@ -1,4 +1,5 @@
 import {
+  DirectoryDataError,
   DirectoryUnavailableError,
   type AccountDirectory,
   type DirectoryAnswer,
@@ -49,5 +50,29 @@ test('an unexpected error › rethrown, not counted as an outage', async () => {
   await expect(directory.lookup(QUERY)).rejects.toThrow(TypeError);
   await expect(directory.lookup(QUERY)).resolves.toEqual(HOSTED);
   expect(warn).not.toHaveBeenCalled();
+  expect(info).not.toHaveBeenCalled();
+});
+
+test('a record the checks refuse (a bad platform) › logged once per problem, no outage, other lookups go on', async () => {
+  const warn = jest.fn<undefined, unknown[]>();
+  const info = jest.fn<undefined, unknown[]>();
+  const problem =
+    'PostgreSQL directory: mail_domains.platform (domain "hosting02.example"): businessMail.ewsUrl must be …';
+  const source: AccountDirectory = {
+    lookup: async (query) => {
+      if (query.domain === 'hosting02.example') throw new DirectoryDataError(problem);
+      return HOSTED;
+    },
+    close: async () => undefined,
+  };
+  const directory = new OutageLoggedDirectory(source, { warn, info });
+  const broken = { domain: 'hosting02.example', address: null };
+  for (let i = 0; i < 3; i++) {
+    // Still the protocols' temporary error for that domain.
+    await expect(directory.lookup(broken)).rejects.toBeInstanceOf(DirectoryUnavailableError);
+    await expect(directory.lookup(QUERY)).resolves.toBe(HOSTED);
+  }
+  expect(warn).toHaveBeenCalledTimes(1);
+  expect(warn).toHaveBeenCalledWith({ problem }, expect.stringContaining('a record the checks refuse'));
   expect(info).not.toHaveBeenCalled();
 });

@@ -10,7 +10,6 @@ import {
   renderSoapRequestError,
   type DomainAnswer,
   type SoapFaultCode,
-  type SoapRenderContext,
   type UserAnswer,
 } from './render';
 
@@ -78,8 +77,8 @@ function domainAnswerOf(domain: DomainDiscovery): DomainAnswer {
   }
 }
 
-/** The answer table: builds the per-request answer function from the provider's fixed facts, once. */
-export function createSoapAnswers(context: SoapRenderContext): (outcome: SoapOutcome) => Answer {
+/** The answer table: builds the per-request answer function, once. */
+export function createSoapAnswers(): (outcome: SoapOutcome) => Answer {
   // A flood is answered with the same bytes every time.
   const rateLimited = fault(429, 'Server', 'Too many requests from this address; try again later.');
   return (outcome) => {
@@ -92,7 +91,7 @@ export function createSoapAnswers(context: SoapRenderContext): (outcome: SoapOut
       // the requested names are the client's choice, so a memo keyed by them would grow without bound.
       // Clients ask once per account set-up, not on every sync.
       case 'user-settings':
-        return soapAnswer(renderGetUserSettingsResponse(outcome.users.map(userAnswerOf), outcome.requested, context));
+        return soapAnswer(renderGetUserSettingsResponse(outcome.users.map(userAnswerOf), outcome.requested));
       case 'domain-settings':
         return soapAnswer(renderGetDomainSettingsResponse(outcome.domains.map(domainAnswerOf), outcome.requested));
     }

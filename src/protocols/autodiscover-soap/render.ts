@@ -12,12 +12,6 @@ import {
 } from './paths';
 import { DOMAIN_SETTING_NAMES, USER_SETTING_NAMES } from './setting-names';
 
-/** Provider facts the answers carry that are not per-user settings; built once from config. */
-export interface SoapRenderContext {
-  /** `ActiveDirectoryServer`, only when configured (`businessMail.activeDirectoryServer`). */
-  readonly activeDirectoryServer: string | null;
-}
-
 /** ErrorCode values this service sends ([MS-OXWSADISC] ErrorCode; docs/protocols.md §11.4). */
 export type SoapErrorCode =
   | 'NoError'
@@ -58,11 +52,7 @@ const OWA_AUTHENTICATION = 'Basic, Fba';
  * The Business Mail user settings we have a value for; every other known name is SettingIsNotAvailable.
  * Internal and external URLs are the same: the platform is reached over the internet from everywhere.
  */
-function userSettingValue(
-  name: string,
-  settings: BusinessMailSettings<EmailAddress>,
-  context: SoapRenderContext,
-): SettingValue | null {
+function userSettingValue(name: string, settings: BusinessMailSettings<EmailAddress>): SettingValue | null {
   const { exchange, user } = settings;
   const text = (value: string | null): SettingValue | null =>
     value === null ? null : { type: 'StringSetting', value };
@@ -88,7 +78,8 @@ function userSettingValue(
         urls: [{ authenticationMethods: OWA_AUTHENTICATION, url: exchange.owaUrl }],
       };
     case 'ActiveDirectoryServer':
-      return text(context.activeDirectoryServer);
+      // Only when the platform names one (businessMail.activeDirectoryServer, or the domain's platform).
+      return text(settings.activeDirectoryServer);
     default:
       return null;
   }
@@ -100,17 +91,13 @@ const INVALID_SETTING_MESSAGE = 'This is not a setting name this service knows.'
  * `GetUserSettingsResponseMessage` ([MS-OXWSADISC] 3.1.4.4): one `UserResponse` per requested user, in
  * request order, each with the requested settings we have and a `UserSettingError` for each other name.
  */
-export function renderGetUserSettingsResponse(
-  users: readonly UserAnswer[],
-  requested: readonly string[],
-  context: SoapRenderContext,
-): string {
+export function renderGetUserSettingsResponse(users: readonly UserAnswer[], requested: readonly string[]): string {
   const userResponses = users.map((user) => {
     if (user.kind === 'error') return subjectResponse(user.errorCode, user.errorMessage, 'User', [], []);
     const values: XmlElement[] = [];
     const errors: XmlElement[] = [];
     for (const name of requested) {
-      const value = USER_SETTING_NAMES.has(name) ? userSettingValue(name, user.settings, context) : null;
+      const value = USER_SETTING_NAMES.has(name) ? userSettingValue(name, user.settings) : null;
       if (value !== null) values.push(settingElement(name, value));
       else errors.push(settingError(name, USER_SETTING_NAMES.has(name), 'user'));
     }

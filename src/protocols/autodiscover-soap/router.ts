@@ -15,15 +15,12 @@ import { redirectPlainHttp } from '../plain-http-redirect';
 import { createSoapAnswers, type DomainDiscovery, type SoapOutcome, type UserDiscovery } from './answers';
 import { parseSoapAutodiscoverRequest, type SoapAutodiscoverRequest, type SoapRequestProblem } from './parse-request';
 import { AUTODISCOVER_SOAP_PATH, AUTODISCOVER_SOAP_PATHS } from './paths';
-import type { SoapRenderContext } from './render';
 
 export interface AutodiscoverSoapRouterDeps {
   readonly discover: Discover;
   readonly maxBodyBytes: number;
   /** When set, plain-HTTP requests are redirected here (GET 302, POST 307): exchangelib's port-80 step. */
   readonly plainHttpRedirectUrl: string | null;
-  /** Provider facts the answers carry (ActiveDirectoryServer), from config. */
-  readonly render: SoapRenderContext;
   /** The per-IP limiter every discovery path shares; null when rate limiting is off. */
   readonly rateLimiter: RequestLimiter | null;
   /** The client's address for the limiter (express-bridge.ts). */
@@ -37,7 +34,7 @@ export interface AutodiscoverSoapRouterDeps {
  */
 export function createAutodiscoverSoapRoutes(deps: AutodiscoverSoapRouterDeps): ProtocolRoutes {
   const router = express.Router();
-  const reply = createReply(createSoapAnswers(deps.render), loggedSoapOutcome);
+  const reply = createReply(createSoapAnswers(), loggedSoapOutcome);
   // router.use matches by prefix: the WS-Security path is limited along with the plain one.
   const limit = limitRate(router, [AUTODISCOVER_SOAP_PATH], deps.rateLimiter, reply, deps.express);
   // Any Content-Type (clients send text/xml, some add a charset or action parameter); no compressed bodies.
