@@ -27,18 +27,30 @@ const FLAGS = [
 /** What `--quick` alone runs: the one table everyone reruns, in under a minute. */
 const QUICK_DEFAULT = ['http'];
 
+/** A mistake in the command line: said in one line with the usage, not as a stack. */
+class UsageError extends Error {}
+
+function usage(): string {
+  return [
+    'Usage: npm run bench [-- [BENCH...] [--quick]]',
+    `  BENCH: ${BENCHES.map((bench) => bench.name).join(', ')} (default: all, in that order)`,
+    ...FLAGS.map(({ flag, help }) => `  ${flag}: ${help}`),
+    '  --help: this text',
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(usage());
+    return;
+  }
   const wanted = args.filter((arg) => !arg.startsWith('--'));
   const unknown = [
     ...wanted.filter((name) => !BENCHES.some((bench) => bench.name === name)),
     ...args.filter((arg) => arg.startsWith('--') && !FLAGS.some(({ flag }) => flag === arg)),
   ];
-  if (unknown.length > 0)
-    throw new Error(
-      `unknown bench or flag ${unknown.join(', ')}; choose from ${BENCHES.map((bench) => bench.name).join(', ')} ` +
-        `and ${FLAGS.map(({ flag, help }) => `${flag} (${help})`).join(', ')}`,
-    );
+  if (unknown.length > 0) throw new UsageError(`unknown bench or flag: ${unknown.join(', ')}\n${usage()}`);
   const options: BenchOptions = { quick: args.includes('--quick') };
   const chosen = wanted.length > 0 ? wanted : options.quick ? QUICK_DEFAULT : BENCHES.map((bench) => bench.name);
   for (const bench of BENCHES) {
@@ -47,6 +59,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(error.message);
+    process.exitCode = 2;
+    return;
+  }
   console.error(error);
   process.exitCode = 1;
 });
