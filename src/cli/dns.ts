@@ -1,9 +1,11 @@
+import type { Service } from '../compose';
 import { loadConfig } from '../config/load';
+import type { AppConfig } from '../config/schema';
 import { parseDomainName } from '../model/email-address';
 import { isOutcome, parseCommandLine, usageError, type CliCommand } from './command-line';
 import { withServiceOnLoopback } from './loopback';
 import { listProblems, type Outcome } from './outcome';
-import { paccRecordFrom } from './pacc-digest';
+import { paccRecordFrom, type PaccRecord } from './pacc-digest';
 import { configOnPlatform } from './platform-config';
 import { zoneRecords } from './zone-records';
 
@@ -38,22 +40,48 @@ export const dnsCommand: CliCommand = {
     if (!loaded.ok) return listProblems(NAME, 'the configuration is invalid', loaded.error);
     const config = loaded.value.config;
     const printed = await withServiceOnLoopback(loaded.value, async (service, baseUrl): Promise<Outcome> => {
-      const answer = await service.directory.lookup({ domain: ascii, address: null });
-      if (!answer.hosted)
-        return {
-          code: 1,
-          message: `${NAME}: ${ascii} is not hosted by this service (no such domain in the account directory); add it there first`,
-        };
-      const pacc = await paccRecordFrom(baseUrl, ascii);
-      // A domain on a platform of its own publishes that platform's mail hosts (docs/protocols.md §14).
-      const lines = zoneRecords(configOnPlatform(config, answer.platform), {
-        domain: ascii,
-        defaultAccessType: answer.accessType,
-        pacc,
-      });
-      if (answer.platform !== undefined) lines.splice(1, 0, `; mail servers of platform ${answer.platform.name}`);
+      const zone = await publishedZone(NAME, config, service, baseUrl, ascii);
+      if (isOutcome(zone)) return zone;
+      const lines = [...zone.lines];
+      if (zone.platformName !== null) lines.splice(1, 0, `; mail servers of platform ${zone.platformName}`);
       return { code: 0, message: lines.join('\n') };
     });
     return printed.ok ? printed.value : { code: 1, message: `${NAME}: ${printed.error.join('\n')}` };
   },
 };
+
+/** The records a hosted domain publishes, and the PACC document they were made from. */
+export interface PublishedZone {
+  readonly lines: readonly string[];
+  readonly pacc: PaccRecord;
+  /** The domain's own platform, whose hosts the SRV records name; null: the provider-wide ones. */
+  readonly platformName: string | null;
+}
+
+/**
+ * The zone-file lines `dns` prints for `domain` (selfcheck checks the same ones), from the account
+ * directory's answer and the PACC document the service on `baseUrl` serves; an exit-1 outcome
+ * naming `command` when the domain is not hosted. A domain on a platform of its own publishes that
+ * platform's mail hosts (docs/protocols.md §14).
+ */
+export async function publishedZone(
+  command: string,
+  config: AppConfig,
+  service: Service,
+  baseUrl: string,
+  domain: string,
+): Promise<Outcome | PublishedZone> {
+  const answer = await service.directory.lookup({ domain, address: null });
+  if (!answer.hosted)
+    return {
+      code: 1,
+      message: `${command}: ${domain} is not hosted by this service (no such domain in the account directory); add it there first`,
+    };
+  const pacc = await paccRecordFrom(baseUrl, domain);
+  const lines = zoneRecords(configOnPlatform(config, answer.platform), {
+    domain,
+    defaultAccessType: answer.accessType,
+    pacc,
+  });
+  return { lines, pacc, platformName: answer.platform?.name ?? null };
+}

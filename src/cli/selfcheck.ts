@@ -8,7 +8,7 @@ import { ADDRESS_ERROR_MESSAGES, parseDomainName, parseEmailAddress } from '../m
 import { isOutcome, parseCommandLine, usageError, type CliCommand } from './command-line';
 import { withServiceOnLoopback } from './loopback';
 import { listProblems, type Outcome } from './outcome';
-import { paccRecordFrom } from './pacc-digest';
+import { publishedZone } from './dns';
 import { PACC_TXT_PREFIX, paccTxtValue } from './pacc-record';
 import { checkRecords, expectedRecords, hostOf } from './selfcheck-dns';
 import { certificateFix, evaluate, type EvaluationContext, type Evaluation } from './selfcheck-evaluate';
@@ -25,8 +25,7 @@ import {
 } from './selfcheck-network';
 import { buildReport, renderReport, type CheckRow } from './selfcheck-report';
 import { plannedRequests } from './selfcheck-requests';
-import { configOnPlatform } from './platform-config';
-import { serviceEndpoint, zoneRecords } from './zone-records';
+import { serviceEndpoint } from './zone-records';
 
 const NAME = 'selfcheck';
 
@@ -312,19 +311,9 @@ export const selfcheckCommand: CliCommand = {
     const service = serviceEndpoint(config);
     const network = createNetwork(settings.network);
     const checked = await withServiceOnLoopback(loaded.value, async (built, httpsBaseUrl): Promise<Outcome> => {
-      const answer = await built.directory.lookup({ domain, address: null });
-      if (!answer.hosted)
-        return {
-          code: 1,
-          message: `${NAME}: ${domain} is not hosted by this service (no such domain in the account directory); add it there first`,
-        };
-      const pacc = await paccRecordFrom(httpsBaseUrl, domain);
-      // The records dns prints: a domain on a platform of its own publishes its platform's hosts.
-      const zone = zoneRecords(configOnPlatform(config, answer.platform), {
-        domain,
-        defaultAccessType: answer.accessType,
-        pacc,
-      });
+      const published = await publishedZone(NAME, config, built, httpsBaseUrl, domain);
+      if (isOutcome(published)) return published;
+      const { lines: zone, pacc } = published;
       const rows = await withPlainLoopback(built.app, async (plainBaseUrl) => {
         const context: EvaluationContext = { network, httpsBaseUrl, plainBaseUrl, serviceHost: service.host };
         const [dnsRows, srv, mx] = await Promise.all([
