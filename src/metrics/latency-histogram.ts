@@ -65,7 +65,7 @@ export class OneLabelHistogram extends Histogram {
   }
 
   record(labelValue: string, seconds: number): void {
-    const series = this.series.get(labelValue) ?? this.seriesFor(labelValue);
+    const series = this.seriesFor(labelValue);
     const bounds = this.bucketBounds;
     let bucket = 0;
     while (bucket < bounds.length && seconds > (bounds[bucket] as number)) bucket += 1;
