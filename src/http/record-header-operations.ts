@@ -30,3 +30,11 @@ export function recordHeaderOperations(middleware: RequestHandler): readonly Hea
   if (!next.passed) throw new Error('helmet did not pass its throwaway request on at once at start-up');
   return operations;
 }
+
+/** Whether `operation` sets the header `name` (header names are case-insensitive). */
+export function setsHeader(
+  operation: HeaderOperation,
+  name: string,
+): operation is Extract<HeaderOperation, { readonly set: string }> {
+  return 'set' in operation && operation.set.toLowerCase() === name.toLowerCase();
+}

@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 import type { NodeHandler } from './fast-lane';
 import { addToPreamble, removeFromPreamble } from './preamble';
-import { recordHeaderOperations, type HeaderOperation } from './record-header-operations';
+import { recordHeaderOperations, setsHeader } from './record-header-operations';
 
 /**
  * helmet for an API that serves XML, plist and JSON to mail clients: no scripts, frames or
@@ -32,7 +32,7 @@ export function createSecurityHeaders(): NodeHandler {
   const removals = operations.flatMap((operation) => ('remove' in operation ? [operation.remove] : []));
   // Removals go first: the same result as helmet's order as long as none removes a header it set before.
   operations.forEach((operation, at) => {
-    if ('remove' in operation && operations.slice(0, at).some((earlier) => sameHeader(earlier, operation.remove)))
+    if ('remove' in operation && operations.slice(0, at).some((earlier) => setsHeader(earlier, operation.remove)))
       throw new Error(`helmet removes ${operation.remove} after setting it; replaying that is not supported`);
   });
   return function securityHeaders(_req: IncomingMessage, res: ServerResponse, next: () => void) {
@@ -40,8 +40,4 @@ export function createSecurityHeaders(): NodeHandler {
     addToPreamble(res, headers);
     next();
   };
-}
-
-function sameHeader(operation: HeaderOperation, name: string): boolean {
-  return 'set' in operation && operation.set.toLowerCase() === name.toLowerCase();
 }

@@ -1,5 +1,5 @@
 import { contentSecurityPolicy } from 'helmet';
-import { recordHeaderOperations } from '../../http/record-header-operations';
+import { recordHeaderOperations, setsHeader } from '../../http/record-header-operations';
 
 /**
  * The setup page's CSP, written by helmet: the service's "nothing at all" policy
@@ -21,7 +21,7 @@ export function setupPageContentSecurityPolicy(): string {
     }),
   );
   for (const operation of operations) {
-    if ('set' in operation && operation.set.toLowerCase() === 'content-security-policy') return String(operation.value);
+    if (setsHeader(operation, 'Content-Security-Policy')) return String(operation.value);
   }
   throw new Error('helmet wrote no Content-Security-Policy for the setup page');
 }
